@@ -1,0 +1,26 @@
+# Two commands for a newcomer: `make run` (install and serve) and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run install install-test test lint
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+
+run: install
+	$(BIN)/benefits-bot serve
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+
+test: install-test
+	$(BIN)/pytest

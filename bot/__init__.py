@@ -1,0 +1,1 @@
+"""The benefits bot: the Flask app, configuration, data model, ledger and Twilio channel."""

@@ -1,0 +1,136 @@
+"""The `benefits-bot` console command."""
+
+import json
+import logging
+import sys
+from typing import NoReturn
+
+import click
+from sqlalchemy.orm import Session
+
+from bot import ledger, membership, migrate
+from bot.config import ConfigError, Settings
+from bot.phone import InvalidPhoneNumber, mask_phone, normalize_phone
+from bot.runtime import Runtime
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print the message on stderr and exit non-zero."""
+    click.echo(f"benefits-bot: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+@click.pass_context
+def main(context: click.Context) -> None:
+    """Run the portable-benefits fund: its web service, its database and its ledger."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    try:
+        settings = Settings.from_env()
+    except ConfigError as error:
+        fail(f"configuration: {error}", 2)
+    runtime = Runtime(settings)
+    context.obj = runtime
+    context.call_on_close(runtime.close)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.pass_obj
+def serve(runtime: Runtime, host: str, port: int, workers: int) -> None:
+    """Upgrade the database if needed, then serve the app (webhooks, /healthz)."""
+    from bot.app import create_app  # noqa: PLC0415 (the web stack loads only to serve)
+    from bot.server import Server  # noqa: PLC0415
+
+    migrate.upgrade(runtime.engine)
+    runtime.close()
+    options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-"}
+    Server(lambda: create_app(runtime.settings), options).run()
+
+
+@main.group()
+def db() -> None:
+    """Database schema commands."""
+
+
+@db.command("upgrade")
+@click.pass_obj
+def db_upgrade(runtime: Runtime) -> None:
+    """Apply every migration not yet applied."""
+    logging.getLogger("alembic").setLevel(logging.INFO)
+    migrate.upgrade(runtime.engine)
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.argument("phone")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_obj
+def balance(runtime: Runtime, phone: str, as_json: bool) -> None:
+    """Show a worker's balance, found by phone number."""
+    settings = runtime.settings
+    try:
+        number = normalize_phone(phone, settings.default_region)
+    except InvalidPhoneNumber:
+        fail(f"{phone[:20]!r} is not a phone number (try +12125550123)", 2)
+    _require_schema(runtime)
+    with runtime.sessions() as session:
+        worker = membership.find_worker(session, number)
+        if worker is None:
+            fail(f"no worker has the number {mask_phone(number)}")
+        money = ledger.balance(session, worker.account_id)
+    report = {
+        "phone": number,
+        "currency": settings.currency,
+        "balance_cents": money.posted_cents,
+        "pending_cents": money.pending_cents,
+        "available_cents": money.available_cents,
+        "days_off_available": _number(
+            money.days_off(settings.day_off_cents, settings.half_day_off_cents)
+        ),
+    }
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    for name, value in report.items():
+        click.echo(f"{name:>20}: {value}")
+
+
+@main.group("ledger")
+def ledger_group() -> None:
+    """Ledger commands."""
+
+
+@ledger_group.command("check")
+@click.pass_obj
+def ledger_check(runtime: Runtime) -> None:
+    """Recompute every account from its transfers; exit 1 naming any account that is off."""
+    _require_schema(runtime)
+    with runtime.sessions() as session:
+        problems = ledger.check(session)
+        accounts, transfers = _counts(session)
+    for problem in problems:
+        click.echo(f"MISMATCH {problem}", err=True)
+    if problems:
+        fail(f"ledger check failed: {len(problems)} problem(s)")
+    click.echo(f"ledger is sound: {accounts} accounts, {transfers} transfers, balances sum to zero")
+
+
+def _counts(session: Session) -> tuple[int, int]:
+    from sqlalchemy import func, select  # noqa: PLC0415
+
+    accounts = session.scalar(select(func.count()).select_from(ledger.Account)) or 0
+    transfers = session.scalar(select(func.count()).select_from(ledger.Transfer)) or 0
+    return accounts, transfers
+
+
+def _require_schema(runtime: Runtime) -> None:
+    if not migrate.is_current(runtime.engine):
+        fail("the database schema is not up to date: run `benefits-bot db upgrade`", 2)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value == int(value) else value

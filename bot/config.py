@@ -1,0 +1,90 @@
+"""Settings from environment variables, with defaults that run on a laptop."""
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_DATABASE_URL = "sqlite:///benefits-bot.sqlite3"
+CURRENCIES = ("USD",)  # what the fund's texts know how to say; one currency per fund
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the service reads from its environment."""
+
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_sms_from: str | None = None
+    twilio_whatsapp_from: str | None = None
+    public_base_url: str | None = None
+    contribution_default_cents: int = 500
+    day_off_cents: int = 12_000
+    half_day_off_cents: int = 6_000
+    currency: str = "USD"
+    default_region: str = "US"
+    default_time_zone: str = "America/New_York"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Read the settings, refusing malformed values with a message that names them."""
+        env = os.environ if environ is None else environ
+        day_off = _cents(env, "DAY_OFF_CENTS", 12_000)
+        settings = cls(
+            database_url=database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+            redis_url=env.get("REDIS_URL") or None,
+            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
+            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
+            twilio_sms_from=env.get("TWILIO_SMS_FROM") or None,
+            twilio_whatsapp_from=env.get("TWILIO_WHATSAPP_FROM") or None,
+            public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            contribution_default_cents=_cents(env, "CONTRIBUTION_DEFAULT_CENTS", 500),
+            day_off_cents=day_off,
+            half_day_off_cents=_cents(env, "HALF_DAY_OFF_CENTS", day_off // 2),
+            currency=env.get("FUND_CURRENCY", "USD").upper(),
+            default_region=env.get("DEFAULT_REGION", "US").upper(),
+            default_time_zone=env.get("DEFAULT_TIME_ZONE", "America/New_York"),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Raise ConfigError for values that parse but make no sense together."""
+        if self.currency not in CURRENCIES:
+            raise ConfigError(f"FUND_CURRENCY must be one of {', '.join(CURRENCIES)}")
+        if self.half_day_off_cents >= self.day_off_cents:
+            raise ConfigError("HALF_DAY_OFF_CENTS must be less than DAY_OFF_CENTS")
+        try:
+            ZoneInfo(self.default_time_zone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ConfigError(f"DEFAULT_TIME_ZONE {self.default_time_zone!r} is unknown") from error
+        if len(self.default_region) != 2 or not self.default_region.isalpha():
+            raise ConfigError("DEFAULT_REGION must be a two-letter country code such as US")
+
+    @property
+    def jobs_in_process(self) -> bool:
+        """Without Redis, background jobs run in the same process after commit."""
+        return self.redis_url is None
+
+
+def database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs written the usual ways."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _cents(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) <= 0:
+        raise ConfigError(f"{name} must be a positive whole number of cents, not {raw!r}")
+    return int(raw)

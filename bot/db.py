@@ -1,0 +1,88 @@
+"""Engines, sessions and transactions that survive concurrency on SQLite and PostgreSQL."""
+
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
+
+# PostgreSQL asks clients to retry these: serialization failure, deadlock, and a unique
+# violation, which here means a concurrent transaction claimed the same key first (the
+# retry then finds it and answers as a replay).
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "23505"})
+SQLITE_BUSY_MS = 30_000
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine; on SQLite with WAL, a busy timeout and BEGIN IMMEDIATE for every transaction."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
+        _serialize_sqlite_writes(engine)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_size", 10)
+    options.setdefault("max_overflow", 20)
+    return create_engine(url, **options)
+
+
+def _serialize_sqlite_writes(engine: Engine) -> None:
+    # SQLAlchemy's documented recipe: take pysqlite's transaction handling away, then start
+    # every transaction with BEGIN IMMEDIATE, since SQLite ignores SELECT ... FOR UPDATE.
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def is_retryable(error: BaseException) -> bool:
+    """Whether the database asked us to run the transaction again."""
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    sqlstate = getattr(error.orig, "sqlstate", None)
+    if sqlstate in RETRYABLE_SQLSTATES:
+        return True
+    return "database is locked" in str(error.orig)
+
+
+def run_in_transaction(
+    factory: sessionmaker[Session], work: Callable[[Session], T], attempts: int = 6
+) -> T:
+    """Run `work` in one transaction and commit; retry it whole when the database asks to."""
+    for attempt in range(1, attempts + 1):
+        session = factory()
+        try:
+            result = work(session)
+            session.commit()
+            return result
+        except DBAPIError as error:
+            session.rollback()
+            if attempt == attempts or not is_retryable(error):
+                raise
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        # Jittered backoff so that the transactions that collided do not collide again.
+        time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311 (not cryptography)
+    raise AssertionError("unreachable")

@@ -1,0 +1,74 @@
+"""The benefits ledger: double entry in integer cents, idempotent, never below zero.
+
+Pure domain code on SQLAlchemy sessions: no Flask, Twilio, RQ or Babel here. Functions take
+a session first and never commit; the caller owns the transaction.
+"""
+
+from bot.ledger.audit import Problem, check
+from bot.ledger.errors import (
+    IdempotencyConflict,
+    InvalidAmount,
+    InvalidKey,
+    InvalidReference,
+    LedgerError,
+    UnknownAccount,
+    UnknownTransfer,
+    WrongAccountKind,
+)
+from bot.ledger.models import (
+    Account,
+    AccountKind,
+    LedgerRequest,
+    Outcome,
+    Phase,
+    Rejection,
+    Transfer,
+    TransferKind,
+)
+from bot.ledger.operations import (
+    charge_premium,
+    contribute,
+    grant_bonus,
+    open_account,
+    pay_day_off,
+    reserve_day_off,
+    reverse,
+    void_day_off,
+)
+from bot.ledger.reads import Balance, Movement, balance, history
+from bot.ledger.transfers import MAX_TRANSFER_CENTS, TransferResult
+
+__all__ = [
+    "MAX_TRANSFER_CENTS",
+    "Account",
+    "AccountKind",
+    "Balance",
+    "IdempotencyConflict",
+    "InvalidAmount",
+    "InvalidKey",
+    "InvalidReference",
+    "LedgerError",
+    "LedgerRequest",
+    "Movement",
+    "Outcome",
+    "Phase",
+    "Problem",
+    "Rejection",
+    "Transfer",
+    "TransferKind",
+    "TransferResult",
+    "UnknownAccount",
+    "UnknownTransfer",
+    "WrongAccountKind",
+    "balance",
+    "charge_premium",
+    "check",
+    "contribute",
+    "grant_bonus",
+    "history",
+    "open_account",
+    "pay_day_off",
+    "reserve_day_off",
+    "reverse",
+    "void_day_off",
+]

@@ -1,0 +1,98 @@
+"""Recompute every account from its transfers and check the ledger's invariants."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.ledger.models import Account, LedgerRequest, Outcome, Transfer
+from bot.ledger.transfers import COUNTER_EFFECTS
+
+COUNTERS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken invariant, naming the account (or transfer) it concerns."""
+
+    subject: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.subject}: {self.detail}"
+
+
+def recomputed_counters(session: Session) -> dict[int, dict[str, int]]:
+    """Every account's four counters, summed from the transfers alone."""
+    counters: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for side, column in (
+        ("debits", Transfer.debit_account_id),
+        ("credits", Transfer.credit_account_id),
+    ):
+        rows = session.execute(
+            select(column, Transfer.phase, func.sum(Transfer.amount)).group_by(
+                column, Transfer.phase
+            )
+        )
+        for account_id, phase, total in rows:
+            pending_sign, posted_sign = COUNTER_EFFECTS[phase]
+            counters[account_id][f"{side}_pending"] += pending_sign * int(total)
+            counters[account_id][f"{side}_posted"] += posted_sign * int(total)
+    return counters
+
+
+def check(session: Session) -> list[Problem]:
+    """Return every broken invariant; an empty list means the ledger is sound."""
+    problems: list[Problem] = []
+    recomputed = recomputed_counters(session)
+    totals = dict.fromkeys(COUNTERS, 0)
+    for account in session.scalars(select(Account).order_by(Account.id)):
+        expected = recomputed.get(account.id, dict.fromkeys(COUNTERS, 0))
+        for counter in COUNTERS:
+            stored = getattr(account, counter)
+            totals[counter] += stored
+            if stored != expected[counter]:
+                problems.append(
+                    Problem(
+                        account.code,
+                        f"{counter} is {stored}, its transfers sum to {expected[counter]}",
+                    )
+                )
+        spent = account.debits_pending + account.debits_posted
+        if account.debits_must_not_exceed_credits and spent > account.credits_posted:
+            problems.append(
+                Problem(
+                    account.code,
+                    f"below zero: debits {spent} exceed credits {account.credits_posted}",
+                )
+            )
+    for phase in ("pending", "posted"):
+        if totals[f"debits_{phase}"] != totals[f"credits_{phase}"]:
+            problems.append(
+                Problem(
+                    "ledger",
+                    f"{phase} balances do not sum to zero: debits {totals[f'debits_{phase}']}, "
+                    f"credits {totals[f'credits_{phase}']}",
+                )
+            )
+    problems.extend(_orphans(session))
+    return problems
+
+
+def _orphans(session: Session) -> list[Problem]:
+    """Every transfer answers exactly one applied request, and every applied request has one."""
+    unclaimed = session.scalars(
+        select(Transfer.id)
+        .outerjoin(LedgerRequest, LedgerRequest.transfer_id == Transfer.id)
+        .where(LedgerRequest.key.is_(None))
+        .limit(10)
+    ).all()
+    empty = session.scalars(
+        select(LedgerRequest.key)
+        .where(LedgerRequest.outcome == Outcome.APPLIED, LedgerRequest.transfer_id.is_(None))
+        .limit(10)
+    ).all()
+    return [Problem(f"transfer {tid}", "has no idempotency record") for tid in unclaimed] + [
+        Problem(f"request {key!r}", "is applied but names no transfer") for key in empty
+    ]

@@ -1,0 +1,252 @@
+"""The fund's money operations: each takes a session first and never commits."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.ledger.errors import InvalidReference, UnknownTransfer, WrongAccountKind
+from bot.ledger.models import (
+    CONTRIBUTOR_KINDS,
+    Account,
+    AccountKind,
+    Phase,
+    Rejection,
+    Transfer,
+    TransferKind,
+)
+from bot.ledger.transfers import Plan, TransferResult, check_amount, check_memo, submit
+
+WORKER = frozenset({AccountKind.WORKER})
+PARTNERS = frozenset({AccountKind.PLATFORM, AccountKind.PROGRAM})
+DAY_OFF_PORTIONS = ("full", "half")
+
+
+def open_account(session: Session, kind: AccountKind, code: str) -> int:
+    """Return the id of the account with this code, creating it if it does not exist yet."""
+    if not code or len(code) > 64:
+        raise InvalidReference("an account code is 1 to 64 characters")
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(
+        insert(Account)
+        .values(kind=kind, code=code, debits_must_not_exceed_credits=kind is AccountKind.WORKER)
+        .on_conflict_do_nothing(index_elements=[Account.code])
+    )
+    account_id, existing_kind = session.execute(
+        select(Account.id, Account.kind).where(Account.code == code)
+    ).one()
+    if existing_kind != kind:
+        raise WrongAccountKind(f"account {code} is a {existing_kind} account, not {kind}")
+    return account_id
+
+
+def contribute(
+    session: Session,
+    *,
+    key: str,
+    contributor_account_id: int,
+    worker_account_id: int,
+    amount_cents: int,
+    reference: str | None = None,
+) -> TransferResult:
+    """Move a contribution from a household, platform or program into a worker's account."""
+    call = {
+        "contributor": contributor_account_id,
+        "worker": worker_account_id,
+        "amount": check_amount(amount_cents),
+        "reference": reference,
+    }
+    plan = Plan(
+        operation="contribution",
+        kind=TransferKind.CONTRIBUTION,
+        phase=Phase.POSTED,
+        debit_account_id=contributor_account_id,
+        credit_account_id=worker_account_id,
+        amount=amount_cents,
+        debit_kinds=CONTRIBUTOR_KINDS,
+        credit_kinds=WORKER,
+        memo=check_memo({"reference": reference}),
+    )
+    return submit(session, key, call, plan, _no_check)
+
+
+def grant_bonus(
+    session: Session,
+    *,
+    key: str,
+    partner_account_id: int,
+    worker_account_id: int,
+    amount_cents: int,
+    reference: str | None = None,
+) -> TransferResult:
+    """Move a one-time jump-start bonus from a platform or program into a worker's account."""
+    call = {
+        "partner": partner_account_id,
+        "worker": worker_account_id,
+        "amount": check_amount(amount_cents),
+        "reference": reference,
+    }
+    plan = Plan(
+        operation="bonus",
+        kind=TransferKind.BONUS,
+        phase=Phase.POSTED,
+        debit_account_id=partner_account_id,
+        credit_account_id=worker_account_id,
+        amount=amount_cents,
+        debit_kinds=PARTNERS,
+        credit_kinds=WORKER,
+        memo=check_memo({"reference": reference}),
+    )
+    return submit(session, key, call, plan, _no_check)
+
+
+def reserve_day_off(
+    session: Session,
+    *,
+    key: str,
+    worker_account_id: int,
+    payouts_account_id: int,
+    amount_cents: int,
+    day: date,
+    portion: str = "full",
+) -> TransferResult:
+    """Reserve a paid day off (pending): refused if her available balance cannot cover it."""
+    if portion not in DAY_OFF_PORTIONS:
+        raise InvalidReference(f"portion must be one of {DAY_OFF_PORTIONS}, not {portion!r}")
+    if not isinstance(day, date):
+        raise InvalidReference("day must be a date")
+    call = {
+        "worker": worker_account_id,
+        "payouts": payouts_account_id,
+        "amount": check_amount(amount_cents),
+        "day": day.isoformat(),
+        "portion": portion,
+    }
+    plan = Plan(
+        operation="day_off_reserve",
+        kind=TransferKind.DAY_OFF,
+        phase=Phase.PENDING,
+        debit_account_id=worker_account_id,
+        credit_account_id=payouts_account_id,
+        amount=amount_cents,
+        debit_kinds=WORKER,
+        credit_kinds=frozenset({AccountKind.PAYOUTS}),
+        memo={"day": day.isoformat(), "portion": portion},
+    )
+    return submit(session, key, call, plan, _no_check)
+
+
+def pay_day_off(session: Session, *, key: str, pending_transfer_id: int) -> TransferResult:
+    """Post a reserved day off: the money leaves her account for good."""
+    return _resolve(session, key, pending_transfer_id, Phase.POST_PENDING, reason=None)
+
+
+def void_day_off(
+    session: Session, *, key: str, pending_transfer_id: int, reason: str
+) -> TransferResult:
+    """Cancel a reserved day off that is not paid yet: the money is hers to spend again."""
+    return _resolve(session, key, pending_transfer_id, Phase.VOID_PENDING, reason=reason)
+
+
+def charge_premium(
+    session: Session,
+    *,
+    key: str,
+    worker_account_id: int,
+    insurer_account_id: int,
+    amount_cents: int,
+    period: str,
+) -> TransferResult:
+    """Debit an insurance premium for a period: refused if her available balance is short."""
+    call = {
+        "worker": worker_account_id,
+        "insurer": insurer_account_id,
+        "amount": check_amount(amount_cents),
+        "period": period,
+    }
+    plan = Plan(
+        operation="premium",
+        kind=TransferKind.PREMIUM,
+        phase=Phase.POSTED,
+        debit_account_id=worker_account_id,
+        credit_account_id=insurer_account_id,
+        amount=amount_cents,
+        debit_kinds=WORKER,
+        credit_kinds=frozenset({AccountKind.INSURER}),
+        memo=check_memo({"period": period}),
+    )
+    return submit(session, key, call, plan, _no_check)
+
+
+def reverse(session: Session, *, key: str, transfer_id: int, reason: str) -> TransferResult:
+    """Undo a posted transfer with a new transfer the other way; the original stays as it was."""
+    original = _transfer(session, transfer_id)
+    if original.phase not in (Phase.POSTED, Phase.POST_PENDING) or original.reverses_id:
+        raise UnknownTransfer(
+            f"transfer {transfer_id} is {original.phase}"
+            f"{' (a reversal)' if original.reverses_id else ''}: only posted money can be reversed"
+        )
+    every_kind = frozenset(AccountKind)
+    plan = Plan(
+        operation="reversal",
+        kind=TransferKind.REVERSAL,
+        phase=Phase.POSTED,
+        debit_account_id=original.credit_account_id,
+        credit_account_id=original.debit_account_id,
+        amount=original.amount,
+        debit_kinds=every_kind,
+        credit_kinds=every_kind,
+        reverses_id=original.id,
+        memo=check_memo({"reason": reason}),
+    )
+
+    def not_reversed_yet(session: Session) -> Rejection | None:
+        done = session.scalar(select(Transfer.id).where(Transfer.reverses_id == original.id))
+        return Rejection.ALREADY_REVERSED if done else None
+
+    return submit(session, key, {"transfer": transfer_id, "reason": reason}, plan, not_reversed_yet)
+
+
+def _resolve(
+    session: Session, key: str, pending_transfer_id: int, phase: Phase, reason: str | None
+) -> TransferResult:
+    pending = _transfer(session, pending_transfer_id)
+    if pending.phase != Phase.PENDING:
+        raise UnknownTransfer(f"transfer {pending_transfer_id} is not a pending day off")
+    plan = Plan(
+        operation="day_off_pay" if phase is Phase.POST_PENDING else "day_off_void",
+        kind=pending.kind,
+        phase=phase,
+        debit_account_id=pending.debit_account_id,
+        credit_account_id=pending.credit_account_id,
+        amount=pending.amount,
+        debit_kinds=frozenset({AccountKind.WORKER}),
+        credit_kinds=frozenset({AccountKind.PAYOUTS}),
+        pending_id=pending.id,
+        memo=check_memo({**pending.memo, "reason": reason}),
+    )
+
+    def still_pending(session: Session) -> Rejection | None:
+        resolution = session.scalar(select(Transfer.phase).where(Transfer.pending_id == pending.id))
+        if resolution == Phase.POST_PENDING:
+            return Rejection.PENDING_ALREADY_POSTED
+        if resolution == Phase.VOID_PENDING:
+            return Rejection.PENDING_ALREADY_VOIDED
+        return None
+
+    call = {"pending": pending_transfer_id, "reason": reason}
+    return submit(session, key, call, plan, still_pending)
+
+
+def _transfer(session: Session, transfer_id: int) -> Transfer:
+    if isinstance(transfer_id, bool) or not isinstance(transfer_id, int):
+        raise UnknownTransfer(f"transfer id must be an integer, not {transfer_id!r}")
+    transfer = session.get(Transfer, transfer_id)
+    if transfer is None:
+        raise UnknownTransfer(f"no transfer {transfer_id}")
+    return transfer
+
+
+def _no_check(session: Session) -> None:
+    return None

@@ -1,0 +1,101 @@
+"""Reading the ledger: a balance is one row, history is an indexed walk back from the newest."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, union_all
+from sqlalchemy.orm import Session
+
+from bot.ledger.errors import UnknownAccount
+from bot.ledger.models import Account, Phase, Transfer, TransferKind
+
+
+@dataclass(frozen=True)
+class Balance:
+    """An account's money in cents, from the point of view of its owner."""
+
+    account_id: int
+    posted_cents: int  # money that is hers (credits minus debits, posted)
+    pending_cents: int  # reserved for day-off payouts not paid yet
+    available_cents: int  # what she can spend or reserve now
+
+    def days_off(self, day_off_cents: int, half_day_cents: int) -> float:
+        """How many days off the available balance pays for, in half-day steps."""
+        full, rest = divmod(max(self.available_cents, 0), day_off_cents)
+        return full + (0.5 if rest >= half_day_cents else 0.0)
+
+
+@dataclass(frozen=True)
+class Movement:
+    """One transfer as seen from one account: signed amount and who was on the other side."""
+
+    transfer_id: int
+    kind: TransferKind
+    phase: Phase
+    amount_cents: int  # positive: into this account; negative: out of it
+    counterparty_account_id: int
+    created_at: datetime
+    memo: dict[str, Any]
+
+
+def balance(session: Session, account_id: int) -> Balance:
+    """Read an account's balance from its counters: one row, whatever the history length."""
+    row = session.execute(
+        select(
+            Account.debits_pending,
+            Account.debits_posted,
+            Account.credits_pending,
+            Account.credits_posted,
+        ).where(Account.id == account_id)
+    ).one_or_none()
+    if row is None:
+        raise UnknownAccount(f"no ledger account {account_id}")
+    debits_pending, debits_posted, _credits_pending, credits_posted = row
+    posted = credits_posted - debits_posted
+    return Balance(
+        account_id=account_id,
+        posted_cents=posted,
+        pending_cents=debits_pending,
+        available_cents=posted - debits_pending,
+    )
+
+
+def history(session: Session, account_id: int, limit: int = 5) -> list[Movement]:
+    """The account's most recent movements, newest first."""
+    outgoing = (
+        select(Transfer.id)
+        .where(Transfer.debit_account_id == account_id)
+        .order_by(Transfer.id.desc())
+        .limit(limit)
+    )
+    incoming = (
+        select(Transfer.id)
+        .where(Transfer.credit_account_id == account_id)
+        .order_by(Transfer.id.desc())
+        .limit(limit)
+    )
+    # Two index walks, each bounded by the limit, instead of one OR that scans the history.
+    recent = union_all(outgoing.subquery().select(), incoming.subquery().select()).subquery()
+    transfers = session.scalars(
+        select(Transfer)
+        .where(Transfer.id.in_(select(recent.c.id)))
+        .order_by(Transfer.id.desc())
+        .limit(limit)
+    ).all()
+    return [_movement(transfer, account_id) for transfer in transfers]
+
+
+def _movement(transfer: Transfer, account_id: int) -> Movement:
+    incoming = transfer.credit_account_id == account_id
+    return Movement(
+        transfer_id=transfer.id,
+        kind=TransferKind(transfer.kind),
+        phase=Phase(transfer.phase),
+        amount_cents=transfer.amount if incoming else -transfer.amount,
+        counterparty_account_id=transfer.debit_account_id
+        if incoming
+        else transfer.credit_account_id,
+        created_at=transfer.created_at,
+        memo=dict(transfer.memo or {}),
+    )

@@ -1,0 +1,21 @@
+"""The fund's people and relationships: workers, contributors, employments, visits."""
+
+from bot.models.contributor import Contributor
+from bot.models.employment import Employment, EmploymentStatus
+from bot.models.person import Channel, ChannelConsent, Person
+from bot.models.visit import Visit, VisitReporter, VisitStatus
+from bot.models.worker import Worker, WorkerStatus
+
+__all__ = [
+    "Channel",
+    "ChannelConsent",
+    "Contributor",
+    "Employment",
+    "EmploymentStatus",
+    "Person",
+    "Visit",
+    "VisitReporter",
+    "VisitStatus",
+    "Worker",
+    "WorkerStatus",
+]

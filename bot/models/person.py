@@ -1,0 +1,44 @@
+"""A person who texts the fund, known by an E.164 number, and her opt-out state per channel."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bot.orm import Base, utcnow
+
+
+class Channel(StrEnum):
+    """How a message travels."""
+
+    SMS = "sms"
+    WHATSAPP = "whatsapp"
+
+
+class Person(Base):
+    """Anyone with a phone number: a worker, a household, or someone who has not joined yet."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str | None] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    consents: Mapped[list["ChannelConsent"]] = relationship(back_populates="person")
+
+
+class ChannelConsent(Base):
+    """Whether a person said STOP on a channel; nothing is sent there while she has."""
+
+    __tablename__ = "channel_consents"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    channel: Mapped[Channel] = mapped_column(String(16), primary_key=True)
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="consents")

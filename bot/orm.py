@@ -1,0 +1,30 @@
+"""The declarative base every table shares, with constraint names Alembic can rely on."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of every model; one metadata for the whole schema."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # SQLite only auto-numbers a primary key declared INTEGER, so 64-bit ids use a variant.
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads this class attribute)
+        int: BigInteger().with_variant(Integer(), "sqlite"),
+        datetime: DateTime(timezone=True),
+    }
+
+
+def utcnow() -> datetime:
+    """Now, as an aware UTC datetime (stored timestamps are always UTC)."""
+    return datetime.now(UTC)

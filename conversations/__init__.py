@@ -1,0 +1,1 @@
+"""The multilingual conversation state machine: pure Python, no Flask, Twilio, RQ or database."""

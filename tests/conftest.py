@@ -1,0 +1,153 @@
+"""Fixtures: a fresh SQLite file or a PostgreSQL database of this run's own, and a Redis db.
+
+PostgreSQL and Redis are real servers, never mocks. Without them the tests that need them are
+skipped with the reason; with --require-services (CI=true sets it) a skip is a failure.
+"""
+
+import os
+import secrets
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import migrate
+from bot.config import database_url
+from bot.db import make_engine, make_session_factory
+from bot.orm import Base
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--require-services",
+        action="store_true",
+        default=os.environ.get("CI") == "true" or os.environ.get("REQUIRE_SERVICES") == "1",
+        help="fail, rather than skip, tests whose PostgreSQL or Redis is unreachable",
+    )
+
+
+def unavailable(config: pytest.Config, reason: str) -> None:
+    """Skip the test, or fail it when the run requires the real services."""
+    if config.getoption("--require-services"):
+        pytest.fail(f"required service unavailable: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+# -- PostgreSQL --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A database created for this test run, migrated to head, dropped at the end."""
+    admin_url = database_url(os.environ.get("TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL))
+    admin = create_engine(
+        admin_url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
+    )
+    name = f"benefits_test_{os.getpid()}_{secrets.token_hex(3)}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:
+        admin.dispose()
+        unavailable(request.config, f"PostgreSQL unreachable at TEST_POSTGRES_URL: {error.orig}")
+    url = admin.url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    """An engine on this run's PostgreSQL database, emptied before the test."""
+    engine = make_engine(postgres_url, pool_size=40, max_overflow=10)
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    yield engine
+    engine.dispose()
+
+
+# -- SQLite ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A new SQLite file, migrated to head."""
+    url = f"sqlite:///{tmp_path / 'benefits.sqlite3'}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+# -- Either ------------------------------------------------------------------------------
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The same test on SQLite and on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_engine")
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(engine)
+
+
+def empty_tables(engine: Engine) -> None:
+    """Delete every row (children first), for tests that reset between examples."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            return
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+# -- Redis -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A Redis database number nobody else is using, flushed before and after the run."""
+    base = os.environ.get("TEST_REDIS_URL", DEFAULT_REDIS_URL).rstrip("/")
+    base = base.rsplit("/", 1)[0] if base.rsplit("/", 1)[-1].isdigit() else base
+    chosen = None
+    try:
+        for number in range(1, 16):
+            client = Redis.from_url(f"{base}/{number}", socket_connect_timeout=2)
+            # Claim the number atomically so two runs at once never share it.
+            if client.dbsize() == 0 and client.set("benefits-test-run", os.getpid(), nx=True):
+                chosen = number
+                client.close()
+                break
+            client.close()
+    except RedisError as error:
+        unavailable(request.config, f"Redis unreachable at TEST_REDIS_URL: {error}")
+    if chosen is None:
+        unavailable(request.config, "no empty Redis database number between 1 and 15")
+    url = f"{base}/{chosen}"
+    yield url
+    client = Redis.from_url(url)
+    client.flushdb()
+    client.close()
