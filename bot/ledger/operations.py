@@ -16,7 +16,14 @@ from bot.ledger.models import (
     Transfer,
     TransferKind,
 )
-from bot.ledger.transfers import Plan, TransferResult, check_amount, check_memo, submit
+from bot.ledger.transfers import (
+    Plan,
+    TransferResult,
+    check_amount,
+    check_id,
+    check_memo,
+    submit,
+)
 
 WORKER = frozenset({AccountKind.WORKER})
 PARTNERS = frozenset({AccountKind.PLATFORM, AccountKind.PROGRAM})
@@ -240,9 +247,7 @@ def _resolve(
 
 
 def _transfer(session: Session, transfer_id: int) -> Transfer:
-    if isinstance(transfer_id, bool) or not isinstance(transfer_id, int):
-        raise UnknownTransfer(f"transfer id must be an integer, not {transfer_id!r}")
-    transfer = session.get(Transfer, transfer_id)
+    transfer = session.get(Transfer, check_id(transfer_id, UnknownTransfer))
     if transfer is None:
         raise UnknownTransfer(f"no transfer {transfer_id}")
     return transfer

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.ledger.errors import UnknownAccount
 from bot.ledger.models import Account, Phase, Transfer, TransferKind
+from bot.ledger.transfers import check_id
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def balance(session: Session, account_id: int) -> Balance:
             Account.debits_posted,
             Account.credits_pending,
             Account.credits_posted,
-        ).where(Account.id == account_id)
+        ).where(Account.id == check_id(account_id, UnknownAccount))
     ).one_or_none()
     if row is None:
         raise UnknownAccount(f"no ledger account {account_id}")
@@ -63,6 +64,7 @@ def balance(session: Session, account_id: int) -> Balance:
 
 def history(session: Session, account_id: int, limit: int = 5) -> list[Movement]:
     """The account's most recent movements, newest first."""
+    check_id(account_id, UnknownAccount)
     outgoing = (
         select(Transfer.id)
         .where(Transfer.debit_account_id == account_id)

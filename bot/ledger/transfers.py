@@ -19,6 +19,7 @@ from bot.ledger.errors import (
     InvalidAmount,
     InvalidKey,
     InvalidReference,
+    LedgerError,
     UnknownAccount,
     WrongAccountKind,
 )
@@ -38,6 +39,7 @@ from bot.ledger.models import (
 MAX_TRANSFER_CENTS = 10_000_000
 MAX_KEY_LENGTH = 128
 MAX_MEMO_TEXT_LENGTH = 200
+MAX_ID = 2**63
 
 # How each phase moves (pending, posted) counters on both sides of a transfer.
 COUNTER_EFFECTS: dict[Phase, tuple[int, int]] = {
@@ -94,6 +96,13 @@ def check_amount(amount_cents: object) -> int:
     return amount_cents
 
 
+def check_id(value: object, error: type[LedgerError]) -> int:
+    """Return the value if it can be a row id (a positive 64-bit integer), else raise `error`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < MAX_ID:
+        raise error(f"{value!r} is not the id of a ledger row")
+    return value
+
+
 def check_key(key: object) -> str:
     """Return the idempotency key if it is a non-empty printable string of bounded length."""
     if not isinstance(key, str) or not key or not key.isprintable():
@@ -122,10 +131,7 @@ def fingerprint(operation: str, call: dict[str, Any]) -> str:
 
 def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, Account]:
     """Lock the accounts in id order (so two transfers never deadlock) and return them fresh."""
-    wanted = sorted(set(account_ids))
-    for account_id in wanted:
-        if isinstance(account_id, bool) or not isinstance(account_id, int):
-            raise UnknownAccount(f"account id must be an integer, not {account_id!r}")
+    wanted = sorted({check_id(account_id, UnknownAccount) for account_id in account_ids})
     rows = session.scalars(
         select(Account)
         .where(Account.id.in_(wanted))
