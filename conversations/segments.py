@@ -1,0 +1,73 @@
+"""How many SMS segments a text costs (GSM 03.38 and UCS-2), and how to keep texts in GSM-7.
+
+No maintained package counts segments, so the rules live here: GSM-7 fits 160 septets in one
+segment and 153 per segment when split; the extension characters cost two septets and a pair
+is never split across segments. One character outside GSM-7 makes the whole text UCS-2: 70
+UTF-16 code units in one segment, 67 per segment when split, surrogate pairs kept whole.
+"""
+
+from dataclasses import dataclass
+
+GSM7_BASIC = frozenset(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+    "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+
+# Spaces and punctuation that Babel and keyboards produce, and their GSM-7 equivalents.
+GSM7_LOOKALIKES = {
+    "\u00a0": " ",  # no-break space (Babel's currency and number formats)
+    "\u202f": " ",  # narrow no-break space (Babel's time formats)
+    "\u2009": " ",
+    "\u2007": " ",
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u2013": "-",
+    "\u2014": "-",
+    "\u2026": "...",
+}
+
+
+@dataclass(frozen=True)
+class SegmentCount:
+    """What a text costs to send as one SMS."""
+
+    encoding: str  # "GSM-7" or "UCS-2"
+    segments: int
+    units: int  # septets for GSM-7, UTF-16 code units for UCS-2
+
+
+def sms_safe(text: str) -> str:
+    """Replace typographic spaces, quotes and dashes that would force UCS-2 for no reason."""
+    return "".join(GSM7_LOOKALIKES.get(character, character) for character in text)
+
+
+def is_gsm7(text: str) -> bool:
+    """Whether every character is in the GSM-7 alphabet or its extension table."""
+    return all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text)
+
+
+def count_segments(text: str) -> SegmentCount:
+    """The encoding, the segment count and the units used by the text."""
+    if is_gsm7(text):
+        costs = [2 if character in GSM7_EXTENSION else 1 for character in text]
+        return SegmentCount("GSM-7", _pack(costs, single=160, multi=153), sum(costs))
+    encoded = text.encode("utf-16-le")
+    costs = [len(character.encode("utf-16-le")) // 2 for character in text]
+    return SegmentCount("UCS-2", _pack(costs, single=70, multi=67), len(encoded) // 2)
+
+
+def _pack(costs: list[int], single: int, multi: int) -> int:
+    """Segments needed when no character (or escape pair, or surrogate pair) is split."""
+    total = sum(costs)
+    if total <= single:
+        return 1
+    segments, used = 1, 0
+    for cost in costs:
+        if used + cost > multi:
+            segments += 1
+            used = 0
+        used += cost
+    return segments
