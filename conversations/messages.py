@@ -1,0 +1,170 @@
+"""Every text a person reads, as message ids. Rendered at the edge from the locales/ catalogs.
+
+English is the source language. Placeholders are named (`%(amount)s`) so that
+`pybabel compile --statistics` and the catalog tests can check every translation keeps them;
+counts go through plural forms. Keep the English within one GSM-7 segment (160 characters
+with realistic values) and avoid characters outside GSM-7; keywords in CAPITALS must be
+words `conversations.keywords` knows in that language.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message id: the English text, and its plural form if it counts something."""
+
+    msgid: str
+    plural: str | None = None
+
+
+def N_(msgid: str) -> Message:  # noqa: N802 (gettext's conventional marker name)
+    """Mark a text for translation."""
+    return Message(msgid)
+
+
+def NP_(singular: str, plural: str) -> Message:  # noqa: N802
+    """Mark a counted text for translation; `count` picks the form."""
+    return Message(singular, plural)
+
+
+# -- Joining --------------------------------------------------------------------------------
+# TRANSLATORS: the first text anyone gets; stays in English with each language's own name.
+WELCOME = N_(
+    "Benefits Fund: paid days off and insurance for domestic workers. "
+    "Reply with a number: 1 English, 2 Español, 3 Portugues, 4 Kreyòl, 5 Tagalog"
+)
+TERMS = N_(
+    "The households you work for add about %(contribution)s per visit to your own account, "
+    "on top of your pay. %(day_off)s pays a day off. Reply YES to join."
+)
+ASK_NAME = N_("What is your first name? Households will see it in our texts.")
+NAME_UNCLEAR = N_("Please send just your first name, in letters.")
+JOINED = N_(
+    "Welcome, %(name)s! Text ADD and a phone number to invite a household you work for. "
+    "Text MENU to see everything."
+)
+NOT_JOINED = N_("No problem, you have not joined. Text us any time if you change your mind.")
+TERMS_AGAIN = N_("Reply YES to join the fund, or NO if you do not want to.")
+
+# -- Words that work anywhere ---------------------------------------------------------------
+HELP = N_(
+    "Benefits Fund help. Workers: BALANCE, HISTORY, DAY OFF friday, ADD phone, DONE, "
+    "HOUSEHOLDS. Everyone: LANGUAGE, MENU, STOP to end texts."
+)
+MENU_WORKER = N_(
+    "BALANCE: your money. HISTORY: last payments. DAY OFF + day: paid day off. "
+    "ADD + phone: invite a household. DONE: after a visit. HOUSEHOLDS: your list."
+)
+MENU_HOUSEHOLD = N_(
+    "When a worker visits, we text you to confirm her benefit. Reply YES, NO or an amount "
+    "like 10. HELP for help, STOP to end texts."
+)
+LANGUAGE_MENU = N_(
+    "Reply with a number: 1 English, 2 Español, 3 Portugues, 4 Kreyòl, 5 Tagalog"
+)
+# TRANSLATORS: sent in the language just chosen.
+LANGUAGE_SET = N_("OK, I will write to you in English.")
+OPTED_OUT = N_(
+    "You will get no more texts from the Benefits Fund. Your money stays yours. "
+    "Text START to come back."
+)
+OPTED_IN = N_("Welcome back! You will get texts from the Benefits Fund again.")
+NOT_UNDERSTOOD = N_("Sorry, I did not understand. Text MENU to see what you can do.")
+ONLY_TEXT = N_("I can only read text messages. Text MENU to see what you can do.")
+EXPIRED = N_("Your last question timed out after a day, so nothing was changed.")
+WORKERS_ONLY = N_("That is for workers in the fund. Text MENU to see what you can do.")
+TRY_LATER = N_("Sorry, something went wrong on our side. Please try again in a few minutes.")
+
+# -- Balance and history --------------------------------------------------------------------
+BALANCE = N_("Your balance: %(balance)s, %(available)s available.")
+DAYS_OFF = NP_("That pays %(count)d day off.", "That pays %(count)d days off.")
+DAYS_OFF_AND_HALF = NP_(
+    "That pays %(count)d day off and a half day.", "That pays %(count)d days off and a half day."
+)
+HALF_DAY_ONLY = N_("That pays a half day off.")
+NO_DAY_OFF_YET = N_("A day off needs %(day_off)s, a half day %(half_day)s.")
+PENDING_DAYS_OFF = NP_(
+    "%(count)d day off waiting to be paid.", "%(count)d days off waiting to be paid."
+)
+INSURANCE_NONE = N_("No insurance yet.")
+INSURANCE_COVER = N_("Insured: %(products)s.")
+# TRANSLATORS: insurance products, listed after "Insured:".
+LIFE_INSURANCE = N_("life")
+DISABILITY_INSURANCE = N_("disability")
+HISTORY_HEADER = N_("Last payments:")
+HISTORY_EMPTY = N_("No payments yet. Text ADD and a phone number to invite a household.")
+# TRANSLATORS: one line of history: date, signed amount, who paid or what it paid for.
+HISTORY_LINE = N_("%(date)s %(amount)s %(who)s")
+PAID_DAY_OFF = N_("day off")
+INSURANCE = N_("insurance")
+CORRECTION = N_("correction")
+
+# -- Households -----------------------------------------------------------------------------
+ADD_HOW = N_("Send ADD and the household's phone number, like: ADD 212 555 0123 Ana")
+ADD_BAD_NUMBER = N_("That does not look like a phone number. Try: ADD 212 555 0123 Ana")
+ADD_SELF = N_("That is your own number. Send the number of a household you work for.")
+ADD_INVITED = N_("I invited %(household)s. I will tell you when they answer.")
+ADD_ALREADY = N_("%(household)s is already on your list.")
+ADD_NOT_WORKER = N_("%(household)s is a worker's number. Send a household's number.")
+INVITATION = N_(
+    "%(worker)s asks you to add about %(amount)s per visit to her benefits fund, "
+    "on top of her pay. Reply YES to accept or NO."
+)
+INVITATION_ACCEPTED = N_("%(household)s accepted! After each visit, text DONE.")
+INVITATION_DECLINED = N_("%(household)s declined your invitation.")
+HOUSEHOLD_JOINED = N_(
+    "Thank you! After each visit I will text you to confirm %(amount)s for %(worker)s."
+)
+HOUSEHOLD_SAID_NO = N_("OK. You will not be asked again.")
+HOUSEHOLDS_LIST = N_("Your households: %(list)s. To remove one, text REMOVE and its number.")
+HOUSEHOLDS_NONE = N_("No households yet. Text ADD and a phone number to invite one.")
+REMOVE_WHICH = N_("Which one? Text REMOVE and the number from your list: %(list)s")
+REMOVED = N_("%(household)s is off your list.")
+
+# -- Visits ---------------------------------------------------------------------------------
+DONE_WHICH = N_("Which household? Reply with its number: %(list)s")
+DONE_NO_HOUSEHOLDS = N_("No household has accepted yet. Text ADD and a phone number.")
+DONE_REPORTED = N_("Thanks! I asked %(household)s to confirm %(amount)s for %(date)s.")
+DONE_ALREADY = N_("%(household)s was already asked about %(date)s.")
+VISIT_PROMPT = N_(
+    "%(worker)s worked for you on %(date)s. Add %(amount)s to her benefits? "
+    "Reply YES, NO or another amount."
+)
+# TRANSLATORS: the same, when the household has several open requests; %(number)s tells them apart.
+VISIT_PROMPT_NUMBERED = N_(
+    "#%(number)s: %(worker)s worked for you on %(date)s. Add %(amount)s to her benefits? "
+    "Reply YES %(number)s, NO %(number)s or %(number)s and an amount."
+)
+PROMPTS_WHICH = N_("Which one? %(list)s. Reply YES or NO and the number, like YES 1.")
+NOTHING_TO_CONFIRM = N_("You have nothing to confirm now. Thank you!")
+CONTRIBUTION_THANKS = N_("Thank you! %(amount)s added to %(worker)s's benefits.")
+VISIT_DECLINED = N_("OK, nothing added for %(date)s.")
+AMOUNT_UNCLEAR = N_("Please reply YES, NO or an amount in numbers, like 10 or 7.50.")
+AMOUNT_TOO_BIG = N_("The most per visit is %(max)s. Reply YES, NO or a smaller amount.")
+RECEIPT = N_("%(household)s added %(amount)s. Your balance: %(balance)s.")
+VISIT_DECLINED_NOTICE = N_("%(household)s did not add to your benefits for %(date)s.")
+
+# -- Days off -------------------------------------------------------------------------------
+DAY_OFF_HOW = N_("Which day? Text DAY OFF and the day, like DAY OFF friday or HALF DAY monday.")
+DAY_OFF_PAST = N_("%(date)s has passed. Pick a day from today on.")
+DAY_OFF_TOO_FAR = N_("Please pick a day in the next %(days)s days.")
+DAY_OFF_CONFIRM = N_(
+    "Day off %(date)s pays you %(amount)s. Balance after: %(after)s. Reply YES to book it or NO."
+)
+HALF_DAY_OFF_CONFIRM = N_(
+    "Half day off %(date)s pays you %(amount)s. Balance after: %(after)s. "
+    "Reply YES to book it or NO."
+)
+DAY_OFF_SHORT = N_("A day off needs %(amount)s and you have %(available)s available.")
+DAY_OFF_BOOKED = N_(
+    "Booked: %(date)s, %(amount)s. I will text you when it is paid. Text UNDO to call it back."
+)
+DAY_OFF_ALREADY = N_("You already asked for %(date)s.")
+DAY_OFF_NOT_BOOKED = N_("OK, no day off booked.")
+UNDO_NOTHING = N_("You have no day off waiting to be paid.")
+UNDO_WHICH = N_("Which one? Text UNDO and the number: %(list)s")
+UNDONE = N_("Day off %(date)s called back. %(amount)s is available again.")
+
+# A numbered choice inside a list: "1 Ana", "2 Rosa (Dec 5)".
+LIST_ITEM = N_("%(number)s %(label)s")
