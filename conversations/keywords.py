@@ -151,13 +151,16 @@ def normalize(text: str) -> str:
     """Lower case, no accents, punctuation as spaces (keeping what numbers and dates need)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", plain)  # a decimal comma: 7,50
     plain = re.sub(r"[^\w\s$./:+#-]", " ", plain)
     plain = re.sub(r"(?<!\d)[.:](?!\d)", " ", plain)  # a full stop, not a decimal point
     return " ".join(plain.split())
 
 
 def _phrases() -> list[tuple[str, Intent]]:
-    phrases = {(word, intent) for words in KEYWORDS.values() for intent, ws in words.items() for word in ws}
+    phrases = {
+        (word, intent) for words in KEYWORDS.values() for intent, ws in words.items() for word in ws
+    }
     # Longest first, so that "half day" wins over "day off" and "medio dia libre" over "dia libre".
     return sorted(phrases, key=lambda pair: -len(pair[0]))
 

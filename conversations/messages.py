@@ -18,12 +18,12 @@ class Message:
     plural: str | None = None
 
 
-def N_(msgid: str) -> Message:  # noqa: N802 (gettext's conventional marker name)
+def N_(msgid: str) -> Message:
     """Mark a text for translation."""
     return Message(msgid)
 
 
-def NP_(singular: str, plural: str) -> Message:  # noqa: N802
+def NP_(singular: str, plural: str) -> Message:
     """Mark a counted text for translation; `count` picks the form."""
     return Message(singular, plural)
 
@@ -60,9 +60,7 @@ MENU_HOUSEHOLD = N_(
     "When a worker visits, we text you to confirm her benefit. Reply YES, NO or an amount "
     "like 10. HELP for help, STOP to end texts."
 )
-LANGUAGE_MENU = N_(
-    "Reply with a number: 1 English, 2 Español, 3 Portugues, 4 Kreyòl, 5 Tagalog"
-)
+LANGUAGE_MENU = N_("Reply with a number: 1 English, 2 Español, 3 Portugues, 4 Kreyòl, 5 Tagalog")
 # TRANSLATORS: sent in the language just chosen.
 LANGUAGE_SET = N_("OK, I will write to you in English.")
 OPTED_OUT = N_(

@@ -34,7 +34,7 @@ def test_segments(text, encoding, segments):
 
 def test_gsm7_letters_named_in_the_facts():
     assert is_gsm7("é è ù ì ò à Ç Ø ø Å å Ä ä Ö ö Ñ ñ Ü ü ß É Æ æ ¿ ¡")
-    for letter in "á í ó ú â ê ô ã õ ç".split():
+    for letter in ["á", "í", "ó", "ú", "â", "ê", "ô", "ã", "õ", "ç"]:
         assert not is_gsm7(letter), letter
 
 

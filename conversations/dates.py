@@ -1,0 +1,205 @@
+"""The day a person means by a few words ("friday", "el viernes", "demen", "12/5"), in her language.
+
+Today, tomorrow, yesterday, the day after tomorrow, weekday names and numeric dates are read
+here, the same way in every language; anything else ("5 de diciembre", "dec 5") goes to
+dateparser with the person's language first and English second, never auto-detected. Haitian
+Creole, which dateparser does not know, is read here entirely (plus English through dateparser).
+"""
+
+import datetime
+import re
+from typing import Literal
+
+from dateparser.date import DateDataParser
+
+from conversations.keywords import normalize
+
+Prefer = Literal["future", "past"]
+
+MAX_LENGTH = 100  # longer text names no day, and would only make dateparser slow
+
+DATEPARSER_LANGUAGES = {
+    "en": ["en"],
+    "es": ["es", "en"],
+    "pt_BR": ["pt", "en"],
+    "ht": ["en"],
+    "tl": ["tl", "en"],
+}
+WARM_UP_TEXTS = {
+    "en": "dec 5",
+    "es": "5 de diciembre",
+    "pt_BR": "5 de dezembro",
+    "ht": "dec 5",
+    "tl": "5 disyembre",
+}
+
+# Leading words dateparser trips on ("el viernes", "na sexta"); English's apply in every language.
+FILLERS = {
+    "en": frozenset({"on", "this", "for", "the", "next"}),
+    "es": frozenset({"el", "la", "este", "esta", "proximo", "proxima", "para", "de", "del", "dia"}),
+    "pt_BR": frozenset(
+        {"na", "no", "dia", "proxima", "proximo", "nesta", "neste", "esta", "este", "para"}
+    ),
+    "ht": frozenset({"pou", "nan", "jou", "pwochen"}),
+    "tl": frozenset({"sa", "ngayong", "susunod", "na"}),
+}
+NEXT_WORDS = frozenset({"next", "proximo", "proxima", "pwochen", "susunod"})
+NEXT_SUFFIXES = (" que viene", " que vem")  # "viernes que viene", "sexta que vem"
+
+# Yesterday, today, tomorrow and the day after, each as "|"-separated names.
+RELATIVE_NAMES = {
+    "en": ("yesterday", "today", "tomorrow|tmrw|tmr", "day after tomorrow"),
+    "es": ("ayer", "hoy", "manana", "pasado manana"),
+    "pt_BR": ("ontem", "hoje", "amanha", "depois de amanha"),
+    "ht": ("ye", "jodi a|jodia|jodi", "demen", "apre demen|apredemen"),
+    "tl": ("kahapon", "ngayon|ngayong araw", "bukas", "makalawa|sa makalawa"),
+}
+RELATIVE_DAYS = {
+    language: {name: offset for offset, names in enumerate(table, -1) for name in names.split("|")}
+    for language, table in RELATIVE_NAMES.items()
+}
+
+# Monday to Sunday, separated by spaces, each as "|"-separated names and abbreviations.
+WEEKDAY_NAMES = {
+    "en": "monday|mon tuesday|tue|tues wednesday|wed thursday|thu|thur|thurs friday|fri "
+    "saturday|sat sunday|sun",
+    "es": "lunes|lun martes|mar miercoles|mie jueves|jue viernes|vie sabado|sab domingo|dom",
+    "pt_BR": "segunda|seg terca|ter quarta|qua quinta|qui sexta|sex sabado|sab domingo|dom",
+    "ht": "lendi madi mekredi jedi vandredi samdi dimanch",
+    "tl": "lunes martes miyerkules|miyerkoles huwebes biyernes sabado linggo",
+}
+WEEKDAYS = {
+    language: {name: day for day, names in enumerate(table.split()) for name in names.split("|")}
+    for language, table in WEEKDAY_NAMES.items()
+}
+KREYOL_MONTH_NAMES = "janvye fevriye mas avril me jen jiye out septanm oktob novanm desanm"
+KREYOL_MONTHS = {name: number for number, name in enumerate(KREYOL_MONTH_NAMES.split(), 1)}
+NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?")
+KREYOL_DATE = re.compile(r"(\d{1,2}) ([a-z]+)(?: (\d{4}))?")
+A_WORD = re.compile(r"[a-z]{3}")  # dateparser reads "a", "2" or "5th" as months
+
+
+def parse_day(
+    text: str, language: str, today: datetime.date, prefer: Prefer = "future"
+) -> datetime.date | None:
+    """The day a person means by `text`, in her language, relative to `today` (already in her
+    time zone); None if it names no day. Without a year, "future" picks the first such day on or
+    after today and "past" the last on or before it; a weekday that is today's means today."""
+    plain = normalize(text) if len(text) <= MAX_LENGTH else ""
+    if not plain or "$" in plain:
+        return None
+    rest, after_next = _strip_fillers(plain, language)
+    relative = RELATIVE_DAYS["en"] | RELATIVE_DAYS[language]
+    offset = relative.get(plain, relative.get(rest))
+    if offset is not None:
+        return today + datetime.timedelta(days=offset)
+    weekday = (WEEKDAYS["en"] | WEEKDAYS[language]).get(
+        rest.removesuffix("-feira").removesuffix(" feira")
+    )
+    if weekday is not None:
+        if after_next and rest == "linggo":  # "sa susunod na linggo" is "next week"
+            return None
+        return _on_weekday(weekday, today, prefer, after_next=after_next)
+    day = _numeric_date(rest, language, today, prefer)
+    if day is None and language == "ht":
+        day = _kreyol_date(rest, today, prefer)
+    if day is None and A_WORD.search(rest):
+        day = _dateparser_day(rest, language, today, prefer)
+    return day
+
+
+def warm_up() -> None:
+    """Load dateparser's data for every supported language now (the first parse in a language
+    costs about 300 ms), so that the first text after a start is not slow."""
+    for language, text in WARM_UP_TEXTS.items():
+        _dateparser_day(text, language, datetime.date.today(), "future")
+
+
+def _strip_fillers(plain: str, language: str) -> tuple[str, bool]:
+    """The text without leading filler words ("el", "na", "this"), and whether it said "next"."""
+    fillers = FILLERS["en"] | FILLERS[language]
+    words = plain.split()
+    after_next = False
+    while words and words[0] in fillers:
+        after_next |= words.pop(0) in NEXT_WORDS
+    rest = " ".join(words)
+    for suffix in NEXT_SUFFIXES:
+        if rest.endswith(suffix):
+            rest, after_next = rest.removesuffix(suffix), True
+    return rest, after_next
+
+
+def _on_weekday(
+    weekday: int, today: datetime.date, prefer: Prefer, *, after_next: bool
+) -> datetime.date:
+    """The nearest date with that weekday (Monday 0) on or after today, or on or before it for
+    "past"; a week later when "next" names today's weekday."""
+    if prefer == "past":
+        return today - datetime.timedelta(days=(today.weekday() - weekday) % 7)
+    ahead = (weekday - today.weekday()) % 7
+    return today + datetime.timedelta(days=ahead or (7 if after_next else 0))
+
+
+def _numeric_date(
+    rest: str, language: str, today: datetime.date, prefer: Prefer
+) -> datetime.date | None:
+    """A numeric date: month first in English ("12/5" is Dec 5), day first elsewhere; the other
+    order when the first cannot be a month ("13/5" is May 13 in English too)."""
+    match = NUMERIC_DATE.fullmatch(rest)
+    if match is None:
+        return None
+    first, second = int(match[1]), int(match[2])
+    month, day = (first, second) if language == "en" else (second, first)
+    if month > 12:  # it can only be the day
+        month, day = day, month
+    return _resolve(month, day, match[3], today, prefer)
+
+
+def _kreyol_date(rest: str, today: datetime.date, prefer: Prefer) -> datetime.date | None:
+    """A date with a Haitian Creole month name, day first: "5 desanm", "5 desanm 2026"."""
+    match = KREYOL_DATE.fullmatch(rest)
+    if match is None or match[2] not in KREYOL_MONTHS:
+        return None
+    return _resolve(KREYOL_MONTHS[match[2]], int(match[1]), match[3], today, prefer)
+
+
+def _resolve(
+    month: int, day: int, year: str | None, today: datetime.date, prefer: Prefer
+) -> datetime.date | None:
+    """The date with that month and day: in the year given ("26" is 2026), else the first on or
+    after today ("future") or the last on or before it ("past"); None if there is none."""
+    if year is not None:
+        try:
+            return datetime.date(int(year) + (2000 if len(year) == 2 else 0), month, day)
+        except ValueError:
+            return None
+    step = 1 if prefer == "future" else -1
+    for years in range(5):  # four years reach the next 29 February
+        try:
+            candidate = datetime.date(today.year + step * years, month, day)
+        except ValueError:
+            continue
+        if (candidate - today).days * step >= 0:
+            return candidate
+    return None
+
+
+def _dateparser_day(
+    text: str, language: str, today: datetime.date, prefer: Prefer
+) -> datetime.date | None:
+    """The day dateparser reads in `text` (her language, then English); None unless it names a
+    whole day (dateparser reads "may" or "next week" as a month or a week)."""
+    parser = DateDataParser(
+        languages=DATEPARSER_LANGUAGES[language],
+        use_given_order=True,
+        settings={
+            "PREFER_DATES_FROM": prefer,
+            "RELATIVE_BASE": datetime.datetime.combine(today, datetime.time(12)),
+            "DATE_ORDER": "MDY" if language == "en" else "DMY",
+            "PARSERS": ["relative-time", "absolute-time"],
+        },
+    )
+    data = parser.get_date_data(text)
+    if data.date_obj is None or data.period != "day":
+        return None
+    return data.date_obj.date()

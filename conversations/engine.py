@@ -1,0 +1,190 @@
+"""The conversation engine: stored state + an inbound text -> next state, replies, notices.
+
+Flows are tables of rules (matcher, handler, the states it may go to), one table per state,
+plus words that win in any state. The engine sends nothing and commits nothing; `bot` applies
+the turn. The tables are checked when they are built: every state has rules, every target is
+a state, and every state can be reached from NEW.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from conversations import messages as m
+from conversations.keywords import Reading, read
+from conversations.messages import Message
+from conversations.ports import Fund, Profile, Role
+from conversations.states import JOINING, QUESTIONS, State
+from conversations.talk import Notice, Param, Say
+
+QUESTION_LIFETIME = timedelta(days=1)
+MAX_TEXT = 1600  # Twilio's limit; anything longer is not a person typing
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What is stored between messages."""
+
+    state: State = State.NEW
+    language: str = "en"
+    data: Mapping[str, Any] = field(default_factory=dict)
+    asked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """A message as the engine sees it."""
+
+    text: str
+    now: datetime  # aware
+    today: date  # in the person's time zone
+    has_media: bool = False
+
+
+@dataclass(frozen=True)
+class Turn:
+    """The result of one message: the next conversation, the reply, texts for others."""
+
+    conversation: Conversation
+    replies: tuple[Say, ...]
+    notices: tuple[Notice, ...]
+
+
+class Step:
+    """A handler's view of one turn: what came in, and what it says and where it goes."""
+
+    def __init__(self, conversation: Conversation, inbound: Inbound, fund: Fund) -> None:
+        self.conversation = conversation
+        self.inbound = inbound
+        self.fund = fund
+        self.reading: Reading = read(inbound.text)
+        self.profile: Profile = fund.profile()
+        self.language = conversation.language
+        self.data: dict[str, Any] = dict(conversation.data)
+        self.state = conversation.state
+        self.says: list[Say] = []
+        self.notices: list[Notice] = []
+        self.allowed: frozenset[State] = frozenset()
+
+    def say(self, message: Message, count: int | None = None, **params: Param) -> None:
+        """Add a sentence to the reply."""
+        self.says.append(Say(message, params, count))
+
+    def notify(self, person_id: int, kind: str, *says: Say) -> None:
+        """Send a text to someone else, after the turn commits."""
+        self.notices.append(Notice(person_id, kind, says))
+
+    def go(self, state: State, **data: Any) -> None:
+        """Move to a state (one the rule declared), with the data its question needs."""
+        if state not in self.allowed:
+            raise RuleError(f"a rule went to {state} without declaring it")
+        self.state = state
+        self.data = data
+
+
+class RuleError(Exception):
+    """A flow table is inconsistent."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When `matches`, `handle` the step; it may only go to `goes_to`."""
+
+    name: str
+    matches: Callable[[Step], bool]
+    handle: Callable[[Step], None]
+    goes_to: frozenset[State] = frozenset()
+
+
+def rule(
+    name: str, matches: Callable[[Step], bool], handle: Callable[[Step], None], *goes_to: State
+) -> Rule:
+    """A rule; with no targets it leaves the state as it is."""
+    return Rule(name, matches, handle, frozenset(goes_to))
+
+
+class Engine:
+    """Runs the flow tables."""
+
+    def __init__(
+        self, anywhere: Iterable[Rule], flows: Mapping[State, Iterable[Rule]], fallback: Rule
+    ) -> None:
+        self.anywhere = tuple(anywhere)
+        self.flows = {state: tuple(rules) for state, rules in flows.items()}
+        self.fallback = fallback
+        self._check()
+
+    def run(self, conversation: Conversation, inbound: Inbound, fund: Fund) -> Turn:
+        """Answer one message."""
+        inbound = replace(inbound, text=inbound.text[:MAX_TEXT])
+        if _expired(conversation, inbound.now):
+            conversation = replace(conversation, state=_after_expiry(conversation.state), data={})
+            expired = True
+        else:
+            expired = False
+        step = Step(conversation, inbound, fund)
+        _settle(step)
+        if expired:
+            step.say(m.EXPIRED)
+        chosen = self._choose(step)
+        step.allowed = chosen.goes_to | {step.state}
+        chosen.handle(step)
+        asked_at = conversation.asked_at if step.state == conversation.state else inbound.now
+        if step.state not in QUESTIONS:
+            asked_at = None
+        next_conversation = Conversation(step.state, step.language, step.data, asked_at)
+        return Turn(next_conversation, tuple(step.says), tuple(step.notices))
+
+    def _choose(self, step: Step) -> Rule:
+        for candidate in (*self.anywhere, *self.flows[step.state]):
+            if candidate.matches(step):
+                return candidate
+        return self.fallback
+
+    def _check(self) -> None:
+        missing = set(State) - set(self.flows)
+        if missing:
+            raise RuleError(f"no rules for {sorted(missing)}")
+        edges: dict[State, set[State]] = {state: set() for state in State}
+        for state, rules in self.flows.items():
+            for candidate in (*rules, *self.anywhere, self.fallback):
+                edges[state] |= candidate.goes_to
+        reached, frontier = {State.NEW}, [State.NEW]
+        while frontier:
+            for target in edges[frontier.pop()] - reached:
+                reached.add(target)
+                frontier.append(target)
+        unreachable = set(State) - reached
+        if unreachable:
+            raise RuleError(f"states no rule reaches: {sorted(unreachable)}")
+
+    def mermaid(self) -> str:
+        """The flow as a Mermaid state diagram, generated from the tables."""
+        lines = ["stateDiagram-v2", f"    [*] --> {State.NEW.value}"]
+        for state, rules in self.flows.items():
+            for candidate in rules:
+                for target in sorted(candidate.goes_to):
+                    lines.append(f"    {state.value} --> {target.value}: {candidate.name}")
+        return "\n".join(lines)
+
+
+def _expired(conversation: Conversation, now: datetime) -> bool:
+    return (
+        conversation.state in QUESTIONS
+        and conversation.asked_at is not None
+        and now - conversation.asked_at > QUESTION_LIFETIME
+    )
+
+
+def _settle(step: Step) -> None:
+    """Match the state to the role: a member is past joining, a stranger is not past it."""
+    if step.profile.role is not Role.STRANGER and step.state in JOINING - {State.CHOOSING_LANGUAGE}:
+        step.state = State.IDLE
+    elif step.profile.role is Role.STRANGER and step.state not in JOINING:
+        step.state = State.NEW
+    step.data = {} if step.state != step.conversation.state else step.data
+
+
+def _after_expiry(state: State) -> State:
+    return State.NEW if state in JOINING else State.IDLE

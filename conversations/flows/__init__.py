@@ -1,0 +1,1 @@
+"""The flows, one module per subject; `conversations.flows.table` assembles the engine."""

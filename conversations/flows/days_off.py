@@ -1,0 +1,138 @@
+"""A paid day off: she names a day, sees what it pays, confirms; she can call it back."""
+
+from datetime import date, timedelta
+
+from conversations import messages as m
+from conversations.dates import parse_day
+from conversations.engine import Rule, Step, rule
+from conversations.flows.common import choice, intent, picked
+from conversations.keywords import Intent
+from conversations.ports import DayOff, DayOffStatus, Role
+from conversations.states import State
+from conversations.talk import Choices, Money
+
+BOOKING_HORIZON = timedelta(days=90)
+
+
+def ask(step: Step) -> None:
+    """DAY OFF / HALF DAY and a day: quote it and ask YES."""
+    half = step.reading.intent is Intent.HALF_DAY
+    day = (
+        parse_day(step.reading.rest, step.language, step.inbound.today)
+        if step.reading.rest
+        else None
+    )
+    if day is None:
+        step.say(m.DAY_OFF_HOW)
+        step.go(State.IDLE)
+        return
+    if day < step.inbound.today:
+        step.say(m.DAY_OFF_PAST, date=day)
+        step.go(State.IDLE)
+        return
+    if day > step.inbound.today + BOOKING_HORIZON:
+        step.say(m.DAY_OFF_TOO_FAR, days=str(BOOKING_HORIZON.days))
+        step.go(State.IDLE)
+        return
+    quote = step.fund.day_off_quote(day, half)
+    if quote.status is not DayOffStatus.BOOKED:
+        _refusal(step, quote)
+        step.go(State.IDLE)
+        return
+    message = m.HALF_DAY_OFF_CONFIRM if half else m.DAY_OFF_CONFIRM
+    after = Money(quote.available_cents - quote.amount_cents)
+    step.say(message, date=day, amount=Money(quote.amount_cents), after=after)
+    step.go(State.CONFIRMING_DAY_OFF, day=day.isoformat(), half=half)
+
+
+def book(step: Step) -> None:
+    """YES: reserve it (the ledger's pending payout)."""
+    booked = step.fund.book_day_off(date.fromisoformat(step.data["day"]), bool(step.data["half"]))
+    if booked.status is DayOffStatus.BOOKED:
+        step.say(m.DAY_OFF_BOOKED, date=booked.day, amount=Money(booked.amount_cents))
+    else:
+        _refusal(step, booked)
+    step.go(State.IDLE)
+
+
+def keep(step: Step) -> None:
+    """NO: nothing booked."""
+    step.say(m.DAY_OFF_NOT_BOOKED)
+    step.go(State.IDLE)
+
+
+def unclear(step: Step) -> None:
+    """Anything else while confirming: the question again, in other words."""
+    step.say(m.NOT_UNDERSTOOD)
+
+
+def _refusal(step: Step, day_off: DayOff) -> None:
+    if day_off.status is DayOffStatus.ALREADY:
+        step.say(m.DAY_OFF_ALREADY, date=day_off.day)
+    else:
+        step.say(
+            m.DAY_OFF_SHORT,
+            amount=Money(day_off.amount_cents),
+            available=Money(day_off.available_cents),
+        )
+
+
+def undo(step: Step) -> None:
+    """UNDO [number]: call back a day off not paid yet."""
+    waiting = step.fund.days_off()
+    if not waiting:
+        step.say(m.UNDO_NOTHING)
+        step.go(State.IDLE)
+        return
+    ids = [d.pending_id for d in waiting if d.pending_id is not None]
+    picked_id = (
+        ids[0] if len(ids) == 1 and not step.reading.rest else choice(step.reading.rest, ids)
+    )
+    if picked_id is None:
+        step.say(m.UNDO_WHICH, list=Choices(tuple(d.day for d in waiting)))
+        step.go(State.PICKING_DAY_OFF_TO_UNDO, ids=ids)
+        return
+    _undo(step, picked_id)
+
+
+def undo_picked(step: Step) -> None:
+    """A number, after UNDO showed the list."""
+    picked_id = choice(step.reading.text, step.data["ids"])
+    assert picked_id is not None
+    _undo(step, picked_id)
+
+
+def _undo(step: Step, pending_id: int) -> None:
+    undone = step.fund.undo_day_off(pending_id)
+    if undone.status is DayOffStatus.CALLED_BACK:
+        step.say(m.UNDONE, date=undone.day, amount=Money(undone.amount_cents))
+    else:
+        step.say(m.UNDO_NOTHING)
+    step.go(State.IDLE)
+
+
+COMMANDS: tuple[Rule, ...] = (
+    rule(
+        "day off",
+        lambda step: (
+            step.profile.role is Role.WORKER
+            and step.reading.intent in (Intent.DAY_OFF, Intent.HALF_DAY)
+        ),
+        ask,
+        State.IDLE,
+        State.CONFIRMING_DAY_OFF,
+    ),
+    rule(
+        "undo",
+        lambda step: step.profile.role is Role.WORKER and step.reading.intent is Intent.UNDO,
+        undo,
+        State.IDLE,
+        State.PICKING_DAY_OFF_TO_UNDO,
+    ),
+)
+CONFIRMING_DAY_OFF: tuple[Rule, ...] = (
+    rule("yes", intent(Intent.YES), book, State.IDLE),
+    rule("no", intent(Intent.NO), keep, State.IDLE),
+    rule("unclear", lambda step: True, unclear),
+)
+PICKING_DAY_OFF_TO_UNDO: tuple[Rule, ...] = (rule("picked", picked, undo_picked, State.IDLE),)

@@ -1,0 +1,46 @@
+"""The whole conversation as one table: words that work anywhere, then each state's rules."""
+
+from conversations import messages as m
+from conversations.engine import Engine, Rule, Step, rule
+from conversations.flows import anywhere, days_off, joining, visits, worker
+from conversations.flows.common import anything
+from conversations.states import State
+
+
+def not_understood(step: Step) -> None:
+    """Nothing matched: a short pointer to MENU; the question stays open."""
+    step.say(m.NOT_UNDERSTOOD)
+
+
+ANYWHERE: tuple[Rule, ...] = (
+    *anywhere.ANYWHERE,
+    *worker.COMMANDS,
+    *visits.COMMANDS,
+    *days_off.COMMANDS,
+)
+
+FLOWS: dict[State, tuple[Rule, ...]] = {
+    State.NEW: joining.NEW,
+    State.CHOOSING_LANGUAGE: (
+        rule(
+            "picked language",
+            anywhere.picks_language,
+            anywhere.pick_language,
+            State.READING_TERMS,
+            State.IDLE,
+        ),
+        *joining.CHOOSING_LANGUAGE,
+    ),
+    State.READING_TERMS: joining.READING_TERMS,
+    State.GIVING_NAME: joining.GIVING_NAME,
+    State.IDLE: visits.HOUSEHOLD,
+    State.PICKING_VISIT_HOUSEHOLD: visits.PICKING_VISIT_HOUSEHOLD,
+    State.CONFIRMING_DAY_OFF: days_off.CONFIRMING_DAY_OFF,
+    State.PICKING_DAY_OFF_TO_UNDO: days_off.PICKING_DAY_OFF_TO_UNDO,
+    State.PICKING_HOUSEHOLD_TO_REMOVE: worker.PICKING_HOUSEHOLD_TO_REMOVE,
+}
+
+
+def build_engine() -> Engine:
+    """The checked engine for the whole service."""
+    return Engine(ANYWHERE, FLOWS, rule("not understood", anything, not_understood))

@@ -1,0 +1,184 @@
+"""Visits: the worker texts DONE, the household confirms, declines or names an amount.
+
+Households also answer invitations here. Several open visits for one household are told
+apart by number ("YES 2"), never guessed.
+"""
+
+import re
+from datetime import date, timedelta
+
+from conversations import messages as m
+from conversations.amounts import parse_cents
+from conversations.dates import parse_day
+from conversations.engine import Rule, Step, rule
+from conversations.flows.common import choice, picked
+from conversations.keywords import Intent, read
+from conversations.ports import Role, VisitView
+from conversations.states import State
+from conversations.talk import Choices, Money, Say
+
+VISIT_LOOKBACK = timedelta(days=14)  # how far back DONE may name a day
+NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
+
+
+def done(step: Step) -> None:
+    """DONE [number] [day]: report a visit to one of her active households."""
+    active = [h for h in step.fund.households() if h.active]
+    if not active:
+        step.say(m.DONE_NO_HOUSEHOLDS)
+        step.go(State.IDLE)
+        return
+    rest = step.reading.rest
+    number, _, day_words = rest.partition(" ") if rest[:1].isdigit() else ("", "", rest)
+    day = _visit_day(step, day_words)
+    if day is None:
+        step.say(m.NOT_UNDERSTOOD)
+        step.go(State.IDLE)
+        return
+    ids = [h.employment_id for h in active]
+    picked_id = ids[0] if len(ids) == 1 and not number else choice(number, ids)
+    if picked_id is None:
+        step.say(m.DONE_WHICH, list=Choices(tuple(h.label for h in active)))
+        step.go(State.PICKING_VISIT_HOUSEHOLD, ids=ids, day=day.isoformat())
+        return
+    _report(step, picked_id, day)
+
+
+def done_picked(step: Step) -> None:
+    """A number, after DONE showed her households."""
+    picked_id = choice(step.reading.text, step.data["ids"])
+    assert picked_id is not None
+    _report(step, picked_id, date.fromisoformat(step.data["day"]))
+
+
+def _visit_day(step: Step, words: str) -> date | None:
+    if not words:
+        return step.inbound.today
+    day = parse_day(words, step.language, step.inbound.today, prefer="past")
+    if day is None or day > step.inbound.today or day < step.inbound.today - VISIT_LOOKBACK:
+        return None
+    return day
+
+
+def _report(step: Step, employment_id: int, day: date) -> None:
+    visit = step.fund.report_visit(employment_id, day)
+    if not visit.new:
+        step.say(m.DONE_ALREADY, household=visit.household_label, date=day)
+    else:
+        step.say(
+            m.DONE_REPORTED,
+            household=visit.household_label,
+            amount=Money(visit.amount_cents),
+            date=day,
+        )
+        step.notify(visit.household_person_id, "visit_prompt", prompt(visit))
+    step.go(State.IDLE)
+
+
+def prompt(visit: VisitView) -> Say:
+    """The household's question about one visit; numbered when others are open."""
+    params = {"worker": visit.worker_name, "date": visit.day, "amount": Money(visit.amount_cents)}
+    if visit.number > 1:
+        return Say(m.VISIT_PROMPT_NUMBERED, {**params, "number": str(visit.number)})
+    return Say(m.VISIT_PROMPT, params)
+
+
+def from_household(step: Step) -> bool:
+    """A household's message that is not a global word."""
+    return step.profile.role is Role.HOUSEHOLD
+
+
+def household_answer(step: Step) -> None:
+    """YES, NO or an amount: for an invitation first, then for an open visit."""
+    invitations = step.fund.invitations()
+    intent = step.reading.intent
+    if invitations and intent in (Intent.YES, Intent.NO):
+        _answer_invitation(step, invitations[0].employment_id, accept=intent is Intent.YES)
+        return
+    visits = step.fund.open_visits()
+    number, answer = _split_number(step.reading.text)
+    cents = parse_cents(answer)
+    kind = read(answer).intent if cents is None else None
+    if kind not in (Intent.YES, Intent.NO) and cents is None:
+        step.say(m.AMOUNT_UNCLEAR if visits else m.MENU_HOUSEHOLD)
+        return
+    if not visits:
+        step.say(m.NOTHING_TO_CONFIRM)
+        return
+    visit = _which(visits, number)
+    if visit is None:
+        labels = tuple(f"#{v.number} {v.worker_name} {v.day:%d/%m}" for v in visits)
+        step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
+        return
+    if kind is Intent.NO:
+        step.fund.decline_visit(visit.visit_id)
+        step.say(m.VISIT_DECLINED, date=visit.day)
+        notice = Say(
+            m.VISIT_DECLINED_NOTICE, {"household": visit.household_label, "date": visit.day}
+        )
+        step.notify(visit.worker_person_id, "visit_declined", notice)
+        return
+    _confirm(step, visit, cents if cents is not None else visit.amount_cents)
+
+
+def _confirm(step: Step, visit: VisitView, cents: int) -> None:
+    limit = step.fund.rates().max_contribution_cents
+    if cents > limit:
+        step.say(m.AMOUNT_TOO_BIG, max=Money(limit))
+        return
+    done_ = step.fund.confirm_visit(visit.visit_id, cents)
+    step.say(m.CONTRIBUTION_THANKS, amount=Money(done_.amount_cents), worker=visit.worker_name)
+    receipt = Say(
+        m.RECEIPT,
+        {
+            "household": visit.household_label,
+            "amount": Money(done_.amount_cents),
+            "balance": Money(done_.worker_balance_cents),
+        },
+    )
+    step.notify(visit.worker_person_id, "receipt", receipt)
+
+
+def _answer_invitation(step: Step, employment_id: int, accept: bool) -> None:
+    invitation = next(i for i in step.fund.invitations() if i.employment_id == employment_id)
+    step.fund.answer_invitation(employment_id, accept)
+    label = invitation.household_label
+    if accept:
+        step.say(
+            m.HOUSEHOLD_JOINED, amount=Money(invitation.amount_cents), worker=invitation.worker_name
+        )
+        notice = Say(m.INVITATION_ACCEPTED, {"household": label})
+    else:
+        step.say(m.HOUSEHOLD_SAID_NO)
+        notice = Say(m.INVITATION_DECLINED, {"household": label})
+    step.notify(invitation.worker_person_id, "invitation_answer", notice)
+
+
+def _split_number(text: str) -> tuple[int | None, str]:
+    """'2 yes' -> (2, 'yes'); 'yes 2' -> (2, 'yes'); '2 10' -> (2, '10'); 'yes' -> (None, 'yes')."""
+    match = NUMBER_FIRST.match(text)
+    if match and not parse_cents(text):
+        return int(match.group(1)), match.group(2)
+    reading = read(text)
+    if reading.intent in (Intent.YES, Intent.NO) and re.fullmatch(r"#?\d{1,2}", reading.rest):
+        return int(reading.rest.lstrip("#")), text[: len(text) - len(reading.rest)].strip()
+    return None, text
+
+
+def _which(visits: list[VisitView], number: int | None) -> VisitView | None:
+    if number is None:
+        return visits[0] if len(visits) == 1 else None
+    return next((v for v in visits if v.number == number), None)
+
+
+COMMANDS: tuple[Rule, ...] = (
+    rule(
+        "done",
+        lambda step: step.profile.role is Role.WORKER and step.reading.intent is Intent.DONE,
+        done,
+        State.IDLE,
+        State.PICKING_VISIT_HOUSEHOLD,
+    ),
+)
+HOUSEHOLD: tuple[Rule, ...] = (rule("household answer", from_household, household_answer),)
+PICKING_VISIT_HOUSEHOLD: tuple[Rule, ...] = (rule("picked", picked, done_picked, State.IDLE),)

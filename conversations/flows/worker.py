@@ -1,0 +1,178 @@
+"""A worker's own account: balance, history, and her list of households."""
+
+import re
+
+from conversations import messages as m
+from conversations.engine import Rule, Step, rule
+from conversations.flows.common import Matcher, choice, picked
+from conversations.keywords import Intent
+from conversations.ports import InviteStatus, Role
+from conversations.states import State
+from conversations.talk import Choices, Money, Say
+
+HISTORY_LENGTH = 5
+WHAT = {"day_off": m.PAID_DAY_OFF, "insurance": m.INSURANCE, "correction": m.CORRECTION}
+PRODUCTS = {"life": m.LIFE_INSURANCE, "disability": m.DISABILITY_INSURANCE}
+PHONE_THEN_LABEL = re.compile(r"^([+\d][\d\s().-]{5,24}\d)\s*(.*)$")
+
+
+def balance(step: Step) -> None:
+    """BALANCE: money, what it buys in days off, what is waiting, insurance."""
+    view = step.fund.balance()
+    step.say(m.BALANCE, balance=Money(view.posted_cents), available=Money(view.available_cents))
+    if view.full_days and view.half_day:
+        step.say(m.DAYS_OFF_AND_HALF, count=view.full_days)
+    elif view.full_days:
+        step.say(m.DAYS_OFF, count=view.full_days)
+    elif view.half_day:
+        step.say(m.HALF_DAY_ONLY)
+    else:
+        step.say(
+            m.NO_DAY_OFF_YET, day_off=Money(view.day_off_cents), half_day=Money(view.half_day_cents)
+        )
+    if view.pending_days_off:
+        step.say(m.PENDING_DAYS_OFF, count=view.pending_days_off)
+    if view.insured:
+        step.say(
+            m.INSURANCE_COVER,
+            products=Choices(tuple(PRODUCTS[p] for p in view.insured), numbered=False),
+        )
+    step.go(State.IDLE)
+
+
+def history(step: Step) -> None:
+    """HISTORY: the last few movements, newest first."""
+    lines = step.fund.history(HISTORY_LENGTH)
+    if not lines:
+        step.say(m.HISTORY_EMPTY)
+    else:
+        step.say(m.HISTORY_HEADER)
+        for line in lines:
+            who = line.who if line.who else WHAT.get(line.what or "", m.CORRECTION)
+            step.say(
+                m.HISTORY_LINE, date=line.day, amount=Money(line.amount_cents, signed=True), who=who
+            )
+    step.go(State.IDLE)
+
+
+def add(step: Step) -> None:
+    """ADD and a number (and the name she calls the household by): invite it."""
+    match = PHONE_THEN_LABEL.match(step.reading.rest)
+    if not step.reading.rest:
+        step.say(m.ADD_HOW)
+        step.go(State.IDLE)
+        return
+    if match is None:
+        step.say(m.ADD_BAD_NUMBER)
+        step.go(State.IDLE)
+        return
+    label = " ".join(word.capitalize() for word in match.group(2).split()[:3]) or None
+    invite = step.fund.invite(match.group(1), label)
+    household = invite.household
+    if invite.status is InviteStatus.INVITED and household is not None:
+        step.say(m.ADD_INVITED, household=household.label)
+        step.notify(
+            household.person_id,
+            "invitation",
+            Say(
+                m.INVITATION,
+                {"worker": step.profile.name or "", "amount": Money(invite.amount_cents)},
+            ),
+        )
+    elif invite.status is InviteStatus.ALREADY and household is not None:
+        step.say(m.ADD_ALREADY, household=household.label)
+    elif invite.status is InviteStatus.IS_WORKER and household is not None:
+        step.say(m.ADD_NOT_WORKER, household=household.label)
+    elif invite.status is InviteStatus.SELF:
+        step.say(m.ADD_SELF)
+    else:
+        step.say(m.ADD_BAD_NUMBER)
+    step.go(State.IDLE)
+
+
+def households(step: Step) -> None:
+    """HOUSEHOLDS: her list, numbered."""
+    listed = step.fund.households()
+    if listed:
+        step.say(m.HOUSEHOLDS_LIST, list=Choices(tuple(h.label for h in listed)))
+    else:
+        step.say(m.HOUSEHOLDS_NONE)
+    step.go(State.IDLE)
+
+
+def remove(step: Step) -> None:
+    """REMOVE and a number from her list, or the list to pick from."""
+    listed = step.fund.households()
+    if not listed:
+        step.say(m.HOUSEHOLDS_NONE)
+        step.go(State.IDLE)
+        return
+    ids = [h.employment_id for h in listed]
+    picked_id = choice(step.reading.rest, ids)
+    if picked_id is None:
+        step.say(m.REMOVE_WHICH, list=Choices(tuple(h.label for h in listed)))
+        step.go(State.PICKING_HOUSEHOLD_TO_REMOVE, ids=ids)
+        return
+    _remove(step, picked_id)
+
+
+def remove_picked(step: Step) -> None:
+    """A number, after REMOVE showed the list."""
+    picked_id = choice(step.reading.text, step.data["ids"])
+    assert picked_id is not None
+    _remove(step, picked_id)
+
+
+def _remove(step: Step, employment_id: int) -> None:
+    label = next(
+        (h.label for h in step.fund.households() if h.employment_id == employment_id), None
+    )
+    if label is not None:
+        step.fund.remove_household(employment_id)
+        step.say(m.REMOVED, household=label)
+    else:
+        step.say(m.HOUSEHOLDS_NONE)
+    step.go(State.IDLE)
+
+
+def for_workers(step: Step) -> bool:
+    """A worker's command from someone who is not a worker."""
+    return step.profile.role is not Role.WORKER and step.reading.intent in WORKER_INTENTS
+
+
+def workers_only(step: Step) -> None:
+    """Explain that this word is for workers."""
+    step.say(m.WORKERS_ONLY)
+
+
+WORKER_INTENTS = frozenset(
+    {
+        Intent.BALANCE,
+        Intent.HISTORY,
+        Intent.ADD,
+        Intent.HOUSEHOLDS,
+        Intent.REMOVE,
+        Intent.DONE,
+        Intent.DAY_OFF,
+        Intent.HALF_DAY,
+        Intent.UNDO,
+    }
+)
+
+
+def worker_says(*intents: Intent) -> Matcher:
+    """Matches a worker's command."""
+    return lambda step: step.profile.role is Role.WORKER and step.reading.intent in intents
+
+
+COMMANDS: tuple[Rule, ...] = (
+    rule("not a worker", for_workers, workers_only),
+    rule("balance", worker_says(Intent.BALANCE), balance, State.IDLE),
+    rule("history", worker_says(Intent.HISTORY), history, State.IDLE),
+    rule("add", worker_says(Intent.ADD), add, State.IDLE),
+    rule("households", worker_says(Intent.HOUSEHOLDS), households, State.IDLE),
+    rule(
+        "remove", worker_says(Intent.REMOVE), remove, State.IDLE, State.PICKING_HOUSEHOLD_TO_REMOVE
+    ),
+)
+PICKING_HOUSEHOLD_TO_REMOVE: tuple[Rule, ...] = (rule("picked", picked, remove_picked, State.IDLE),)

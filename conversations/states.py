@@ -1,0 +1,21 @@
+"""Where a conversation stands; the values are what the database stores."""
+
+from enum import StrEnum
+
+
+class State(StrEnum):
+    """A conversation's state: an open question, or none."""
+
+    NEW = "new"  # never texted, or did not join
+    CHOOSING_LANGUAGE = "choosing_language"
+    READING_TERMS = "reading_terms"
+    GIVING_NAME = "giving_name"
+    IDLE = "idle"  # a member with no open question
+    PICKING_VISIT_HOUSEHOLD = "picking_visit_household"
+    CONFIRMING_DAY_OFF = "confirming_day_off"
+    PICKING_DAY_OFF_TO_UNDO = "picking_day_off_to_undo"
+    PICKING_HOUSEHOLD_TO_REMOVE = "picking_household_to_remove"
+
+
+JOINING = frozenset({State.NEW, State.CHOOSING_LANGUAGE, State.READING_TERMS, State.GIVING_NAME})
+QUESTIONS = frozenset(State) - {State.NEW, State.IDLE}
