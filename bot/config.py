@@ -27,6 +27,7 @@ class Settings:
     contribution_default_cents: int = 500
     day_off_cents: int = 12_000
     half_day_off_cents: int = 6_000
+    max_contribution_cents: int = 10_000
     currency: str = "USD"
     default_region: str = "US"
     default_time_zone: str = "America/New_York"
@@ -47,6 +48,7 @@ class Settings:
             contribution_default_cents=_cents(env, "CONTRIBUTION_DEFAULT_CENTS", 500),
             day_off_cents=day_off,
             half_day_off_cents=_cents(env, "HALF_DAY_OFF_CENTS", day_off // 2),
+            max_contribution_cents=_cents(env, "MAX_CONTRIBUTION_CENTS", 10_000),
             currency=env.get("FUND_CURRENCY", "USD").upper(),
             default_region=env.get("DEFAULT_REGION", "US").upper(),
             default_time_zone=env.get("DEFAULT_TIME_ZONE", "America/New_York"),

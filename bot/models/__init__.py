@@ -2,6 +2,12 @@
 
 from bot.models.contributor import Contributor
 from bot.models.employment import Employment, EmploymentStatus
+from bot.models.message import (
+    ConversationRecord,
+    InboundMessage,
+    OutboundMessage,
+    OutboundStatus,
+)
 from bot.models.person import Channel, ChannelConsent, Person
 from bot.models.visit import Visit, VisitReporter, VisitStatus
 from bot.models.worker import Worker, WorkerStatus
@@ -10,8 +16,12 @@ __all__ = [
     "Channel",
     "ChannelConsent",
     "Contributor",
+    "ConversationRecord",
     "Employment",
     "EmploymentStatus",
+    "InboundMessage",
+    "OutboundMessage",
+    "OutboundStatus",
     "Person",
     "Visit",
     "VisitReporter",

@@ -34,6 +34,7 @@ class Employment(Base):
     household_id: Mapped[int] = mapped_column(ForeignKey("contributors.id"))
     status: Mapped[EmploymentStatus] = mapped_column(String(16), default=EmploymentStatus.INVITED)
     amount_per_visit_cents: Mapped[int]
+    label: Mapped[str | None] = mapped_column(String(40))  # the worker's name for the household
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     responded_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]

@@ -26,6 +26,10 @@ class Person(Base):
     name: Mapped[str | None] = mapped_column(String(80))
     language: Mapped[str] = mapped_column(String(8), default="en")
     time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    # The channel she last texted from; notices go there (SMS until she texts).
+    last_channel: Mapped[Channel] = mapped_column(
+        String(16), default=Channel.SMS, server_default=Channel.SMS.value
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     consents: Mapped[list["ChannelConsent"]] = relationship(back_populates="person")

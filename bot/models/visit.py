@@ -40,6 +40,8 @@ class Visit(Base):
     reported_by: Mapped[VisitReporter] = mapped_column(String(16))
     status: Mapped[VisitStatus] = mapped_column(String(16), default=VisitStatus.REPORTED)
     amount_cents: Mapped[int | None]
+    # Tells the household's open visits apart ("YES 2"); the smallest number free when asked.
+    prompt_number: Mapped[int] = mapped_column(default=1, server_default="1")
     transfer_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_transfers.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[datetime | None]

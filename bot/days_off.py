@@ -1,0 +1,42 @@
+"""Days off as the ledger holds them: pending reservations not yet paid or voided."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import Session, aliased
+
+from bot.ledger import Phase, Transfer, TransferKind
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """A day off reserved and waiting to be paid."""
+
+    transfer_id: int
+    day: date
+    amount_cents: int
+    half: bool
+
+
+def waiting(session: Session, worker_account_id: int) -> list[Reservation]:
+    """The worker's reservations that are neither paid nor voided, soonest day first."""
+    resolution = aliased(Transfer)
+    rows = session.scalars(
+        select(Transfer).where(
+            Transfer.debit_account_id == worker_account_id,
+            Transfer.kind == TransferKind.DAY_OFF,
+            Transfer.phase == Phase.PENDING,
+            ~exists().where(and_(resolution.pending_id == Transfer.id)),
+        )
+    ).all()
+    reservations = [
+        Reservation(
+            transfer_id=row.id,
+            day=date.fromisoformat(row.memo["day"]),
+            amount_cents=row.amount,
+            half=row.memo.get("portion") == "half",
+        )
+        for row in rows
+    ]
+    return sorted(reservations, key=lambda r: (r.day, r.transfer_id))

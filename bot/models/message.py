@@ -1,0 +1,71 @@
+"""Messages in and out, and where each person's conversation stands."""
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.models.person import Channel
+from bot.orm import Base, utcnow
+
+
+class ConversationRecord(Base):
+    """The stored state of one person's conversation with the bot."""
+
+    __tablename__ = "conversations"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(32), default="new")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    asked_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class InboundMessage(Base):
+    """A message Twilio delivered, claimed by its MessageSid, with the reply we gave."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (Index("ix_inbound_messages_person_id_id", "person_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    channel: Mapped[Channel] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text, default="")
+    num_media: Mapped[int] = mapped_column(default=0)
+    reply: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboundStatus(StrEnum):
+    """Where an outbound notice stands."""
+
+    PENDING = "pending"  # committed, not yet handed over
+    RECORDED = "recorded"  # no Twilio credentials: printed, not sent
+    SUPPRESSED = "suppressed"  # the person opted out on that channel: never sent
+    QUEUED = "queued"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+
+
+class OutboundMessage(Base):
+    """A text the bot starts (not a reply): written in the transaction that caused it."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (Index("ix_outbound_messages_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[OutboundStatus] = mapped_column(String(16), default=OutboundStatus.PENDING)
+    twilio_sid: Mapped[str | None] = mapped_column(String(64))
+    error_code: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,136 @@
+"""Render conversation messages into SMS text in a person's language, from locales/.
+
+The .po catalogs are the source of truth: each is compiled in memory when first used, so a
+stale or missing .mo can never silently turn a language into English. Money and dates are
+formatted with Babel; Kreyòl day and month names come from this module, since CLDR has none.
+"""
+
+import io
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+
+from babel.dates import format_date
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency
+from babel.support import Translations
+
+from conversations.keywords import LANGUAGES
+from conversations.messages import LIST_ITEM, Message
+from conversations.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments, sms_safe
+from conversations.talk import Choices, Money, Param, Say
+
+LOCALES = Path(__file__).resolve().parent.parent / "locales"
+MAX_SEGMENTS = 2
+
+# Babel locales for formatting: US-based people, so US-style money where CLDR allows.
+FORMAT_LOCALES = {"en": "en_US", "es": "es_US", "pt_BR": "pt_BR", "ht": "en_US", "tl": "fil_PH"}
+DAY_PATTERNS = {"en": "EEE MMM d", "es": "EEE d MMM", "pt_BR": "EEE d MMM", "tl": "EEE d MMM"}
+KREYOL_DAYS = ("lendi", "madi", "mèkredi", "jedi", "vandredi", "samdi", "dimanch")
+KREYOL_MONTHS = ("jan", "fev", "mas", "avr", "me", "jen", "jiy", "out", "sep", "okt", "nov", "des")
+
+
+class MissingCatalog(RuntimeError):
+    """A language has no catalog in locales/."""
+
+
+@cache
+def translations(language: str) -> Translations:
+    """The language's catalog, compiled from its .po file."""
+    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
+    if not path.is_file():
+        raise MissingCatalog(f"no catalog for {language!r} at {path}")
+    with path.open("rb") as source:
+        catalog = read_po(source)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(compiled)
+
+
+def load_all() -> None:
+    """Compile every catalog now (at start-up), so a broken one fails early."""
+    for language in LANGUAGES:
+        translations(language)
+
+
+def gettext(message: Message, language: str, count: int | None = None) -> str:
+    """The message in the language (the plural form chosen by count)."""
+    catalog = translations(language)
+    if message.plural is not None:
+        return catalog.ngettext(message.msgid, message.plural, count if count is not None else 1)
+    return catalog.gettext(message.msgid)
+
+
+def format_money(money: Money, language: str) -> str:
+    """Cents as the language writes money; integer arithmetic until the last step."""
+    amount = Decimal(money.cents).scaleb(-2)
+    text = format_currency(amount, "USD", locale=FORMAT_LOCALES.get(language, "en_US"))
+    return f"+{text}" if money.signed and money.cents > 0 else text
+
+
+def format_day(day: date, language: str) -> str:
+    """A short day: 'Fri Nov 27', 'vie 27 nov', 'vandredi 27 nov'."""
+    if language == "ht":
+        return f"{KREYOL_DAYS[day.weekday()]} {day.day} {KREYOL_MONTHS[day.month - 1]}"
+    return format_date(
+        day, DAY_PATTERNS.get(language, "EEE d MMM"), locale=FORMAT_LOCALES[language]
+    )
+
+
+def render(says: Iterable[Say], language: str) -> str:
+    """The sentences as one SMS in the language, within the segment budget."""
+    text = " ".join(_sentence(say, language) for say in says)
+    text = sms_safe(text)
+    if count_segments(text).segments > MAX_SEGMENTS:
+        # Better an unaccented text than one that costs a third segment.
+        text = fold_to_gsm(text)
+    return text
+
+
+def fold_to_gsm(text: str) -> str:
+    """Drop accents GSM-7 lacks (á -> a, ç -> c), keeping the ones it has (é, ñ, ò)."""
+    folded = []
+    for character in text:
+        if character in GSM7_BASIC or character in GSM7_EXTENSION:
+            folded.append(character)
+            continue
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c)
+        )
+        folded.append(base if base and all(c in GSM7_BASIC for c in base) else "?")
+    return "".join(folded)
+
+
+def _sentence(say: Say, language: str) -> str:
+    template = gettext(say.message, language, say.count)
+    values = {name: _value(value, language) for name, value in say.params.items()}
+    if say.count is not None:
+        values["count"] = say.count  # type: ignore[assignment]
+    return template % values if values else template
+
+
+def _value(value: Param, language: str) -> str:
+    if isinstance(value, Money):
+        return format_money(value, language)
+    if isinstance(value, date):
+        return fold_to_gsm(format_day(value, language))
+    if isinstance(value, Message):
+        return gettext(value, language)
+    if isinstance(value, Choices):
+        return _choices(value, language)
+    if isinstance(value, str):
+        return fold_to_gsm(sms_safe(value))
+    return str(value)
+
+
+def _choices(choices: Choices, language: str) -> str:
+    labels = [_value(label, language) for label in choices.labels]
+    if not choices.numbered:
+        return ", ".join(labels)
+    item = gettext(LIST_ITEM, language)
+    return ", ".join(item % {"number": n, "label": label} for n, label in enumerate(labels, 1))
