@@ -51,6 +51,35 @@ def serve(runtime: Runtime, host: str, port: int, workers: int) -> None:
     Server(lambda: create_app(runtime.settings), options).run()
 
 
+@main.command()
+@click.option("--phone", required=True, help="The number you are texting from, e.g. +12125550123.")
+@click.option("--whatsapp", is_flag=True, help="Text as WhatsApp rather than SMS.")
+@click.pass_obj
+def chat(runtime: Runtime, phone: str, whatsapp: bool) -> None:
+    """Talk to the bot in the terminal, through the same signed webhook Twilio uses."""
+    from bot import chat as simulator  # noqa: PLC0415
+    from bot.app import create_app  # noqa: PLC0415
+
+    try:
+        number = normalize_phone(phone, runtime.settings.default_region)
+    except InvalidPhoneNumber:
+        fail(f"{phone[:20]!r} is not a phone number (try +12125550123)", 2)
+    migrate.upgrade(runtime.engine)
+    logging.getLogger().setLevel(logging.WARNING)
+    app = create_app(runtime.settings)
+    app.extensions["runtime"].print_notices = False  # the simulator shows them itself
+    session = simulator.ChatSession(app, number, whatsapp)
+    click.echo(f"Texting the fund as {number}{' on WhatsApp' if whatsapp else ''}. Ctrl-D to quit.")
+    simulator.run(session, _read_line, click.echo)
+
+
+def _read_line() -> str:
+    try:
+        return click.prompt("you", prompt_suffix="> ")
+    except click.Abort as end:  # Ctrl-D or Ctrl-C
+        raise EOFError from end
+
+
 @main.group()
 def db() -> None:
     """Database schema commands."""

@@ -18,6 +18,7 @@ class Runtime:
     settings: Settings
     engine: Engine = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
+    print_notices: bool = True  # without Twilio, print notices on stdout (the laptop default)
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)

@@ -1,0 +1,104 @@
+"""Twilio's inbound webhook: POST /webhooks/twilio/messages, SMS and WhatsApp on one URL."""
+
+import logging
+import re
+
+from flask import Blueprint, Request, Response, abort, current_app, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot import inbox, outbox, texts
+from bot.inbox import InboundText
+from bot.models import Channel
+from bot.phone import InvalidPhoneNumber, normalize_phone
+from bot.runtime import Runtime
+from conversations import messages as m
+from conversations.talk import Say
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("webhook", __name__)
+
+# Used when TWILIO_AUTH_TOKEN is unset, so that signatures are checked even on a laptop;
+# `serve` says so loudly and the chat simulator signs with it.
+DEV_AUTH_TOKEN = "local-development-token-not-secret"  # noqa: S105
+MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-f]{32}$")
+MAX_BODY = 1600
+
+
+def auth_token(runtime: Runtime) -> str:
+    """The token signatures are checked against."""
+    return runtime.settings.twilio_auth_token or DEV_AUTH_TOKEN
+
+
+def signed_url(runtime: Runtime, req: Request) -> str:
+    """The URL Twilio signed: the public base URL behind a proxy, else what Flask saw."""
+    base = runtime.settings.public_base_url
+    if base is None:
+        return req.url
+    query = req.query_string.decode()
+    return f"{base}{req.path}" + (f"?{query}" if query else "")
+
+
+def signature_ok(runtime: Runtime, req: Request) -> bool:
+    """Check X-Twilio-Signature over the URL and every posted field, unknown ones included."""
+    signature = req.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return False
+    validator = RequestValidator(auth_token(runtime))
+    return bool(validator.validate(signed_url(runtime, req), req.form, signature))
+
+
+@blueprint.post("/webhooks/twilio/messages")
+def inbound() -> Response:
+    """Answer one inbound message with TwiML on the channel it came from."""
+    runtime: Runtime = current_app.extensions["runtime"]
+    if not signature_ok(runtime, request):
+        log.warning("inbound webhook: missing or bad signature, refused")
+        abort(403, "missing or invalid X-Twilio-Signature")
+    message = _parse(request)
+    try:
+        handled = inbox.handle(runtime, message)
+    except Exception:
+        log.exception("inbound webhook: could not process %s", inbox.describe(message))
+        return _twiml(texts.render([Say(m.TRY_LATER)], "en"))
+    if not handled.replayed:
+        outbox.hand_over(runtime, handled.outbox_ids)
+    return _twiml(handled.reply)
+
+
+def _parse(req: Request) -> InboundText:
+    form = req.form
+    sid = form.get("MessageSid", "")
+    if not MESSAGE_SID.match(sid):
+        abort(400, "MessageSid is missing or malformed")
+    sender = form.get("From", "")
+    channel = Channel.WHATSAPP if sender.startswith("whatsapp:") else Channel.SMS
+    try:
+        phone = normalize_phone(sender.removeprefix("whatsapp:"), runtime_region())
+    except InvalidPhoneNumber:
+        abort(400, "From is not a phone number")
+    body = _clean(form.get("Body", ""))
+    try:
+        media = max(0, min(int(form.get("NumMedia", "0") or 0), 10))
+    except ValueError:
+        media = 0
+    return InboundText(sid, channel, phone, body, media)
+
+
+def runtime_region() -> str:
+    """The region national numbers are read in."""
+    runtime: Runtime = current_app.extensions["runtime"]
+    return runtime.settings.default_region
+
+
+def _clean(body: str) -> str:
+    """Drop control characters (keep line breaks) and cap at Twilio's 1,600 characters."""
+    kept = "".join(c for c in body[:MAX_BODY] if c.isprintable() or c in "\n\t")
+    return kept.strip()
+
+
+def _twiml(reply: str | None) -> Response:
+    response = MessagingResponse()
+    if reply:
+        response.message(reply)
+    return Response(str(response), mimetype="text/xml")
