@@ -81,5 +81,6 @@ def run(session: ChatSession, read_line: Callable[[], str], write: Callable[[str
         write(f"bot> {reply}" if reply else "bot> (no reply)")
         for notice in notices:
             write(
-                f"  [notice #{notice.id} {notice.kind} -> person {notice.person_id}, {notice.status}] {notice.body}"
+                f"  [notice #{notice.id} {notice.kind} -> person {notice.person_id},"
+                f" {notice.status}] {notice.body}"
             )

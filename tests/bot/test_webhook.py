@@ -1,0 +1,241 @@
+"""The inbound webhook: signatures, exactly-once processing, and bad input."""
+
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from twilio.request_validator import RequestValidator
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.models import ChannelConsent, InboundMessage, OutboundMessage, Person
+from tests.bot.webhook_client import PATH, Twilio, new_sid
+
+WORKER = "+12125550123"
+HOUSEHOLD = "+12125550199"
+
+
+@pytest.fixture
+def make_app():
+    apps = []
+
+    def build(database_url, **overrides):
+        app = create_app(Settings(database_url=database_url, **overrides))
+        app.extensions["runtime"].print_notices = False
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["runtime"].close()
+
+
+@pytest.fixture
+def app(make_app, engine):
+    return make_app(engine.url.render_as_string(hide_password=False))
+
+
+@pytest.fixture
+def twilio(app):
+    return Twilio(app)
+
+
+def count(app, model):
+    with app.extensions["runtime"].sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def join(twilio, phone=WORKER, name="Maria"):
+    for text in ("hi", "1", "yes", name):
+        twilio.text(phone, text)
+
+
+def test_the_library_test_vector_holds():
+    validator = RequestValidator("12345")
+    params = {
+        "CallSid": "CA1234567890ABCDE",
+        "Caller": "+14158675309",
+        "Digits": "1234",
+        "From": "+14158675309",
+        "To": "+18005551212",
+    }
+    url = "https://mycompany.com/myapp.php?foo=1&bar=2"
+    assert validator.compute_signature(url, params) == "RSOYDt4T1cUTdK1PDd93/VVr8B8="
+
+
+def test_a_stranger_gets_the_welcome_in_twiml(twilio):
+    response = twilio.post(twilio.form(WORKER, "hello"))
+    assert response.status_code == 200
+    assert response.mimetype == "text/xml"
+    assert "Benefits Fund" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("signature", ["", "bm90IGEgc2lnbmF0dXJl", "RSOYDt4T1cUTdK1PDd93/VVr8B8="])
+def test_forged_or_missing_signatures_are_refused_and_change_nothing(app, twilio, signature):
+    response = twilio.post(twilio.form(WORKER, "hello"), signature=signature)
+    assert response.status_code == 403
+    assert count(app, InboundMessage) == 0
+    assert count(app, Person) == 0
+
+
+def test_a_signature_for_other_content_is_refused(app, twilio):
+    form = twilio.form(WORKER, "hello")
+    signature = twilio.validator.compute_signature(twilio.base_url + PATH, form)
+    response = twilio.post({**form, "Body": "STOP"}, signature=signature)
+    assert response.status_code == 403
+    assert count(app, InboundMessage) == 0
+
+
+def test_unknown_fields_are_signed_too(twilio):
+    form = twilio.form(WORKER, "hello", ProfileName="Maria", WaId="12125550123", SomethingNew="x")
+    assert twilio.post(form).status_code == 200
+
+
+def test_behind_a_proxy_the_public_url_is_what_twilio_signed(make_app, engine):
+    app = make_app(
+        engine.url.render_as_string(hide_password=False), public_base_url="https://fund.example.org"
+    )
+    proxied = Twilio(app)
+    form = proxied.form(WORKER, "hello")
+    public = proxied.validator.compute_signature("https://fund.example.org" + PATH, form)
+    assert proxied.post(form, signature=public).status_code == 200
+    internal = proxied.validator.compute_signature(
+        "http://localhost" + PATH, proxied.form(WORKER, "x")
+    )
+    assert proxied.post(proxied.form(WORKER, "x"), signature=internal).status_code == 403
+
+
+def test_a_replayed_request_gets_the_same_reply_and_no_second_effect(app, twilio):
+    join(twilio)
+    sid = new_sid()
+    first = twilio.text(WORKER, f"add {HOUSEHOLD} Ana", sid=sid)
+    again = twilio.text(WORKER, f"add {HOUSEHOLD} Ana", sid=sid)
+    assert first == again and "Ana" in first
+    assert count(app, OutboundMessage) == 1
+    # The same words under a new MessageSid are a new message: she meant it twice.
+    assert "already" in twilio.text(WORKER, f"add {HOUSEHOLD} Ana")
+
+
+def test_whatsapp_and_sms_are_the_same_person_with_separate_opt_outs(app, twilio):
+    twilio.text(WORKER, "hi")
+    twilio.text(f"whatsapp:{WORKER}", "STOP")
+    assert count(app, Person) == 1
+    with app.extensions["runtime"].sessions() as session:
+        consents = {(c.channel, c.opted_out) for c in session.scalars(select(ChannelConsent))}
+    assert consents == {("whatsapp", True)}
+    assert twilio.text(f"whatsapp:{WORKER}", "hello") == ""  # nothing to an opted-out number
+    assert twilio.text(WORKER, "1") != ""  # SMS still works
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("From", "not-a-number"),
+        ("From", ""),
+        ("From", "whatsapp:"),
+        ("MessageSid", ""),
+        ("MessageSid", "SM123"),
+    ],
+)
+def test_malformed_requests_get_a_clean_400(app, twilio, field, value):
+    form = twilio.form(WORKER, "hello")
+    form[field] = value
+    response = twilio.post(form)
+    assert response.status_code == 400
+    assert count(app, InboundMessage) == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "   ",
+        "\x00\x07\x1b",
+        "😀😀😀",
+        "x" * 1600,
+        "é" * 2000,
+        "BALANCE\n\n\n",
+        "<Response>&amp;</Response>",
+    ],
+)
+def test_odd_bodies_get_a_short_helpful_reply(twilio, body):
+    join(twilio)
+    reply = twilio.text(WORKER, body)
+    assert reply
+    assert len(reply) <= 320
+
+
+def test_media_only_messages_are_answered(twilio):
+    join(twilio)
+    response = twilio.post(
+        twilio.form(WORKER, "", NumMedia="1", MediaUrl0="https://example.org/a.jpg")
+    )
+    assert response.status_code == 200
+    assert "text" in response.get_data(as_text=True)
+
+
+def test_a_contribution_end_to_end_through_the_webhook(app, twilio):
+    join(twilio)
+    twilio.text(WORKER, f"ADD {HOUSEHOLD} Ana")
+    assert "Maria" in twilio.text(HOUSEHOLD, "yes")
+    assert "asked Ana" in twilio.text(WORKER, "done")
+    assert "$5.00" in twilio.text(HOUSEHOLD, "YES")
+    assert "$5.00" in twilio.text(WORKER, "balance")
+    with app.extensions["runtime"].sessions() as session:
+        kinds = list(session.scalars(select(OutboundMessage.kind).order_by(OutboundMessage.id)))
+    assert kinds == ["invitation", "invitation_answer", "visit_prompt", "receipt"]
+
+
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_one_message_delivered_20_times_at_once_has_one_effect(app, twilio):
+    join(twilio)
+    twilio.text(WORKER, f"ADD {HOUSEHOLD} Ana")
+    twilio.text(HOUSEHOLD, "yes")
+    twilio.text(WORKER, "done")
+    form = twilio.form(HOUSEHOLD, "yes")
+    barrier = threading.Barrier(20)
+    replies, errors = [], []
+
+    def deliver():
+        client = Twilio(app)
+        barrier.wait()
+        try:
+            response = client.post(form)
+            replies.append((response.status_code, response.get_data(as_text=True)))
+        except Exception as error:  # collected and asserted on below
+            errors.append(error)
+
+    threads = [threading.Thread(target=deliver) for _ in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(replies) == 20
+    assert {status for status, _ in replies} == {200}
+    assert len({body for _, body in replies}) == 1
+    assert "$5.00" in replies[0][1]
+    assert count(app, InboundMessage) == 8  # 4 to join, ADD, yes, done, and this one once
+    with app.extensions["runtime"].sessions() as session:
+        receipts = session.scalar(select(func.count()).where(OutboundMessage.kind == "receipt"))
+    assert receipts == 1
+    assert "$5.00" in twilio.text(WORKER, "balance")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    body=st.text(max_size=300),
+    sender=st.one_of(
+        st.sampled_from([WORKER, HOUSEHOLD, f"whatsapp:{WORKER}"]),
+        st.text(max_size=30),
+        st.from_regex(r"\+1[2-9]\d{2}[2-9]\d{6}", fullmatch=True),
+    ),
+)
+@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)
+def test_fuzzed_messages_never_get_a_500(twilio, body, sender):
+    response = twilio.post(twilio.form(sender, body))
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
