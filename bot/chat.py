@@ -26,7 +26,7 @@ class ChatSession:
         self.validator = RequestValidator(auth_token(self.runtime))
         self.seen_outbox = self._last_outbox_id()
 
-    def send(self, text: str) -> tuple[str, list[OutboundMessage]]:
+    def send(self, text: str) -> tuple[str, list[tuple[OutboundMessage, str]]]:
         """Text the bot; return its reply and any notices the message caused."""
         form = {
             "MessageSid": "SM" + secrets.token_hex(16),
@@ -79,8 +79,5 @@ def run(session: ChatSession, read_line: Callable[[], str], write: Callable[[str
             return
         reply, notices = session.send(line)
         write(f"bot> {reply}" if reply else "bot> (no reply)")
-        for notice in notices:
-            write(
-                f"  [notice #{notice.id} {notice.kind} -> person {notice.person_id},"
-                f" {notice.status}] {notice.body}"
-            )
+        for notice, to in notices:
+            write(f"  [{notice.kind} to {to} by {notice.channel}, {notice.status}] {notice.body}")
