@@ -4,7 +4,7 @@ import logging
 
 from flask import Flask
 
-from bot import health, texts, webhook
+from bot import health, status_webhook, texts, webhook
 from bot.config import Settings
 from bot.runtime import Runtime
 from conversations.dates import warm_up
@@ -19,6 +19,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["runtime"] = runtime
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhook.blueprint)
+    app.register_blueprint(status_webhook.blueprint)
     texts.load_all()  # a broken catalog fails here, not in a person's conversation
     warm_up()  # the first date parse per language is slow; pay it before traffic
     if runtime.settings.twilio_auth_token is None:

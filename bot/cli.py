@@ -80,6 +80,39 @@ def _read_line() -> str:
         raise EOFError from end
 
 
+@main.command()
+@click.option("--burst", is_flag=True, help="Work until the queues are empty, then stop.")
+@click.option("--simple", is_flag=True, help="Run jobs in this process (RQ's SimpleWorker).")
+@click.pass_obj
+def worker(runtime: Runtime, burst: bool, simple: bool) -> None:
+    """Run background jobs (notices, schedules) with RQ's scheduler and the clock."""
+    from bot import worker as background  # noqa: PLC0415
+
+    background.run(runtime, burst=burst, simple=simple)
+
+
+@main.command("outbox")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@click.pass_obj
+def outbox_command(runtime: Runtime, as_json: bool, limit: int) -> None:
+    """Recent outbound notices: who, which channel, what kind, status, error code, text."""
+    from bot import reports  # noqa: PLC0415
+
+    _require_schema(runtime)
+    with runtime.sessions() as session:
+        notices = reports.recent_notices(session, limit)
+    if as_json:
+        click.echo(json.dumps(notices))
+        return
+    for notice in notices:
+        code = f" error {notice['error_code']}" if notice["error_code"] else ""
+        click.echo(
+            f"#{notice['id']} {notice['kind']:<18} {mask_phone(notice['to'])}"
+            f" {notice['channel']:<8} {notice['status']}{code}: {notice['text']}"
+        )
+
+
 @main.group()
 def db() -> None:
     """Database schema commands."""

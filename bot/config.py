@@ -1,8 +1,9 @@
 """Settings from environment variables, with defaults that run on a laptop."""
 
+import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_DATABASE_URL = "sqlite:///benefits-bot.sqlite3"
@@ -24,6 +25,11 @@ class Settings:
     twilio_sms_from: str | None = None
     twilio_whatsapp_from: str | None = None
     public_base_url: str | None = None
+    # Where the Twilio REST API lives; only tests and staging point it elsewhere.
+    twilio_api_base_url: str | None = None
+    # Approved WhatsApp templates per notice kind and language: {"receipt:es": "HX..."}.
+    whatsapp_templates: Mapping[str, str] = field(default_factory=dict)
+    notice_retry_seconds: tuple[int, ...] = (10, 30, 120, 600, 1800)
     contribution_default_cents: int = 500
     day_off_cents: int = 12_000
     half_day_off_cents: int = 6_000
@@ -45,6 +51,9 @@ class Settings:
             twilio_sms_from=env.get("TWILIO_SMS_FROM") or None,
             twilio_whatsapp_from=env.get("TWILIO_WHATSAPP_FROM") or None,
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            twilio_api_base_url=env.get("TWILIO_API_BASE_URL") or None,
+            whatsapp_templates=_templates(env.get("WHATSAPP_TEMPLATES", "")),
+            notice_retry_seconds=_seconds(env, "NOTICE_RETRY_SECONDS", (10, 30, 120, 600, 1800)),
             contribution_default_cents=_cents(env, "CONTRIBUTION_DEFAULT_CENTS", 500),
             day_off_cents=day_off,
             half_day_off_cents=_cents(env, "HALF_DAY_OFF_CENTS", day_off // 2),
@@ -90,3 +99,32 @@ def _cents(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.strip().isdigit() or int(raw) <= 0:
         raise ConfigError(f"{name} must be a positive whole number of cents, not {raw!r}")
     return int(raw)
+
+
+def _templates(raw: str) -> dict[str, str]:
+    if not raw.strip():
+        return {}
+    try:
+        templates = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise ConfigError(
+            'WHATSAPP_TEMPLATES must be a JSON object such as {"receipt:es": "HX..."}'
+        ) from error
+    if not isinstance(templates, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.startswith("HX")
+        for k, v in templates.items()
+    ):
+        raise ConfigError(
+            'WHATSAPP_TEMPLATES maps "kind:language" to a content SID starting with HX'
+        )
+    return templates
+
+
+def _seconds(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    raw = env.get(name)
+    if not raw:
+        return default
+    parts = [part.strip() for part in raw.split(",")]
+    if not parts or not all(part.isdigit() for part in parts):
+        raise ConfigError(f"{name} must be comma-separated whole seconds, such as 10,30,120")
+    return tuple(int(part) for part in parts)

@@ -1,47 +1,89 @@
-"""Handing committed notices over. Without Twilio (the laptop default) they are printed."""
+"""Handing committed notices to the queue, and sweeping up any that never got there.
+
+`bot` enqueues jobs by their dotted name, so it never imports `worker_jobs`. Without Redis
+the same delivery runs in a background thread of this process, after commit.
+"""
 
 import logging
-import sys
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from redis.exceptions import RedisError
+from rq import Queue
+from rq.serializers import JSONSerializer
+from sqlalchemy import or_, select
 
-from bot.db import run_in_transaction
-from bot.models import OutboundMessage, OutboundStatus, Person
+from bot import sender
+from bot.models import OutboundMessage, OutboundStatus
 from bot.orm import utcnow
-from bot.phone import mask_phone
 from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+QUEUE = "notices"
+DELIVER = "worker_jobs.notices.deliver"
+GRACE = timedelta(seconds=30)  # a pending notice younger than this is probably still queued
+SWEEP_BATCH = 500
+
+
+def notice_queue(runtime: Runtime) -> Queue:
+    """The RQ queue notices go through (JSON serializer: ids only, never pickles)."""
+    assert runtime.redis is not None
+    return Queue(QUEUE, connection=runtime.redis, serializer=JSONSerializer)
+
 
 def hand_over(runtime: Runtime, outbox_ids: Iterable[int]) -> None:
-    """Deliver each pending notice once; run after the transaction that wrote them commits."""
-    for outbox_id in outbox_ids:
-        run_in_transaction(
-            runtime.sessions,
-            lambda session, oid=outbox_id: _record(session, oid, runtime.print_notices),
+    """Queue each notice for delivery; the row id is the job id, so a repeat does not double."""
+    ids = list(outbox_ids)
+    if not ids:
+        return
+    if runtime.redis is None:
+        runtime.in_background(lambda: [sender.deliver(runtime, outbox_id) for outbox_id in ids])
+        return
+    try:
+        queue = notice_queue(runtime)
+        for outbox_id in ids:
+            queue.enqueue(
+                DELIVER,
+                outbox_id,
+                job_id=f"notice-{outbox_id}",
+                result_ttl=3600,
+                failure_ttl=7 * 86400,
+            )
+    except RedisError:
+        # The rows are committed: the sweeper hands them over once Redis answers again.
+        log.warning("redis unreachable: %d notice(s) wait for the sweeper", len(ids))
+
+
+def due(runtime: Runtime, now: datetime | None = None) -> list[int]:
+    """Notices committed but not handed to Twilio: pending past their time, or stuck sending."""
+    now = now or utcnow()
+    with runtime.sessions() as session:
+        return list(
+            session.scalars(
+                select(OutboundMessage.id)
+                .where(
+                    or_(
+                        (OutboundMessage.status == OutboundStatus.PENDING)
+                        & or_(
+                            OutboundMessage.next_attempt_at <= now,
+                            OutboundMessage.next_attempt_at.is_(None)
+                            & (OutboundMessage.created_at <= now - GRACE),
+                        ),
+                        (OutboundMessage.status == OutboundStatus.SENDING)
+                        & (OutboundMessage.sending_at <= now - sender.STUCK_AFTER),
+                    )
+                )
+                .order_by(OutboundMessage.id)
+                .limit(SWEEP_BATCH)
+            )
         )
 
 
-def _record(session: Session, outbox_id: int, show: bool) -> None:
-    row = session.scalars(
-        select(OutboundMessage).where(OutboundMessage.id == outbox_id).with_for_update()
-    ).one_or_none()
-    if row is None or row.status != OutboundStatus.PENDING:
-        return  # already handed over (a second run of the same job) or suppressed
-    person = session.get(Person, row.person_id)
-    row.status = OutboundStatus.RECORDED
-    row.sent_at = utcnow()
-    to = mask_phone(person.phone) if person else "?"
-    log.info(
-        "notice %s (%s) recorded for %s via %s, not sent: no Twilio credentials",
-        row.id,
-        row.kind,
-        to,
-        row.channel,
-    )
-    # The laptop default prints what would have been sent, so a developer can read it.
-    if show:
-        print(f"[outbox #{row.id} -> {to} ({row.channel})] {row.body}", file=sys.stdout, flush=True)
+def sweep(runtime: Runtime, now: datetime | None = None) -> int:
+    """Hand over every notice that is due; return how many."""
+    ids = due(runtime, now)
+    if ids:
+        log.info("sweeper: handing over %d notice(s)", len(ids))
+        hand_over(runtime, ids)
+    return len(ids)

@@ -1,7 +1,11 @@
 """What a process needs to serve the fund: settings, a database engine, sessions, a queue."""
 
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from redis import Redis
 from sqlalchemy import Engine
@@ -19,10 +23,25 @@ class Runtime:
     engine: Engine = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
     print_notices: bool = True  # without Twilio, print notices on stdout (the laptop default)
+    _background: ThreadPoolExecutor | None = field(default=None, init=False)
+    _pending: list[Future[Any]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)
         self.sessions = make_session_factory(self.engine)
+
+    def in_background(self, job: Callable[[], Any]) -> None:
+        """Run a job after the current request, in this process (when there is no Redis)."""
+        if self._background is None:
+            self._background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jobs")
+        self._pending = [f for f in self._pending if not f.done()]
+        future = self._background.submit(job)
+        future.add_done_callback(_log_failure)
+        self._pending.append(future)
+
+    def drain(self, timeout: float = 30) -> None:
+        """Wait for the in-process jobs started so far (tests, the chat simulator)."""
+        wait(self._pending, timeout=timeout)
 
     @cached_property
     def redis(self) -> Redis | None:
@@ -32,7 +51,16 @@ class Runtime:
         return Redis.from_url(self.settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
 
     def close(self) -> None:
-        """Release pooled connections."""
+        """Finish in-process jobs, then release pooled connections."""
+        if self._background is not None:
+            self._background.shutdown(wait=True)
+            self._background = None
         self.engine.dispose()
         if self.settings.redis_url is not None:
             self.redis.close()  # type: ignore[union-attr]
+
+
+def _log_failure(future: Future[Any]) -> None:
+    error = future.exception()
+    if error is not None:
+        logging.getLogger(__name__).error("in-process job failed", exc_info=error)

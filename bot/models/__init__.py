@@ -3,7 +3,9 @@
 from bot.models.contributor import Contributor
 from bot.models.employment import Employment, EmploymentStatus
 from bot.models.message import (
+    STATUS_RANK,
     ConversationRecord,
+    DeliveryEvent,
     InboundMessage,
     OutboundMessage,
     OutboundStatus,
@@ -13,10 +15,12 @@ from bot.models.visit import Visit, VisitReporter, VisitStatus
 from bot.models.worker import Worker, WorkerStatus
 
 __all__ = [
+    "STATUS_RANK",
     "Channel",
     "ChannelConsent",
     "Contributor",
     "ConversationRecord",
+    "DeliveryEvent",
     "Employment",
     "EmploymentStatus",
     "InboundMessage",

@@ -42,7 +42,8 @@ class InboundMessage(Base):
 class OutboundStatus(StrEnum):
     """Where an outbound notice stands."""
 
-    PENDING = "pending"  # committed, not yet handed over
+    PENDING = "pending"  # committed, not yet handed over (or waiting to be tried again)
+    SENDING = "sending"  # a worker is handing it to Twilio right now
     RECORDED = "recorded"  # no Twilio credentials: printed, not sent
     SUPPRESSED = "suppressed"  # the person opted out on that channel: never sent
     QUEUED = "queued"
@@ -50,6 +51,22 @@ class OutboundStatus(StrEnum):
     DELIVERED = "delivered"
     UNDELIVERED = "undelivered"
     FAILED = "failed"
+    READ = "read"  # WhatsApp
+
+
+# Later statuses never give way to earlier ones: callbacks arrive out of order.
+STATUS_RANK = {
+    OutboundStatus.PENDING: 0,
+    OutboundStatus.SENDING: 1,
+    OutboundStatus.QUEUED: 2,
+    OutboundStatus.SENT: 3,
+    OutboundStatus.UNDELIVERED: 4,
+    OutboundStatus.FAILED: 4,
+    OutboundStatus.DELIVERED: 5,
+    OutboundStatus.READ: 6,
+    OutboundStatus.RECORDED: 7,
+    OutboundStatus.SUPPRESSED: 7,
+}
 
 
 class OutboundMessage(Base):
@@ -65,7 +82,23 @@ class OutboundMessage(Base):
     language: Mapped[str] = mapped_column(String(8))
     body: Mapped[str] = mapped_column(Text)
     status: Mapped[OutboundStatus] = mapped_column(String(16), default=OutboundStatus.PENDING)
-    twilio_sid: Mapped[str | None] = mapped_column(String(64))
+    twilio_sid: Mapped[str | None] = mapped_column(String(64), index=True)
     error_code: Mapped[int | None]
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None]  # when a transient failure may be tried again
+    sending_at: Mapped[datetime | None]  # when a worker began handing it to Twilio
+    via_template: Mapped[bool] = mapped_column(default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+
+class DeliveryEvent(Base):
+    """One status Twilio reported for a notice (or one we recorded), in arrival order."""
+
+    __tablename__ = "delivery_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbound_id: Mapped[int] = mapped_column(ForeignKey("outbound_messages.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[int | None]
+    at: Mapped[datetime] = mapped_column(default=utcnow)

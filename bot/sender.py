@@ -1,0 +1,261 @@
+"""Handing an outbox notice to Twilio: once, by the right route, never to an opted-out number.
+
+A notice is claimed in one transaction (status `sending`), sent outside any transaction, and
+settled in another. A job that runs twice finds it no longer pending and does nothing; one
+that died mid-send leaves it `sending`, and the retry first asks Twilio whether the text went
+out before sending it again.
+"""
+
+import json
+import logging
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from requests.exceptions import ConnectionError as NetworkError
+from requests.exceptions import Timeout
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.rest import Client
+
+from bot.db import run_in_transaction
+from bot.models import (
+    Channel,
+    DeliveryEvent,
+    InboundMessage,
+    OutboundMessage,
+    OutboundStatus,
+    Person,
+)
+from bot.notice_status import OPTED_OUT, mark_opted_out, opted_out, set_status, status_of
+from bot.orm import utcnow
+from bot.phone import mask_phone
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+OUTSIDE_WHATSAPP_WINDOW = 63016  # free-form WhatsApp more than 24 h after her last message
+WHATSAPP_WINDOW = timedelta(hours=24)
+STUCK_AFTER = timedelta(minutes=2)  # a `sending` row older than this lost its worker
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """Everything needed to call Twilio for one notice, read in the claim transaction."""
+
+    outbox_id: int
+    to: str
+    sender: str
+    body: str
+    content_sid: str | None
+    status_callback: str | None
+    resuming: bool  # a previous attempt may have reached Twilio
+    since: datetime | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What Twilio answered."""
+
+    sid: str | None = None
+    status: str | None = None
+    error_code: int | None = None
+    transient: bool = False
+
+
+def twilio_client(runtime: Runtime) -> Client | None:
+    """The REST client, or None without credentials (notices are then recorded, not sent)."""
+    settings = runtime.settings
+    if not (settings.twilio_account_sid and settings.twilio_auth_token):
+        return None
+    client = Client(
+        settings.twilio_account_sid,
+        settings.twilio_auth_token,
+        http_client=TwilioHttpClient(timeout=15, max_retries=0),
+    )
+    if settings.twilio_api_base_url:
+        client.api.base_url = settings.twilio_api_base_url
+    return client
+
+
+def deliver(runtime: Runtime, outbox_id: int) -> OutboundStatus | None:
+    """Send one notice if it is due; return its status afterwards (None: nothing to do)."""
+    client = twilio_client(runtime)
+    attempt = run_in_transaction(runtime.sessions, lambda s: _claim(s, runtime, client, outbox_id))
+    if attempt is None or client is None:
+        return _status(runtime, outbox_id)
+    outcome = _already_sent(client, attempt) if attempt.resuming else None
+    if outcome is None:
+        outcome = _send(client, attempt)
+    return run_in_transaction(runtime.sessions, lambda s: _settle(s, runtime, attempt, outcome))
+
+
+def _claim(
+    session: Session, runtime: Runtime, client: Client | None, outbox_id: int
+) -> Attempt | None:
+    row = session.scalars(
+        select(OutboundMessage).where(OutboundMessage.id == outbox_id).with_for_update()
+    ).one_or_none()
+    now = utcnow()
+    if row is None or not _due(row, now):
+        return None
+    person = session.get(Person, row.person_id)
+    assert person is not None
+    resuming = row.status == OutboundStatus.SENDING
+    channel, content_sid = _route(session, runtime, row, person, now)
+    if opted_out(session, person.id, channel):
+        set_status(session, row, OutboundStatus.SUPPRESSED)
+        return None
+    if client is None:
+        set_status(session, row, OutboundStatus.RECORDED)
+        row.sent_at = now
+        if runtime.print_notices:
+            print(
+                f"[outbox #{row.id} -> {mask_phone(person.phone)} ({channel})] {row.body}",
+                file=sys.stdout,
+                flush=True,
+            )
+        return None
+    since = row.sending_at
+    row.status = OutboundStatus.SENDING
+    row.sending_at = now
+    row.attempts += 1
+    row.channel = channel
+    sender = (
+        runtime.settings.twilio_whatsapp_from
+        if channel is Channel.WHATSAPP
+        else runtime.settings.twilio_sms_from
+    )
+    prefix = "whatsapp:" if channel is Channel.WHATSAPP else ""
+    callback = (
+        f"{runtime.settings.public_base_url}/webhooks/twilio/status?outbox={row.id}"
+        if runtime.settings.public_base_url
+        else None
+    )
+    return Attempt(
+        outbox_id=row.id,
+        to=prefix + person.phone,
+        sender=(prefix + sender.removeprefix("whatsapp:")) if sender else "",
+        body=row.body,
+        content_sid=content_sid,
+        status_callback=callback,
+        resuming=resuming,
+        since=since,
+    )
+
+
+def _due(row: OutboundMessage, now: datetime) -> bool:
+    if row.status == OutboundStatus.SENDING:
+        return row.sending_at is not None and _aware(row.sending_at) < now - STUCK_AFTER
+    if row.status != OutboundStatus.PENDING:
+        return False
+    return row.next_attempt_at is None or _aware(row.next_attempt_at) <= now
+
+
+def _route(
+    session: Session, runtime: Runtime, row: OutboundMessage, person: Person, now: datetime
+) -> tuple[Channel, str | None]:
+    """WhatsApp inside her 24-hour window; outside it a template if one is set, else SMS."""
+    if Channel(row.channel) is not Channel.WHATSAPP:
+        return Channel.SMS, None
+    last = session.scalar(
+        select(func.max(InboundMessage.received_at)).where(
+            InboundMessage.person_id == person.id, InboundMessage.channel == Channel.WHATSAPP
+        )
+    )
+    if last is not None and _aware(last) > now - WHATSAPP_WINDOW and not row.via_template:
+        return Channel.WHATSAPP, None
+    template = runtime.settings.whatsapp_templates.get(f"{row.kind}:{row.language}")
+    if template:
+        row.via_template = True
+        return Channel.WHATSAPP, template
+    return Channel.SMS, None
+
+
+def _send(client: Client, attempt: Attempt) -> Outcome:
+    arguments: dict[str, object] = {"to": attempt.to, "from_": attempt.sender}
+    if attempt.content_sid:
+        arguments |= {
+            "content_sid": attempt.content_sid,
+            "content_variables": json.dumps({"1": attempt.body}),
+        }
+    else:
+        arguments["body"] = attempt.body
+    if attempt.status_callback:
+        arguments["status_callback"] = attempt.status_callback
+    try:
+        message = client.messages.create(**arguments)  # type: ignore[arg-type]
+    except TwilioRestException as error:
+        transient = error.status == 429 or error.status >= 500
+        return Outcome(error_code=error.code or error.status, transient=transient)
+    except (NetworkError, Timeout):
+        return Outcome(transient=True)
+    return Outcome(sid=message.sid, status=message.status)
+
+
+def _already_sent(client: Client, attempt: Attempt) -> Outcome | None:
+    """After a worker died mid-send: did Twilio take the text? Then do not send it twice."""
+    try:
+        recent = client.messages.list(to=attempt.to, date_sent_after=attempt.since, limit=50)
+    except (TwilioRestException, NetworkError, Timeout):
+        return Outcome(transient=True)  # cannot tell: try again later rather than risk a double
+    for message in recent:
+        if message.body == attempt.body or (
+            attempt.content_sid and attempt.body in (message.body or "")
+        ):
+            return Outcome(sid=message.sid, status=message.status)
+    return None
+
+
+def _settle(
+    session: Session, runtime: Runtime, attempt: Attempt, outcome: Outcome
+) -> OutboundStatus:
+    row = session.scalars(
+        select(OutboundMessage).where(OutboundMessage.id == attempt.outbox_id).with_for_update()
+    ).one()
+    now = utcnow()
+    if outcome.sid is not None:
+        row.twilio_sid = outcome.sid
+        row.sent_at = now
+        set_status(session, row, status_of(outcome.status))
+    elif outcome.error_code == OPTED_OUT:
+        mark_opted_out(session, row)
+        set_status(session, row, OutboundStatus.FAILED, OPTED_OUT)
+    elif outcome.error_code == OUTSIDE_WHATSAPP_WINDOW and not row.via_template:
+        row.via_template = True  # the next claim picks the template, or SMS
+        _retry(session, row, now, delay=0)
+    elif outcome.transient and row.attempts <= len(runtime.settings.notice_retry_seconds):
+        _retry(
+            session,
+            row,
+            now,
+            delay=runtime.settings.notice_retry_seconds[row.attempts - 1],
+            code=outcome.error_code,
+        )
+    else:
+        set_status(session, row, OutboundStatus.FAILED, outcome.error_code)
+        log.warning("notice %s failed for good (error %s)", row.id, outcome.error_code)
+    return OutboundStatus(row.status)
+
+
+def _retry(
+    session: Session, row: OutboundMessage, now: datetime, delay: int, code: int | None = None
+) -> None:
+    row.status = OutboundStatus.PENDING
+    row.next_attempt_at = now + timedelta(seconds=delay)
+    row.error_code = code
+    session.add(DeliveryEvent(outbound_id=row.id, status="retry", error_code=code))
+
+
+def _status(runtime: Runtime, outbox_id: int) -> OutboundStatus | None:
+    with runtime.sessions() as session:
+        status = session.scalar(
+            select(OutboundMessage.status).where(OutboundMessage.id == outbox_id)
+        )
+    return OutboundStatus(status) if status else None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
