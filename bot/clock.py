@@ -48,7 +48,7 @@ def tick(runtime: Runtime, now: datetime | None = None) -> list[str]:
     now = now or utcnow()
     started = []
     for periodic in PERIODIC:
-        job_id = f"{periodic.name}:{periodic.period(now)}"
+        job_id = f"{periodic.name}-{periodic.period(now)}"
         if runtime.redis is None:
             periodic.run_here(runtime)
             started.append(job_id)

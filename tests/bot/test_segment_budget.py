@@ -1,0 +1,267 @@
+"""Every reply and notice the flows can produce fits in two SMS segments, in every language.
+
+Each text is rendered the way `bot.inbox` sends it (`bot.texts.render`) with realistic
+worst-case values: a four-digit balance, the fund's largest amounts, names of 10-12 letters
+with accents, the longest day names of late November and December, three households, five
+history lines. Besides every message id alone, the combined replies of the flows are
+rendered: the balance (BALANCE, what it pays, what is waiting, the insurance), the history
+(a header and five lines), LANGUAGE_SET + TERMS, TERMS + TERMS_AGAIN, and EXPIRED in front of
+any reply. `pytest -s` or `-rA` prints how many fit in one segment per language.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+
+import pytest
+
+from bot import texts
+from bot.texts import format_day, render
+from conversations import messages as m
+from conversations.keywords import LANGUAGES
+from conversations.messages import Message
+from conversations.segments import count_segments
+from conversations.talk import Choices, Money, Param, Say
+
+MAX_SEGMENTS = 2
+MESSAGES: dict[str, Message] = {
+    name: value for name, value in vars(m).items() if isinstance(value, Message)
+}
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+
+# Who sends what (conversations/flows): texts to someone else, pieces of other texts, and
+# the parts only combined replies start with. Every other message id is a reply of its own.
+NOTICES = frozenset(
+    {
+        "INVITATION",
+        "VISIT_PROMPT",
+        "VISIT_PROMPT_NUMBERED",
+        "INVITATION_ACCEPTED",
+        "INVITATION_DECLINED",
+        "RECEIPT",
+        "VISIT_DECLINED_NOTICE",
+    }
+)
+VALUES_ONLY = frozenset(
+    {"LIST_ITEM", "LIFE_INSURANCE", "DISABILITY_INSURANCE", "PAID_DAY_OFF", "INSURANCE"}
+    | {"CORRECTION"}
+)
+PARTS_ONLY = frozenset(
+    {"BALANCE", "DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"}
+    | {"PENDING_DAYS_OFF", "INSURANCE_COVER", "HISTORY_HEADER", "HISTORY_LINE", "TERMS"}
+)
+# EXPIRED opens a turn's reply; TRY_LATER replaces a turn that failed.
+NOT_AFTER_EXPIRED = NOTICES | VALUES_ONLY | PARTS_ONLY | {"EXPIRED", "TRY_LATER"}
+
+# Worst-case values, realistic ones.
+WORKERS = ("María José", "Conceição Sá", "Ana Beatriz")  # 10-12 characters, accented
+HOUSEHOLDS = ("Conceição Sá", "Rosa Amélia", "Lúcia Gómez")
+MANY = 10  # days off a four-digit balance pays, and a worst case for counted texts
+LATE_IN_THE_YEAR = [date(2026, 11, 20) + timedelta(days=n) for n in range(42)]
+
+
+@cache
+def longest_days(language: str, how_many: int = 1) -> tuple[date, ...]:
+    """The days of late November and December that take the most characters."""
+    by_length = sorted(LATE_IN_THE_YEAR, key=lambda day: -len(format_day(day, language)))
+    return tuple(by_length[:how_many])
+
+
+def worst_values(language: str) -> dict[str, Param]:
+    day = longest_days(language)[0]
+    return {
+        "contribution": Money(10000),  # the most per visit
+        "day_off": Money(12000),
+        "half_day": Money(6000),
+        "amount": Money(12000),
+        "balance": Money(123450),
+        "available": Money(123450),
+        "after": Money(111450),
+        "max": Money(10000),
+        "name": WORKERS[0],
+        "worker": WORKERS[1],
+        "household": HOUSEHOLDS[0],
+        "who": HOUSEHOLDS[0],
+        "label": HOUSEHOLDS[0],
+        "date": day,
+        "days": "90",
+        "number": "12",
+        "list": Choices(HOUSEHOLDS),
+        "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),
+    }
+
+
+# Lists that are not households: days off to call back, and a household's open visits.
+def special_lists(language: str) -> dict[str, Choices]:
+    days = longest_days(language, 3)
+    return {
+        "UNDO_WHICH": Choices(tuple(days)),
+        "PROMPTS_WHICH": Choices(
+            tuple(
+                f"#{n} {worker} {day:%d/%m}"
+                for n, (worker, day) in enumerate(zip(WORKERS, days, strict=True), 1)
+            ),
+            numbered=False,
+        ),
+    }
+
+
+def say(name: str, language: str, count: int | None = None) -> Say:
+    """The message with worst-case values for each of its placeholders."""
+    message = MESSAGES[name]
+    values = worst_values(language)
+    if name in special_lists(language):
+        values["list"] = special_lists(language)[name]
+    names = set(PLACEHOLDER.findall(message.msgid)) - {"count"}
+    missing = names - set(values)
+    assert not missing, f"{name}: no worst-case value for {sorted(missing)}"
+    if message.plural is not None and count is None:
+        count = MANY
+    return Say(message, {key: values[key] for key in names}, count)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One text as it goes out: its name (the message ids it is made of) and its sentences."""
+
+    name: str
+    says: tuple[Say, ...]
+
+
+def alone(language: str) -> list[Case]:
+    cases = []
+    for name, message in MESSAGES.items():
+        if message.plural is None:
+            cases.append(Case(name, (say(name, language),)))
+        else:
+            cases.extend(
+                Case(f"{name}[count={count}]", (say(name, language, count),)) for count in (1, MANY)
+            )
+    return cases
+
+
+def combined(language: str) -> list[Case]:
+    """The replies the flows build from several message ids."""
+    cases = []
+    for pays in ("DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"):
+        for pending in (False, True):
+            for insured in (False, True):
+                names = ["BALANCE", pays]
+                names += ["PENDING_DAYS_OFF"] if pending else []
+                names += ["INSURANCE_COVER"] if insured else []
+                cases.append(Case("+".join(names), tuple(say(n, language) for n in names)))
+    days = longest_days(language, 5)
+    contributions = tuple(
+        Say(m.HISTORY_LINE, {"date": day, "amount": Money(10000, signed=True), "who": who})
+        for day, who in zip(days, (*HOUSEHOLDS, *WORKERS[1:]), strict=True)
+    )
+    mixed = tuple(
+        Say(m.HISTORY_LINE, {"date": day, "amount": amount, "who": who})
+        for day, amount, who in zip(
+            days,
+            (
+                Money(-12000, signed=True),
+                Money(10000, signed=True),
+                Money(-1250, signed=True),
+                Money(-10000, signed=True),
+                Money(10000, signed=True),
+            ),
+            (m.PAID_DAY_OFF, HOUSEHOLDS[0], m.INSURANCE, m.CORRECTION, HOUSEHOLDS[1]),
+            strict=True,
+        )
+    )
+    header = say("HISTORY_HEADER", language)
+    cases += [
+        Case("HISTORY_HEADER+5*HISTORY_LINE(households)", (header, *contributions)),
+        Case("HISTORY_HEADER+5*HISTORY_LINE(mixed)", (header, *mixed)),
+        Case("LANGUAGE_SET+TERMS", (say("LANGUAGE_SET", language), say("TERMS", language))),
+        Case("TERMS+TERMS_AGAIN", (say("TERMS", language), say("TERMS_AGAIN", language))),
+    ]
+    return cases
+
+
+def every_text(language: str) -> list[Case]:
+    singles = alone(language)
+    replies = [c for c in singles if c.name.split("[")[0] not in NOT_AFTER_EXPIRED]
+    together = combined(language)
+    expired = say("EXPIRED", language)
+    after_expiry = [
+        Case(f"EXPIRED+{case.name}", (expired, *case.says)) for case in (*replies, *together)
+    ]
+    return [*singles, *together, *after_expiry]
+
+
+@dataclass(frozen=True)
+class Rendered:
+    name: str
+    text: str
+    encoding: str
+    units: int
+    segments: int
+    folded: bool  # fits only because render dropped the accents GSM-7 lacks
+
+    def __str__(self) -> str:
+        return (
+            f"{self.name}: {self.segments} segments, {self.units} {self.encoding} units, "
+            f"{len(self.text)} characters: {self.text!r}"
+        )
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, list[Rendered]]:
+    out: dict[str, list[Rendered]] = {}
+    for language in LANGUAGES:
+        out[language] = []
+        for case in every_text(language):
+            text = render(case.says, language)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(texts, "MAX_SEGMENTS", 1_000)  # render without folding
+                unfolded = render(case.says, language)
+            count = count_segments(text)
+            out[language].append(
+                Rendered(
+                    case.name, text, count.encoding, count.units, count.segments, text != unfolded
+                )
+            )
+    return out
+
+
+def test_every_message_id_is_rendered(rendered):
+    names = {part.split("[")[0] for r in rendered["en"] for part in r.name.split("+")}
+    assert set(MESSAGES) <= names
+    assert set(MESSAGES) >= VALUES_ONLY | PARTS_ONLY | NOTICES
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_text_fits_in_two_segments(rendered, language):
+    over = [r for r in rendered[language] if r.segments > MAX_SEGMENTS]
+    assert not over, f"{language}: {len(over)} texts cost more than {MAX_SEGMENTS} segments:\n" + (
+        "\n".join(f"{language} {r}" for r in over)
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_no_break_spaces(rendered, language):
+    found = [r for r in rendered[language] if "\u00a0" in r.text or "\u202f" in r.text]
+    assert not found, "\n".join(f"{language} {r}" for r in found)
+
+
+def test_print_how_many_fit_in_one_segment(rendered):
+    """Not a check: the figures, for `pytest -s` or `pytest -rA`."""
+    lines = ["texts that fit in ONE SMS segment (worst-case values):"]
+    for language in LANGUAGES:
+        all_ = rendered[language]
+        one = sum(r.segments == 1 for r in all_)
+        singles = [r for r in all_ if "+" not in r.name]
+        single_one = sum(r.segments == 1 for r in singles)
+        ucs2 = sum(r.encoding == "UCS-2" for r in all_)
+        folded = sum(r.folded for r in all_)
+        longest = max(all_, key=lambda r: (r.segments, r.units))
+        lines.append(
+            f"{language}: {one}/{len(all_)} in one segment "
+            f"(message ids alone: {single_one}/{len(singles)}; {ucs2} sent as UCS-2, "
+            f"{folded} fit in two only without accents; "
+            f"longest {longest.name}: {longest.units} {longest.encoding} units)"
+        )
+    print("\n".join(lines))

@@ -1,0 +1,126 @@
+"""A fake Twilio REST API on loopback, so the real twilio client's request code runs in tests.
+
+It accepts Messages.json creates and lists, records every message, and answers with scripted
+failures (429, 500, 21610, 63016...) when a test asks for them.
+"""
+
+import json
+import secrets
+import threading
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+
+@dataclass
+class Sent:
+    sid: str
+    to: str
+    sender: str
+    body: str | None
+    content_sid: str | None
+    content_variables: str | None
+    status_callback: str | None
+    created: datetime
+
+
+@dataclass
+class FakeTwilio:
+    """Start with `start()`; `base_url` goes in TWILIO_API_BASE_URL."""
+
+    sent: list[Sent] = field(default_factory=list)
+    script: deque[tuple[int, dict]] = field(default_factory=deque)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def base_url(self) -> str:
+        assert self.server is not None
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def fail_next(self, status: int, code: int | None = None, times: int = 1) -> None:
+        """The next `times` creates answer this error instead of accepting the message."""
+        for _ in range(times):
+            self.script.append(
+                (
+                    status,
+                    {"code": code or status, "message": f"scripted {status}", "status": status},
+                )
+            )
+
+    def to(self, number: str) -> list[Sent]:
+        with self.lock:
+            return [message for message in self.sent if message.to == number]
+
+    def start(self) -> "FakeTwilio":
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length", "0"))
+                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                with fake.lock:
+                    if fake.script:
+                        status, payload = fake.script.popleft()
+                        return self._answer(status, payload)
+                    message = Sent(
+                        sid="SM" + secrets.token_hex(16),
+                        to=form.get("To", ""),
+                        sender=form.get("From", ""),
+                        body=form.get("Body"),
+                        content_sid=form.get("ContentSid"),
+                        content_variables=form.get("ContentVariables"),
+                        status_callback=form.get("StatusCallback"),
+                        created=datetime.now(UTC),
+                    )
+                    fake.sent.append(message)
+                self._answer(201, _resource(message))
+
+            def do_GET(self) -> None:
+                query = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+                with fake.lock:
+                    found = [m for m in fake.sent if m.to == query.get("To", m.to)]
+                self._answer(
+                    200,
+                    {"messages": [_resource(m) for m in found], "next_page_uri": None, "page": 0},
+                )
+
+            def _answer(self, status: int, payload: dict) -> None:
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+def _resource(message: Sent) -> dict:
+    content = None
+    if message.content_variables:
+        content = json.loads(message.content_variables).get("1")
+    return {
+        "sid": message.sid,
+        "status": "queued",
+        "to": message.to,
+        "from": message.sender,
+        "body": message.body if message.body is not None else content,
+        "date_created": format_datetime(message.created),
+        "date_sent": format_datetime(message.created),
+        "num_segments": "1",
+    }

@@ -1,0 +1,111 @@
+"""Redis stops while contributions are confirmed, then starts: every notice goes out, once."""
+
+import shutil
+import socket
+import subprocess
+import time
+from datetime import timedelta
+
+import pytest
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import update
+
+from bot import clock
+from bot.models import OutboundMessage
+from bot.orm import utcnow
+from tests.worker_jobs.test_notices import WORKER
+
+pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
+
+
+class PrivateRedis:
+    """A redis-server of this test's own, on a free port, that the test may stop and start."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.folder)],
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                Redis.from_url(self.url).ping()
+                return
+            except RedisError:
+                time.sleep(0.05)
+        raise RuntimeError("private redis-server did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def private_redis(tmp_path, monkeypatch):
+    redis = PrivateRedis(tmp_path)
+    redis.start()
+    monkeypatch.setenv("REDIS_URL", redis.url)
+    yield redis
+    if redis.process.poll() is None:
+        redis.stop()
+
+
+@pytest.fixture
+def outage_service(private_redis, service_env, fake_twilio, request):
+    # service_env set REDIS_URL to the shared test server; this test owns its own.
+    request.getfixturevalue("monkeypatch").setenv("REDIS_URL", private_redis.url)
+    return request.getfixturevalue("service")
+
+
+def test_notices_written_while_redis_is_down_all_go_out_once(outage_service, private_redis):
+    service = outage_service
+    households = [f"+1212555{n:04d}" for n in range(200, 204)]
+    for text in ("hi", "1", "yes", "Maria"):
+        service.text(WORKER, text)
+    for number in households:
+        service.text(WORKER, f"add {number}")
+        service.text(number, "yes")
+    service.work()
+    sent_before = len(service.fake.sent)
+
+    private_redis.stop()
+    for day, number in zip(("today", "yesterday", "friday", "thursday"), households, strict=True):
+        assert "asked" in service.text(WORKER, f"done {households.index(number) + 1} {day}")
+        assert "$5.00" in service.text(number, "yes")  # the webhook still answers
+    pending = [n for n in service.notices() if n["status"] == "pending"]
+    assert len(pending) == 8  # four visit prompts and four receipts, kept in the database
+
+    private_redis.start()
+    _a_minute_passes(service)
+    clock.tick(service.runtime)
+    service.work()
+    assert [n["status"] for n in service.notices() if n["status"] != "queued"] == []
+    assert len(service.fake.sent) == sent_before + 8
+    receipts = [m for m in service.fake.to(WORKER) if "added $5.00" in (m.body or "")]
+    assert len(receipts) == 4
+    # A second sweep, or the same jobs again, sends nothing more.
+    clock.tick(service.runtime, now=utcnow() + timedelta(minutes=2))
+    service.work()
+    assert len(service.fake.sent) == sent_before + 8
+
+
+def _a_minute_passes(service):
+    """The sweeper leaves notices younger than its grace period alone: age them."""
+    with service.runtime.sessions.begin() as session:
+        session.execute(
+            update(OutboundMessage).values(
+                created_at=OutboundMessage.created_at - timedelta(minutes=1)
+            )
+        )
