@@ -5,7 +5,7 @@ from redis import Redis
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
-from bot import outbox
+from bot import outbox, reports
 from bot.app import create_app
 from bot.config import Settings
 from tests.bot.webhook_client import Twilio
@@ -35,8 +35,6 @@ class Service:
         ).work(burst=True)
 
     def notices(self):
-        from bot import reports
-
         with self.runtime.sessions() as session:
             return list(reversed(reports.recent_notices(session, 1000)))
 

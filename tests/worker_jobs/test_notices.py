@@ -5,9 +5,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot import outbox, sender
-from bot.models import ChannelConsent, OutboundMessage, OutboundStatus
+from bot.models import ChannelConsent, InboundMessage, OutboundMessage, OutboundStatus
 from bot.orm import utcnow
 from tests.worker_jobs.conftest import Service
+from worker_jobs import context
 
 WORKER = "+12125550123"
 HOUSEHOLD = "+12125550199"
@@ -201,11 +202,7 @@ def test_outside_the_window_a_configured_template_is_used(service, monkeypatch):
     monkeypatch.setenv("WHATSAPP_TEMPLATES", '{"receipt:en": "HX' + "b" * 32 + '"}')
     contribution(service, worker=f"whatsapp:{WORKER}")
     with service.runtime.sessions.begin() as session:  # her last WhatsApp message was days ago
-        from bot.models import InboundMessage
-
         session.execute(update(InboundMessage).values(received_at=utcnow() - timedelta(days=3)))
-    from worker_jobs import context
-
     context.runtime.cache_clear()  # the worker reads the new setting
     service.work()
     receipt = service.fake.to(f"whatsapp:{WORKER}")[-1]
