@@ -1,8 +1,9 @@
 """The `conversations.ports.Fund` interface on the database: one person, one transaction."""
 
+from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import days_off, ledger, membership
@@ -216,7 +217,8 @@ class DatabaseFund:
         )
         self.session.add(visit)
         self.session.flush()
-        return self._visit_view(visit, new=True)
+        others = self._open_visit_count(employment.household_id) > 1
+        return replace(self._visit_view(visit, new=True), others_open=others)
 
     # -- a household's answers -------------------------------------------------------------
 
@@ -380,6 +382,19 @@ class DatabaseFund:
         if household is None or visit is None or visit.employment.household_id != household.id:
             raise LookupError("no such visit for this household")
         return visit
+
+    def _open_visit_count(self, household_id: int) -> int:
+        return (
+            self.session.scalar(
+                select(func.count())
+                .select_from(Visit)
+                .join(Visit.employment)
+                .where(
+                    Employment.household_id == household_id, Visit.status == VisitStatus.REPORTED
+                )
+            )
+            or 0
+        )
 
     def _free_prompt_number(self, household_id: int) -> int:
         taken = set(

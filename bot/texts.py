@@ -7,11 +7,12 @@ formatted with Babel; Kreyòl day and month names come from this module, since C
 
 import io
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
@@ -115,17 +116,23 @@ def _sentence(say: Say, language: str) -> str:
 
 
 def _value(value: Param, language: str) -> str:
-    if isinstance(value, Money):
-        return format_money(value, language)
-    if isinstance(value, date):
-        return fold_to_gsm(format_day(value, language))
-    if isinstance(value, Message):
-        return gettext(value, language)
-    if isinstance(value, Choices):
-        return _choices(value, language)
-    if isinstance(value, str):
-        return fold_to_gsm(sms_safe(value))
+    for kind, formatter in FORMATTERS:
+        if isinstance(value, kind):
+            return formatter(value, language)
     return str(value)
+
+
+def _day(day: date, language: str) -> str:
+    return fold_to_gsm(format_day(day, language))
+
+
+def _text(text: str, _language: str) -> str:
+    return fold_to_gsm(sms_safe(text))
+
+
+def _label(parts: tuple[Param, ...], language: str) -> str:
+    """A composite label: '#2 Maria Fri Nov 27'."""
+    return " ".join(_value(part, language) for part in parts)
 
 
 def _choices(choices: Choices, language: str) -> str:
@@ -134,3 +141,13 @@ def _choices(choices: Choices, language: str) -> str:
         return ", ".join(labels)
     item = gettext(LIST_ITEM, language)
     return ", ".join(item % {"number": n, "label": label} for n, label in enumerate(labels, 1))
+
+
+FORMATTERS: tuple[tuple[type, Callable[[Any, str], str]], ...] = (
+    (Money, format_money),
+    (date, _day),
+    (Message, gettext),
+    (Choices, _choices),
+    (tuple, _label),
+    (str, _text),
+)

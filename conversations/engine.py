@@ -66,6 +66,7 @@ class Step:
         self.says: list[Say] = []
         self.notices: list[Notice] = []
         self.allowed: frozenset[State] = frozenset()
+        self.asked = False  # a rule (re)asked a question this turn
 
     def say(self, message: Message, count: int | None = None, **params: Param) -> None:
         """Add a sentence to the reply."""
@@ -81,6 +82,7 @@ class Step:
             raise RuleError(f"a rule went to {state} without declaring it")
         self.state = state
         self.data = data
+        self.asked = True
 
 
 class RuleError(Exception):
@@ -108,11 +110,18 @@ class Engine:
     """Runs the flow tables."""
 
     def __init__(
-        self, anywhere: Iterable[Rule], flows: Mapping[State, Iterable[Rule]], fallback: Rule
+        self,
+        anywhere: Iterable[Rule],
+        flows: Mapping[State, Iterable[Rule]],
+        fallback: Rule,
+        first: Mapping[State, Iterable[Rule]] | None = None,
     ) -> None:
         self.anywhere = tuple(anywhere)
         self.flows = {state: tuple(rules) for state, rules in flows.items()}
         self.fallback = fallback
+        # Rules of a state that win even over the words that work anywhere (a name that
+        # happens to be a keyword is still a name when we asked for one).
+        self.first = {state: tuple(rules) for state, rules in (first or {}).items()}
         self._check()
 
     def run(self, conversation: Conversation, inbound: Inbound, fund: Fund) -> Turn:
@@ -130,14 +139,17 @@ class Engine:
         chosen = self._choose(step)
         step.allowed = chosen.goes_to | {step.state}
         chosen.handle(step)
-        asked_at = conversation.asked_at if step.state == conversation.state else inbound.now
         if step.state not in QUESTIONS:
             asked_at = None
+        elif step.asked or step.state != conversation.state:
+            asked_at = inbound.now
+        else:
+            asked_at = conversation.asked_at
         next_conversation = Conversation(step.state, step.language, step.data, asked_at)
         return Turn(next_conversation, tuple(step.says), tuple(step.notices))
 
     def _choose(self, step: Step) -> Rule:
-        for candidate in (*self.anywhere, *self.flows[step.state]):
+        for candidate in (*self.first.get(step.state, ()), *self.anywhere, *self.flows[step.state]):
             if candidate.matches(step):
                 return candidate
         return self.fallback
@@ -148,7 +160,7 @@ class Engine:
             raise RuleError(f"no rules for {sorted(missing)}")
         edges: dict[State, set[State]] = {state: set() for state in State}
         for state, rules in self.flows.items():
-            for candidate in (*rules, *self.anywhere, self.fallback):
+            for candidate in (*rules, *self.first.get(state, ()), *self.anywhere, self.fallback):
                 edges[state] |= candidate.goes_to
         reached, frontier = {State.NEW}, [State.NEW]
         while frontier:

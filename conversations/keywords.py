@@ -188,3 +188,17 @@ def language_named(text: str) -> str | None:
         if plain in names:
             return code
     return None
+
+
+def intent_in(text: str, languages: tuple[str, ...]) -> Intent | None:
+    """The keyword a message starts with, counting only these languages' words."""
+    plain = normalize(text)
+    if plain in OPT_OUT_WORDS:
+        return Intent.STOP
+    if plain in OPT_IN_WORDS:
+        return Intent.START
+    for language in languages:
+        for intent, words in KEYWORDS.get(language, {}).items():
+            if any(plain == word or plain.startswith(word + " ") for word in words):
+                return intent
+    return None

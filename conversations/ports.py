@@ -114,6 +114,7 @@ class VisitView:
     day: date
     amount_cents: int
     new: bool = True  # False: this visit had already been reported
+    others_open: bool = False  # the household has other visits to answer too
 
 
 @dataclass(frozen=True)

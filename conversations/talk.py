@@ -27,7 +27,7 @@ class Choices:
     numbered: bool = True  # False: a plain list ("life, disability")
 
 
-Param = str | int | date | Money | Message | Choices
+Param = str | int | date | Money | Message | Choices | tuple[Any, ...]
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from conversations.talk import Money, Param
 
 
 def no_text(step: Step) -> bool:
-    """An empty or media-only message."""
-    return not step.reading.text
+    """An empty or media-only message (an emoji is text: it gets the normal answer)."""
+    return not step.inbound.text.strip()
 
 
 def only_text(step: Step) -> None:

@@ -12,16 +12,13 @@ from conversations.states import State
 from conversations.talk import Choices, Money
 
 BOOKING_HORIZON = timedelta(days=90)
+RECENT_PAST = timedelta(days=60)  # '11/20' said on Nov 22 means two days ago, not next year
 
 
 def ask(step: Step) -> None:
     """DAY OFF / HALF DAY and a day: quote it and ask YES."""
     half = step.reading.intent is Intent.HALF_DAY
-    day = (
-        parse_day(step.reading.rest, step.language, step.inbound.today)
-        if step.reading.rest
-        else None
-    )
+    day = _requested_day(step)
     if day is None:
         step.say(m.DAY_OFF_HOW)
         step.go(State.IDLE)
@@ -43,6 +40,19 @@ def ask(step: Step) -> None:
     after = Money(quote.available_cents - quote.amount_cents)
     step.say(message, date=day, amount=Money(quote.amount_cents), after=after)
     step.go(State.CONFIRMING_DAY_OFF, day=day.isoformat(), half=half)
+
+
+def _requested_day(step: Step) -> date | None:
+    """The day she named; a recent past date without a year stays in the past ('11/20')."""
+    words, today = step.reading.rest, step.inbound.today
+    if not words:
+        return None
+    day = parse_day(words, step.language, today)
+    if day is not None and day > today + BOOKING_HORIZON:
+        before = parse_day(words, step.language, today, prefer="past")
+        if before is not None and today - before <= RECENT_PAST:
+            return before
+    return day
 
 
 def book(step: Step) -> None:

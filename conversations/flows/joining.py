@@ -6,7 +6,7 @@ from conversations import messages as m
 from conversations.engine import Rule, Step, rule
 from conversations.flows.anywhere import terms_params
 from conversations.flows.common import anything, intent
-from conversations.keywords import Intent
+from conversations.keywords import Intent, intent_in
 from conversations.states import State
 
 NAME = re.compile(r"^[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}$")
@@ -43,9 +43,14 @@ def terms_again(step: Step) -> None:
 
 
 def is_name(step: Step) -> bool:
-    """Letters, one to three words: a plausible first name."""
+    """Letters, one to three words, and not a keyword of her language or English: a name.
+
+    Kay and Ed are names, though they are Kreyòl keywords.
+    """
     text = " ".join(step.inbound.text.split())
-    return bool(NAME.match(text)) and len(text) <= MAX_NAME and step.reading.intent is None
+    if not NAME.match(text) or len(text) > MAX_NAME:
+        return False
+    return intent_in(text, (step.language, "en")) is None
 
 
 def give_name(step: Step) -> None:
@@ -68,7 +73,5 @@ READING_TERMS: tuple[Rule, ...] = (
     rule("disagree", intent(Intent.NO), disagree, State.NEW),
     rule("terms again", anything, terms_again),
 )
-GIVING_NAME: tuple[Rule, ...] = (
-    rule("name", is_name, give_name, State.IDLE),
-    rule("name again", anything, name_again),
-)
+NAME_FIRST: tuple[Rule, ...] = (rule("name", is_name, give_name, State.IDLE),)
+GIVING_NAME: tuple[Rule, ...] = (rule("name again", anything, name_again),)

@@ -29,6 +29,7 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
             State.READING_TERMS,
             State.IDLE,
         ),
+        rule("household goes on", visits.from_household, visits.member_goes_on, State.IDLE),
         *joining.CHOOSING_LANGUAGE,
     ),
     State.READING_TERMS: joining.READING_TERMS,
@@ -43,4 +44,5 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
 
 def build_engine() -> Engine:
     """The checked engine for the whole service."""
-    return Engine(ANYWHERE, FLOWS, rule("not understood", anything, not_understood))
+    fallback = rule("not understood", anything, not_understood)
+    return Engine(ANYWHERE, FLOWS, fallback, first={State.GIVING_NAME: joining.NAME_FIRST})

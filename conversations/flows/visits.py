@@ -5,6 +5,7 @@ apart by number ("YES 2"), never guessed.
 """
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from conversations import messages as m
@@ -19,6 +20,7 @@ from conversations.talk import Choices, Money, Say
 
 VISIT_LOOKBACK = timedelta(days=14)  # how far back DONE may name a day
 NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
+AMBIGUOUS_BELOW = 5  # "YES 3" is a visit number, never three dollars
 
 
 def done(step: Step) -> None:
@@ -28,8 +30,7 @@ def done(step: Step) -> None:
         step.say(m.DONE_NO_HOUSEHOLDS)
         step.go(State.IDLE)
         return
-    rest = step.reading.rest
-    number, _, day_words = rest.partition(" ") if rest[:1].isdigit() else ("", "", rest)
+    number, day_words = _leading_number(step.reading.rest)
     day = _visit_day(step, day_words)
     if day is None:
         step.say(m.NOT_UNDERSTOOD)
@@ -42,6 +43,14 @@ def done(step: Step) -> None:
         step.go(State.PICKING_VISIT_HOUSEHOLD, ids=ids, day=day.isoformat())
         return
     _report(step, picked_id, day)
+
+
+def _leading_number(rest: str) -> tuple[str, str]:
+    """'2 yesterday' -> ('2', 'yesterday'); '11/20' and 'friday' have no household number."""
+    match = re.fullmatch(r"#?(\d{1,2})(?:\s+(.*))?", rest)
+    if match is None:
+        return "", rest
+    return match.group(1), match.group(2) or ""
 
 
 def done_picked(step: Step) -> None:
@@ -78,7 +87,7 @@ def _report(step: Step, employment_id: int, day: date) -> None:
 def prompt(visit: VisitView) -> Say:
     """The household's question about one visit; numbered when others are open."""
     params = {"worker": visit.worker_name, "date": visit.day, "amount": Money(visit.amount_cents)}
-    if visit.number > 1:
+    if visit.number > 1 or visit.others_open:
         return Say(m.VISIT_PROMPT_NUMBERED, {**params, "number": str(visit.number)})
     return Say(m.VISIT_PROMPT, params)
 
@@ -96,21 +105,19 @@ def household_answer(step: Step) -> None:
         _answer_invitation(step, invitations[0].employment_id, accept=intent is Intent.YES)
         return
     visits = step.fund.open_visits()
-    number, answer = _split_number(step.reading.text)
-    cents = parse_cents(answer)
-    kind = read(answer).intent if cents is None else None
-    if kind not in (Intent.YES, Intent.NO) and cents is None:
+    answer = read_answer(step.reading.text, {v.number for v in visits})
+    if answer is None:
         step.say(m.AMOUNT_UNCLEAR if visits else m.MENU_HOUSEHOLD)
         return
     if not visits:
         step.say(m.NOTHING_TO_CONFIRM)
         return
-    visit = _which(visits, number)
+    visit = _which(visits, answer.number)
     if visit is None:
-        labels = tuple(f"#{v.number} {v.worker_name} {v.day:%d/%m}" for v in visits)
+        labels = tuple((f"#{v.number}", v.worker_name, v.day) for v in visits)
         step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
         return
-    if kind is Intent.NO:
+    if answer.declined:
         step.fund.decline_visit(visit.visit_id)
         step.say(m.VISIT_DECLINED, date=visit.day)
         notice = Say(
@@ -118,7 +125,13 @@ def household_answer(step: Step) -> None:
         )
         step.notify(visit.worker_person_id, "visit_declined", notice)
         return
-    _confirm(step, visit, cents if cents is not None else visit.amount_cents)
+    _confirm(step, visit, answer.cents if answer.cents is not None else visit.amount_cents)
+
+
+def member_goes_on(step: Step) -> None:
+    """A household in the language menu that answers a prompt instead: leave the menu."""
+    step.go(State.IDLE)
+    household_answer(step)
 
 
 def _confirm(step: Step, visit: VisitView, cents: int) -> None:
@@ -154,15 +167,42 @@ def _answer_invitation(step: Step, employment_id: int, accept: bool) -> None:
     step.notify(invitation.worker_person_id, "invitation_answer", notice)
 
 
-def _split_number(text: str) -> tuple[int | None, str]:
-    """'2 yes' -> (2, 'yes'); 'yes 2' -> (2, 'yes'); '2 10' -> (2, '10'); 'yes' -> (None, 'yes')."""
+@dataclass(frozen=True)
+class Answer:
+    """A household's answer: which visit (if it said), and yes, no, or an amount."""
+
+    number: int | None
+    declined: bool
+    cents: int | None  # None with declined=False: yes, the suggested amount
+
+
+def read_answer(text: str, open_numbers: set[int]) -> Answer | None:
+    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50'; None if it is none of these.
+
+    In 'YES N', N is a visit when a visit has that number; otherwise a small N is too
+    ambiguous to take as money (the household is asked which), a larger one is an amount.
+    """
+    number = None
     match = NUMBER_FIRST.match(text)
-    if match and not parse_cents(text):
-        return int(match.group(1)), match.group(2)
+    if match and parse_cents(text) is None:
+        number, text = int(match.group(1)), match.group(2)
     reading = read(text)
-    if reading.intent in (Intent.YES, Intent.NO) and re.fullmatch(r"#?\d{1,2}", reading.rest):
-        return int(reading.rest.lstrip("#")), text[: len(text) - len(reading.rest)].strip()
-    return None, text
+    if reading.intent not in (Intent.YES, Intent.NO):
+        cents = parse_cents(text)
+        return Answer(number, False, cents) if cents is not None else None
+    declined = reading.intent is Intent.NO
+    rest = reading.rest.lstrip("#").strip()
+    if not rest:
+        return Answer(number, declined, None)
+    if (
+        number is None
+        and rest.isdigit()
+        and (int(rest) in open_numbers or int(rest) < AMBIGUOUS_BELOW)
+    ):
+        # -1 names no visit, so the household is asked which one it meant.
+        return Answer(int(rest) if int(rest) in open_numbers else -1, declined, None)
+    cents = None if declined else parse_cents(rest)
+    return Answer(number, declined, cents) if cents is not None else None
 
 
 def _which(visits: list[VisitView], number: int | None) -> VisitView | None:

@@ -7,7 +7,7 @@ numbered with the smallest number free among that household's open visits; a day
 waiting is ALREADY, and a day the available money does not cover is SHORT.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -364,7 +364,8 @@ class FakeFund:
         number = next(n for n in range(1, len(taken) + 2) if n not in taken)
         visit = Visit(self.world.next_id(), employment_id, day, number)
         self.world.visits[visit.visit_id] = visit
-        return self._visit_view(visit, new=True)
+        view = self._visit_view(visit, new=True)
+        return replace(view, others_open=bool(taken))
 
     # -- a household's answers -------------------------------------------------------------
 
