@@ -24,7 +24,10 @@ def make_engine(url: str, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
         _serialize_sqlite_writes(engine)
         return engine
-    options.setdefault("pool_pre_ping", True)
+    # No ping per checkout: it costs a round trip per transaction, and run_in_transaction
+    # already retries a transaction whose connection turned out to be dead.
+    options.setdefault("pool_pre_ping", False)
+    options.setdefault("pool_recycle", 1800)
     options.setdefault("pool_size", 10)
     options.setdefault("max_overflow", 20)
     return create_engine(url, **options)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, Update, bindparam, case, insert, select, update
 from sqlalchemy.orm import Session
 
 from bot.ledger.errors import (
@@ -50,6 +50,46 @@ COUNTER_EFFECTS: dict[Phase, tuple[int, int]] = {
 }
 
 Check = Callable[[Session], Rejection | None]
+ACCOUNTS = Account.__table__
+TRANSFERS = Transfer.__table__
+REQUESTS = LedgerRequest.__table__
+
+# Statements built once: building a statement costs more Python than running it.
+LOCK_ACCOUNTS = (
+    select(
+        ACCOUNTS.c.id,
+        ACCOUNTS.c.kind,
+        ACCOUNTS.c.code,
+        ACCOUNTS.c.debits_must_not_exceed_credits,
+        ACCOUNTS.c.debits_pending,
+        ACCOUNTS.c.debits_posted,
+        ACCOUNTS.c.credits_posted,
+    )
+    .where(ACCOUNTS.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(ACCOUNTS.c.id)
+    .with_for_update()
+)
+EARLIER_REQUEST = select(REQUESTS).where(REQUESTS.c.key == bindparam("key"))
+INSERT_TRANSFER = insert(TRANSFERS).returning(TRANSFERS.c.id)
+INSERT_REQUEST = insert(REQUESTS)
+
+
+def _counter_update(pending_sign: int, posted_sign: int) -> Update:
+    """One UPDATE moving both accounts' counters the way a phase does."""
+    moves: dict[str, Any] = {}
+    for side, account in (("debits", "debit_id"), ("credits", "credit_id")):
+        for counter, sign in (("pending", pending_sign), ("posted", posted_sign)):
+            if sign:
+                column = ACCOUNTS.c[f"{side}_{counter}"]
+                delta = bindparam("amount") * sign
+                moves[column.name] = column + case(
+                    (ACCOUNTS.c.id == bindparam(account), delta), else_=0
+                )
+    ids = (bindparam("debit_id"), bindparam("credit_id"))
+    return update(ACCOUNTS).where(ACCOUNTS.c.id.in_(ids)).values(**moves)
+
+
+MOVE_COUNTERS = {phase: _counter_update(*signs) for phase, signs in COUNTER_EFFECTS.items()}
 
 
 @dataclass(frozen=True)
@@ -129,17 +169,11 @@ def fingerprint(operation: str, call: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, Account]:
-    """Lock the accounts in id order (so two transfers never deadlock) and return them fresh."""
+def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, Row[Any]]:
+    """Lock the accounts in id order (so two transfers never deadlock) and read their counters."""
     wanted = sorted({check_id(account_id, UnknownAccount) for account_id in account_ids})
-    rows = session.scalars(
-        select(Account)
-        .where(Account.id.in_(wanted))
-        .order_by(Account.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).all()
-    found = {account.id: account for account in rows}
+    rows = session.execute(LOCK_ACCOUNTS, {"ids": wanted}).all()
+    found = {row.id: row for row in rows}
     missing = [account_id for account_id in wanted if account_id not in found]
     if missing:
         raise UnknownAccount(f"no ledger account {missing[0]}")
@@ -149,7 +183,11 @@ def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, Acc
 def submit(
     session: Session, key: str, call: dict[str, Any], plan: Plan, check: Check
 ) -> TransferResult:
-    """Apply the plan once per key; replay the first answer for a repeat of the same call."""
+    """Apply the plan once per key; replay the first answer for a repeat of the same call.
+
+    Written in SQLAlchemy Core: a contribution is the hot path, and the ORM's bookkeeping
+    cost more than the database work (see bench/ledger_throughput.py).
+    """
     check_key(key)
     request_hash = fingerprint(plan.operation, call)
     accounts = lock_accounts(session, (plan.debit_account_id, plan.credit_account_id))
@@ -161,34 +199,28 @@ def submit(
     if debit.id == credit.id:
         raise WrongAccountKind("a transfer needs two different accounts")
 
-    earlier = session.get(LedgerRequest, key, populate_existing=True)
+    earlier = session.execute(EARLIER_REQUEST, {"key": key}).first()
     if earlier is not None:
         return _replay(earlier, request_hash)
 
     rejection = check(session) or _funds_rejection(debit, plan)
-    transfer = None
-    if rejection is None:
-        transfer = _record_transfer(session, plan, debit, credit)
-    session.add(
-        LedgerRequest(
-            key=key,
-            operation=plan.operation,
-            request_hash=request_hash,
-            outcome=Outcome.REJECTED if rejection else Outcome.APPLIED,
-            rejection=rejection,
-            transfer_id=transfer.id if transfer else None,
-        )
+    transfer_id = None if rejection else _record_transfer(session, plan)
+    outcome = Outcome.REJECTED if rejection else Outcome.APPLIED
+    session.execute(
+        INSERT_REQUEST,
+        {
+            "key": key,
+            "operation": plan.operation,
+            "request_hash": request_hash,
+            "outcome": outcome,
+            "rejection": rejection,
+            "transfer_id": transfer_id,
+        },
     )
-    session.flush()
-    return TransferResult(
-        key=key,
-        outcome=Outcome.REJECTED if rejection else Outcome.APPLIED,
-        transfer_id=transfer.id if transfer else None,
-        rejection=rejection,
-    )
+    return TransferResult(key=key, outcome=outcome, transfer_id=transfer_id, rejection=rejection)
 
 
-def _replay(earlier: LedgerRequest, request_hash: str) -> TransferResult:
+def _replay(earlier: Row[Any], request_hash: str) -> TransferResult:
     if earlier.request_hash != request_hash:
         raise IdempotencyConflict(
             f"idempotency key {earlier.key!r} was already used for a different {earlier.operation}"
@@ -202,7 +234,7 @@ def _replay(earlier: LedgerRequest, request_hash: str) -> TransferResult:
     )
 
 
-def _funds_rejection(debit: Account, plan: Plan) -> Rejection | None:
+def _funds_rejection(debit: Row[Any], plan: Plan) -> Rejection | None:
     # TigerBeetle's rule: pending incoming money is not spendable, pending outgoing is spent.
     if not debit.debits_must_not_exceed_credits:
         return None
@@ -218,23 +250,27 @@ def _funds_rejection(debit: Account, plan: Plan) -> Rejection | None:
     return None
 
 
-def _record_transfer(session: Session, plan: Plan, debit: Account, credit: Account) -> Transfer:
-    pending_sign, posted_sign = COUNTER_EFFECTS[plan.phase]
-    amount = plan.amount
-    debit.debits_pending += pending_sign * amount
-    debit.debits_posted += posted_sign * amount
-    credit.credits_pending += pending_sign * amount
-    credit.credits_posted += posted_sign * amount
-    transfer = Transfer(
-        kind=plan.kind,
-        phase=plan.phase,
-        debit_account_id=debit.id,
-        credit_account_id=credit.id,
-        amount=amount,
-        pending_id=plan.pending_id,
-        reverses_id=plan.reverses_id,
-        memo=plan.memo,
+def _record_transfer(session: Session, plan: Plan) -> int:
+    """Insert the transfer and move both accounts' counters in one UPDATE; return its id."""
+    transfer_id: int = session.execute(
+        INSERT_TRANSFER,
+        {
+            "kind": plan.kind,
+            "phase": plan.phase,
+            "debit_account_id": plan.debit_account_id,
+            "credit_account_id": plan.credit_account_id,
+            "amount": plan.amount,
+            "pending_id": plan.pending_id,
+            "reverses_id": plan.reverses_id,
+            "memo": plan.memo,
+        },
+    ).scalar_one()
+    session.execute(
+        MOVE_COUNTERS[plan.phase],
+        {
+            "debit_id": plan.debit_account_id,
+            "credit_id": plan.credit_account_id,
+            "amount": plan.amount,
+        },
     )
-    session.add(transfer)
-    session.flush()
-    return transfer
+    return transfer_id
