@@ -11,9 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Row, Update, bindparam, case, insert, select, update
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
+from bot.ledger import statements as sql
 from bot.ledger.errors import (
     IdempotencyConflict,
     InvalidAmount,
@@ -24,15 +25,13 @@ from bot.ledger.errors import (
     WrongAccountKind,
 )
 from bot.ledger.models import (
-    Account,
     AccountKind,
-    LedgerRequest,
     Outcome,
     Phase,
     Rejection,
-    Transfer,
     TransferKind,
 )
+from bot.orm import utcnow
 
 # Far above any contribution, premium or payout a domestic-worker fund makes; a larger
 # figure is a typo or an attack, and refusing it keeps every counter far from overflow.
@@ -50,46 +49,6 @@ COUNTER_EFFECTS: dict[Phase, tuple[int, int]] = {
 }
 
 Check = Callable[[Session], Rejection | None]
-ACCOUNTS = Account.__table__
-TRANSFERS = Transfer.__table__
-REQUESTS = LedgerRequest.__table__
-
-# Statements built once: building a statement costs more Python than running it.
-LOCK_ACCOUNTS = (
-    select(
-        ACCOUNTS.c.id,
-        ACCOUNTS.c.kind,
-        ACCOUNTS.c.code,
-        ACCOUNTS.c.debits_must_not_exceed_credits,
-        ACCOUNTS.c.debits_pending,
-        ACCOUNTS.c.debits_posted,
-        ACCOUNTS.c.credits_posted,
-    )
-    .where(ACCOUNTS.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(ACCOUNTS.c.id)
-    .with_for_update()
-)
-EARLIER_REQUEST = select(REQUESTS).where(REQUESTS.c.key == bindparam("key"))
-INSERT_TRANSFER = insert(TRANSFERS).returning(TRANSFERS.c.id)
-INSERT_REQUEST = insert(REQUESTS)
-
-
-def _counter_update(pending_sign: int, posted_sign: int) -> Update:
-    """One UPDATE moving both accounts' counters the way a phase does."""
-    moves: dict[str, Any] = {}
-    for side, account in (("debits", "debit_id"), ("credits", "credit_id")):
-        for counter, sign in (("pending", pending_sign), ("posted", posted_sign)):
-            if sign:
-                column = ACCOUNTS.c[f"{side}_{counter}"]
-                delta = bindparam("amount") * sign
-                moves[column.name] = column + case(
-                    (ACCOUNTS.c.id == bindparam(account), delta), else_=0
-                )
-    ids = (bindparam("debit_id"), bindparam("credit_id"))
-    return update(ACCOUNTS).where(ACCOUNTS.c.id.in_(ids)).values(**moves)
-
-
-MOVE_COUNTERS = {phase: _counter_update(*signs) for phase, signs in COUNTER_EFFECTS.items()}
 
 
 @dataclass(frozen=True)
@@ -169,15 +128,20 @@ def fingerprint(operation: str, call: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, Row[Any]]:
-    """Lock the accounts in id order (so two transfers never deadlock) and read their counters."""
+def lock_accounts(
+    session: Session, account_ids: Iterable[int], key: str
+) -> tuple[dict[int, Row[Any]], Row[Any] | None]:
+    """Lock the accounts in id order (so two transfers never deadlock), read their counters,
+    and find an earlier request under the key, in one round trip."""
     wanted = sorted({check_id(account_id, UnknownAccount) for account_id in account_ids})
-    rows = session.execute(LOCK_ACCOUNTS, {"ids": wanted}).all()
+    # Straight to the session's connection: these are Core statements, no ORM state to track.
+    rows = session.connection().execute(sql.LOCK_ACCOUNTS, {"ids": wanted, "key": key}).all()
     found = {row.id: row for row in rows}
     missing = [account_id for account_id in wanted if account_id not in found]
     if missing:
         raise UnknownAccount(f"no ledger account {missing[0]}")
-    return found
+    earlier = rows[0] if rows[0].request_hash is not None else None
+    return found, earlier
 
 
 def submit(
@@ -190,7 +154,7 @@ def submit(
     """
     check_key(key)
     request_hash = fingerprint(plan.operation, call)
-    accounts = lock_accounts(session, (plan.debit_account_id, plan.credit_account_id))
+    accounts, earlier = lock_accounts(session, (plan.debit_account_id, plan.credit_account_id), key)
     debit, credit = accounts[plan.debit_account_id], accounts[plan.credit_account_id]
     if debit.kind not in plan.debit_kinds:
         raise WrongAccountKind(f"{plan.operation} cannot take money from account {debit.code}")
@@ -199,34 +163,32 @@ def submit(
     if debit.id == credit.id:
         raise WrongAccountKind("a transfer needs two different accounts")
 
-    earlier = session.execute(EARLIER_REQUEST, {"key": key}).first()
     if earlier is not None:
-        return _replay(earlier, request_hash)
+        return _replay(key, earlier, request_hash)
 
     rejection = check(session) or _funds_rejection(debit, plan)
-    transfer_id = None if rejection else _record_transfer(session, plan)
-    outcome = Outcome.REJECTED if rejection else Outcome.APPLIED
-    session.execute(
-        INSERT_REQUEST,
-        {
-            "key": key,
-            "operation": plan.operation,
-            "request_hash": request_hash,
-            "outcome": outcome,
-            "rejection": rejection,
-            "transfer_id": transfer_id,
-        },
-    )
-    return TransferResult(key=key, outcome=outcome, transfer_id=transfer_id, rejection=rejection)
+    request = {
+        "key": key,
+        "operation": plan.operation,
+        "request_hash": request_hash,
+        "outcome": Outcome.REJECTED if rejection else Outcome.APPLIED,
+        "rejection": rejection,
+        "created_at": utcnow(),
+    }
+    if rejection:
+        session.connection().execute(sql.INSERT_REQUEST, {**request, "transfer_id": None})
+        return TransferResult(key, Outcome.REJECTED, None, rejection)
+    transfer_id = sql.write_transfer(session.connection(), plan_row(plan), request)
+    return TransferResult(key, Outcome.APPLIED, transfer_id)
 
 
-def _replay(earlier: Row[Any], request_hash: str) -> TransferResult:
+def _replay(key: str, earlier: Row[Any], request_hash: str) -> TransferResult:
     if earlier.request_hash != request_hash:
         raise IdempotencyConflict(
-            f"idempotency key {earlier.key!r} was already used for a different {earlier.operation}"
+            f"idempotency key {key!r} was already used for a different {earlier.operation}"
         )
     return TransferResult(
-        key=earlier.key,
+        key=key,
         outcome=Outcome(earlier.outcome),
         transfer_id=earlier.transfer_id,
         rejection=Rejection(earlier.rejection) if earlier.rejection else None,
@@ -250,27 +212,18 @@ def _funds_rejection(debit: Row[Any], plan: Plan) -> Rejection | None:
     return None
 
 
-def _record_transfer(session: Session, plan: Plan) -> int:
-    """Insert the transfer and move both accounts' counters in one UPDATE; return its id."""
-    transfer_id: int = session.execute(
-        INSERT_TRANSFER,
-        {
-            "kind": plan.kind,
-            "phase": plan.phase,
-            "debit_account_id": plan.debit_account_id,
-            "credit_account_id": plan.credit_account_id,
-            "amount": plan.amount,
-            "pending_id": plan.pending_id,
-            "reverses_id": plan.reverses_id,
-            "memo": plan.memo,
-        },
-    ).scalar_one()
-    session.execute(
-        MOVE_COUNTERS[plan.phase],
-        {
-            "debit_id": plan.debit_account_id,
-            "credit_id": plan.credit_account_id,
-            "amount": plan.amount,
-        },
-    )
-    return transfer_id
+def plan_row(plan: Plan) -> dict[str, Any]:
+    """The transfer row a plan writes, and how it moves each counter."""
+    pending_sign, posted_sign = COUNTER_EFFECTS[plan.phase]
+    return {
+        "kind": plan.kind,
+        "phase": plan.phase,
+        "debit_account_id": plan.debit_account_id,
+        "credit_account_id": plan.credit_account_id,
+        "amount": plan.amount,
+        "pending_id": plan.pending_id,
+        "reverses_id": plan.reverses_id,
+        "memo": plan.memo,
+        "pending_delta": pending_sign * plan.amount,
+        "posted_delta": posted_sign * plan.amount,
+    }

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from bot import ledger
 from bot.db import run_in_transaction
@@ -279,3 +280,19 @@ def test_open_account_is_idempotent_and_keeps_its_kind(sessions):
         assert ledger.open_account(session, ledger.AccountKind.WORKER, "worker:9") == first
         with pytest.raises(ledger.WrongAccountKind):
             ledger.open_account(session, ledger.AccountKind.HOUSEHOLD, "worker:9")
+
+
+def test_a_transfer_changes_nothing_but_the_counters(sessions, fund):
+    with sessions() as session:
+        before = {a.id: (a.kind, a.code) for a in session.scalars(select(ledger.Account))}
+    run(
+        sessions,
+        ledger.grant_bonus,
+        key="b",
+        partner_account_id=fund.platform,
+        worker_account_id=fund.workers[0],
+        amount_cents=2_500,
+    )
+    with sessions() as session:
+        after = {a.id: (a.kind, a.code) for a in session.scalars(select(ledger.Account))}
+    assert after == before
