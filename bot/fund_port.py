@@ -63,6 +63,7 @@ class DatabaseFund:
         self.person = person
         self.channel = channel
         self.message_key = message_key  # makes ledger keys unique per inbound message
+        self._roles: tuple[Worker | None, Contributor | None] | None = None
 
     # -- who -------------------------------------------------------------------------------
 
@@ -102,6 +103,7 @@ class DatabaseFund:
             self.session, self.person.phone, time_zone=self.person.time_zone
         )
         worker.status = WorkerStatus.ACTIVE
+        self._roles = None
 
     # -- a worker's money ------------------------------------------------------------------
 
@@ -113,7 +115,9 @@ class DatabaseFund:
             posted_cents=money.posted_cents,
             pending_cents=money.pending_cents,
             available_cents=money.available_cents,
-            pending_days_off=len(days_off.waiting(self.session, worker.account_id)),
+            pending_days_off=(
+                len(days_off.waiting(self.session, worker.account_id)) if money.pending_cents else 0
+            ),
             full_days=full,
             half_day=rest >= self.settings.half_day_off_cents,
             day_off_cents=self.settings.day_off_cents,
@@ -357,7 +361,19 @@ class DatabaseFund:
     # -- helpers -------------------------------------------------------------------------------
 
     def _worker(self) -> Worker | None:
-        return self.session.scalar(select(Worker).where(Worker.person_id == self.person.id))
+        return self._load_roles()[0]
+
+    def _load_roles(self) -> tuple[Worker | None, Contributor | None]:
+        # Who she is does not change within a message, except by joining (which resets this).
+        if self._roles is None:
+            worker = self.session.scalar(select(Worker).where(Worker.person_id == self.person.id))
+            household = None
+            if worker is None or worker.status != WorkerStatus.ACTIVE:
+                household = self.session.scalar(
+                    select(Contributor).where(Contributor.person_id == self.person.id)
+                )
+            self._roles = (worker, household)
+        return self._roles
 
     def _require_worker(self) -> Worker:
         worker = self._worker()
@@ -366,9 +382,12 @@ class DatabaseFund:
         return worker
 
     def _household(self) -> Contributor | None:
-        return self.session.scalar(
-            select(Contributor).where(Contributor.person_id == self.person.id)
-        )
+        worker, household = self._load_roles()
+        if household is None and worker is not None:
+            household = self.session.scalar(
+                select(Contributor).where(Contributor.person_id == self.person.id)
+            )
+        return household
 
     def _own_employment(self, employment_id: int) -> Employment:
         employment = self.session.get(Employment, employment_id)

@@ -65,44 +65,42 @@ def handle(runtime: Runtime, message: InboundText) -> Handled:
 
 
 def _handle(session: Session, runtime: Runtime, message: InboundText) -> Handled:
-    earlier = session.scalar(
-        select(InboundMessage).where(InboundMessage.message_sid == message.message_sid)
-    )
+    # Lock the person first (one upsert): her messages queue here, one at a time, and a
+    # second delivery of this MessageSid waits here until the first commits, then finds it.
+    person = _lock_person(session, runtime, message)
+    earlier = session.execute(
+        select(InboundMessage.reply).where(InboundMessage.message_sid == message.message_sid)
+    ).first()
     if earlier is not None:
         return Handled(earlier.reply, (), replayed=True)
-    # Claim the MessageSid first: a concurrent duplicate waits here, then fails on the
-    # unique key and is retried, finding this row and its reply.
-    claim = InboundMessage(
-        message_sid=message.message_sid,
-        channel=message.channel,
-        body=message.body,
-        num_media=message.num_media,
-    )
-    session.add(claim)
-    session.flush()
-    person = _lock_person(session, runtime, message.phone)
-    person.last_channel = message.channel
-    claim.person_id = person.id
     reply, outbox = _converse(session, runtime, person, message)
-    claim.reply = reply
+    session.add(
+        InboundMessage(
+            message_sid=message.message_sid,
+            person_id=person.id,
+            channel=message.channel,
+            body=message.body,
+            num_media=message.num_media,
+            reply=reply,
+        )
+    )
+    session.flush()
     return Handled(reply, tuple(outbox))
 
 
 def _converse(
     session: Session, runtime: Runtime, person: Person, message: InboundText
 ) -> tuple[str | None, list[int]]:
-    opted_out = _opted_out(session, person.id, message.channel)
     reading = read(message.body)
+    opted_out = _opted_out(session, person.id, message.channel)
     if opted_out and reading.text == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
         opted_out = False
         _set_consent(session, person.id, message.channel, opted_out=False)
-    record = session.get(ConversationRecord, person.id) or ConversationRecord(
-        person_id=person.id, data={}
-    )
-    if record not in session:
+    record = session.get(ConversationRecord, person.id)
+    if record is None:
+        record = ConversationRecord(person_id=person.id, state=State.NEW.value, data={})
         session.add(record)
-    tz = ZoneInfo(person.time_zone)
     now = utcnow()
     conversation = Conversation(
         state=State(record.state or State.NEW),
@@ -111,21 +109,30 @@ def _converse(
         asked_at=_aware(record.asked_at),
     )
     fund = DatabaseFund(session, runtime.settings, person, message.channel, message.message_sid)
-    inbound = Inbound(message.body, now, now.astimezone(tz).date(), has_media=message.num_media > 0)
-    turn = ENGINE.run(conversation, inbound, fund)
-    record.state = turn.conversation.state.value
-    record.data = dict(turn.conversation.data)
-    record.asked_at = turn.conversation.asked_at
+    today = now.astimezone(ZoneInfo(person.time_zone)).date()
+    turn = ENGINE.run(conversation, Inbound(message.body, now, today, message.num_media > 0), fund)
+    _store(record, turn.conversation)
     person.language = turn.conversation.language
     outbox = [_write_notice(session, notice) for notice in turn.notices]
     session.flush()
     reply = texts.render(turn.replies, person.language) if turn.replies else None
-    stopped_now = reading.intent is Intent.STOP
-    if (opted_out and not stopped_now) or (
-        _opted_out(session, person.id, message.channel) and not stopped_now
-    ):
-        reply = None
+    # Only STOP and START change the opt-out: no need to read it back.
+    if reading.intent is Intent.STOP:
+        return reply, [row.id for row in outbox]  # the one acknowledgement of STOP
+    if opted_out and reading.intent is not Intent.START:
+        reply = None  # nothing to an opted-out number
     return reply, [row.id for row in outbox]
+
+
+def _store(record: ConversationRecord, conversation: Conversation) -> None:
+    """Write the next conversation, touching only what changed (no UPDATE when nothing did)."""
+    data = dict(conversation.data)
+    if record.state != conversation.state.value:
+        record.state = conversation.state.value
+    if record.data != data:
+        record.data = data
+    if _aware(record.asked_at) != conversation.asked_at:
+        record.asked_at = conversation.asked_at
 
 
 def _write_notice(session: Session, notice: Notice) -> OutboundMessage:
@@ -146,25 +153,20 @@ def _write_notice(session: Session, notice: Notice) -> OutboundMessage:
     return row
 
 
-def _lock_person(session: Session, runtime: Runtime, phone: str) -> Person:
+def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:
+    """Create or find the sender and lock her row, in one statement."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    session.execute(
-        insert(Person)
-        .values(
-            phone=phone,
-            language="en",
-            time_zone=runtime.settings.default_time_zone,
-            last_channel=Channel.SMS,
-            created_at=utcnow(),
-        )
-        .on_conflict_do_nothing(index_elements=[Person.phone])
+    statement = insert(Person).values(
+        phone=message.phone,
+        language="en",
+        time_zone=runtime.settings.default_time_zone,
+        last_channel=message.channel,
+        created_at=utcnow(),
     )
-    return session.scalars(
-        select(Person)
-        .where(Person.phone == phone)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    statement = statement.on_conflict_do_update(
+        index_elements=[Person.phone], set_={"last_channel": statement.excluded.last_channel}
+    ).returning(Person)
+    return session.scalars(statement, execution_options={"populate_existing": True}).one()
 
 
 def _opted_out(session: Session, person_id: int, channel: Channel) -> bool:
