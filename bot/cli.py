@@ -114,6 +114,89 @@ def outbox_command(runtime: Runtime, as_json: bool, limit: int) -> None:
 
 
 @main.group()
+def payouts() -> None:
+    """Reserved days off: list them, mark one paid, or void one."""
+
+
+@payouts.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_obj
+def payouts_list(runtime: Runtime, as_json: bool) -> None:
+    """Days off waiting to be paid, soonest first."""
+    from bot import payouts as fund_payouts  # noqa: PLC0415
+
+    _require_schema(runtime)
+    with runtime.sessions() as session:
+        waiting = fund_payouts.waiting(session)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": p.transfer_id,
+                        "phone": p.phone,
+                        "name": p.name,
+                        "day": p.day.isoformat(),
+                        "amount_cents": p.amount_cents,
+                        "half": p.half,
+                        "reserved_at": p.reserved_at.isoformat(),
+                    }
+                    for p in waiting
+                ]
+            )
+        )
+        return
+    if not waiting:
+        click.echo("no days off waiting to be paid")
+    for p in waiting:
+        portion = "half day" if p.half else "day off"
+        click.echo(
+            f"#{p.transfer_id} {p.day.isoformat()} {portion} {p.amount_cents / 100:.2f} "
+            f"{runtime.settings.currency} {p.name or ''} {mask_phone(p.phone)}"
+        )
+
+
+@payouts.command("pay")
+@click.argument("payout_id", type=int)
+@click.pass_obj
+def payouts_pay(runtime: Runtime, payout_id: int) -> None:
+    """Mark a reserved day off paid: the ledger posts it and the worker is told."""
+    _settle(runtime, payout_id, reason=None)
+
+
+@payouts.command("void")
+@click.argument("payout_id", type=int)
+@click.option("--reason", required=True, help="Why it will not be paid (kept in the ledger).")
+@click.pass_obj
+def payouts_void(runtime: Runtime, payout_id: int, reason: str) -> None:
+    """Cancel a reserved day off: the money is the worker's again and she is told."""
+    _settle(runtime, payout_id, reason=reason)
+
+
+def _settle(runtime: Runtime, payout_id: int, reason: str | None) -> None:
+    from bot import outbox  # noqa: PLC0415
+    from bot import payouts as fund_payouts  # noqa: PLC0415
+    from bot.db import run_in_transaction  # noqa: PLC0415
+
+    _require_schema(runtime)
+
+    def work(session: Session) -> fund_payouts.Settled:
+        if reason is None:
+            return fund_payouts.pay(session, payout_id)
+        return fund_payouts.void(session, payout_id, reason)
+
+    try:
+        settled = run_in_transaction(runtime.sessions, work)
+    except ledger.UnknownTransfer as error:
+        fail(str(error))
+    if not settled.done:
+        fail(f"day off #{payout_id} was not changed: {settled.already or 'already settled'}")
+    outbox.hand_over(runtime, settled.outbox_ids)
+    runtime.drain()
+    click.echo(f"day off #{payout_id} {'paid' if reason is None else 'voided'}; the worker is told")
+
+
+@main.group()
 def db() -> None:
     """Database schema commands."""
 

@@ -22,10 +22,10 @@ from bot.models import (
     ChannelConsent,
     ConversationRecord,
     InboundMessage,
-    OutboundMessage,
-    OutboundStatus,
     Person,
 )
+from bot.notice_status import opted_out as is_opted_out
+from bot.notices import write_notice
 from bot.orm import utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
@@ -33,7 +33,6 @@ from conversations.engine import Conversation, Engine, Inbound
 from conversations.flows.table import build_engine
 from conversations.keywords import Intent, read
 from conversations.states import State
-from conversations.talk import Notice
 
 log = logging.getLogger(__name__)
 ENGINE: Engine = build_engine()
@@ -92,7 +91,7 @@ def _converse(
     session: Session, runtime: Runtime, person: Person, message: InboundText
 ) -> tuple[str | None, list[int]]:
     reading = read(message.body)
-    opted_out = _opted_out(session, person.id, message.channel)
+    opted_out = is_opted_out(session, person.id, message.channel)
     if opted_out and reading.text == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
         opted_out = False
@@ -113,7 +112,7 @@ def _converse(
     turn = ENGINE.run(conversation, Inbound(message.body, now, today, message.num_media > 0), fund)
     _store(record, turn.conversation)
     person.language = turn.conversation.language
-    outbox = [_write_notice(session, notice) for notice in turn.notices]
+    outbox = [write_notice(session, notice) for notice in turn.notices]
     session.flush()
     reply = texts.render(turn.replies, person.language) if turn.replies else None
     # Only STOP and START change the opt-out: no need to read it back.
@@ -135,24 +134,6 @@ def _store(record: ConversationRecord, conversation: Conversation) -> None:
         record.asked_at = conversation.asked_at
 
 
-def _write_notice(session: Session, notice: Notice) -> OutboundMessage:
-    person = session.get(Person, notice.person_id)
-    if person is None:
-        raise LookupError(f"notice for unknown person {notice.person_id}")
-    channel = Channel(person.last_channel)
-    suppressed = _opted_out(session, person.id, channel)
-    row = OutboundMessage(
-        person_id=person.id,
-        channel=channel,
-        kind=notice.kind,
-        language=person.language,
-        body=texts.render(notice.says, person.language),
-        status=OutboundStatus.SUPPRESSED if suppressed else OutboundStatus.PENDING,
-    )
-    session.add(row)
-    return row
-
-
 def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:
     """Create or find the sender and lock her row, in one statement."""
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
@@ -167,11 +148,6 @@ def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Pe
         index_elements=[Person.phone], set_={"last_channel": statement.excluded.last_channel}
     ).returning(Person)
     return session.scalars(statement, execution_options={"populate_existing": True}).one()
-
-
-def _opted_out(session: Session, person_id: int, channel: Channel) -> bool:
-    consent = session.get(ChannelConsent, (person_id, channel))
-    return bool(consent and consent.opted_out)
 
 
 def _set_consent(session: Session, person_id: int, channel: Channel, opted_out: bool) -> None:

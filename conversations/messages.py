@@ -163,6 +163,13 @@ DAY_OFF_NOT_BOOKED = N_("OK, no day off booked.")
 UNDO_NOTHING = N_("You have no day off waiting to be paid.")
 UNDO_WHICH = N_("Which one? Text UNDO and the number: %(list)s")
 UNDONE = N_("Day off %(date)s called back. %(amount)s is available again.")
+# TRANSLATORS: a notice, sent when the fund pays a reserved day off.
+DAY_OFF_PAID = N_("Your day off %(date)s is paid: %(amount)s. Your balance: %(balance)s.")
+# TRANSLATORS: a notice, sent when the fund cannot pay a reserved day off.
+DAY_OFF_VOIDED = N_(
+    "The fund could not pay your day off %(date)s. %(amount)s is back in your balance. "
+    "Text HELP if you have questions."
+)
 
 # A numbered choice inside a list: "1 Ana", "2 Rosa (Dec 5)".
 LIST_ITEM = N_("%(number)s %(label)s")

@@ -1,0 +1,101 @@
+"""Paying reserved days off by hand: `benefits-bot payouts list|pay|void`."""
+
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from bot import ledger, membership
+from bot.cli import main
+from bot.db import make_session_factory, run_in_transaction
+from bot.models import OutboundMessage
+
+PHONE = "+12125550123"
+
+
+@pytest.fixture
+def sessions(engine, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    return make_session_factory(engine)
+
+
+def reserve(sessions, day=date(2026, 12, 4), language="es"):
+    def work(session):
+        worker = membership.enrol_worker(session, PHONE, time_zone="America/New_York", name="Maria")
+        worker.person.language = language
+        program = membership.enrol_partner(session, ledger.AccountKind.PROGRAM, "state", "State")
+        ledger.contribute(
+            session,
+            key=f"seed:{day}",
+            contributor_account_id=program.account_id,
+            worker_account_id=worker.account_id,
+            amount_cents=15_000,
+        )
+        result = ledger.reserve_day_off(
+            session,
+            key=f"reserve:{day}",
+            worker_account_id=worker.account_id,
+            payouts_account_id=membership.payouts_account_id(session),
+            amount_cents=12_000,
+            day=day,
+        )
+        return worker.account_id, result.transfer_id
+
+    return run_in_transaction(sessions, work)
+
+
+def invoke(*arguments):
+    return CliRunner().invoke(main, list(arguments))
+
+
+def notices(sessions):
+    with sessions() as session:
+        return list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
+
+
+def test_list_pay_and_the_notice_in_her_language(sessions):
+    account, payout = reserve(sessions)
+    listed = json.loads(invoke("payouts", "list", "--json").stdout)
+    assert [(p["id"], p["day"], p["amount_cents"]) for p in listed] == [
+        (payout, "2026-12-04", 12_000)
+    ]
+    result = invoke("payouts", "pay", str(payout))
+    assert result.exit_code == 0, result.output
+    with sessions() as session:
+        money = ledger.balance(session, account)
+        assert (money.posted_cents, money.pending_cents) == (3_000, 0)
+        assert ledger.check(session) == []
+    [notice] = notices(sessions)
+    assert notice.kind == "day_off_paid"
+    assert notice.language == "es" and "pagado" in notice.body and "$120.00" in notice.body
+    assert json.loads(invoke("payouts", "list", "--json").stdout) == []
+
+
+def test_paying_twice_or_voiding_after_paying_changes_nothing(sessions):
+    _account, payout = reserve(sessions)
+    assert invoke("payouts", "pay", str(payout)).exit_code == 0
+    again = invoke("payouts", "pay", str(payout))
+    assert again.exit_code == 1 and "not changed" in again.stderr
+    late = invoke("payouts", "void", str(payout), "--reason", "too late")
+    assert late.exit_code == 1 and "pending_already_posted" in late.stderr
+    assert len(notices(sessions)) == 1
+
+
+def test_void_gives_the_money_back_and_tells_her(sessions):
+    account, payout = reserve(sessions, language="en")
+    result = invoke("payouts", "void", str(payout), "--reason", "no bank details")
+    assert result.exit_code == 0, result.output
+    with sessions() as session:
+        assert ledger.balance(session, account).available_cents == 15_000
+    [notice] = notices(sessions)
+    assert notice.kind == "day_off_voided" and "$120.00 is back" in notice.body
+
+
+@pytest.mark.parametrize("payout", ["999999", "0"])
+def test_unknown_payouts_fail_clearly(sessions, payout):
+    reserve(sessions)
+    result = invoke("payouts", "pay", payout)
+    assert result.exit_code != 0
+    assert result.stdout == ""
