@@ -23,6 +23,7 @@ class Runtime:
     engine: Engine = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
     print_notices: bool = True  # without Twilio, print notices on stdout (the laptop default)
+    clients: dict[str, Any] = field(default_factory=dict, init=False)  # e.g. the Twilio client
     _background: ThreadPoolExecutor | None = field(default=None, init=False)
     _pending: list[Future[Any]] = field(default_factory=list, init=False)
 

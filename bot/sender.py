@@ -66,7 +66,15 @@ class Outcome:
 
 
 def twilio_client(runtime: Runtime) -> Client | None:
-    """The REST client, or None without credentials (notices are then recorded, not sent)."""
+    """The REST client, or None without credentials (notices are then recorded, not sent).
+
+    One per runtime, so its HTTP connection to Twilio is kept alive between notices."""
+    if "twilio" not in runtime.clients:
+        runtime.clients["twilio"] = _new_client(runtime)
+    return runtime.clients["twilio"]
+
+
+def _new_client(runtime: Runtime) -> Client | None:
     settings = runtime.settings
     if not (settings.twilio_account_sid and settings.twilio_auth_token):
         return None
