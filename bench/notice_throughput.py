@@ -133,7 +133,7 @@ def main() -> None:
             print(f"  notices delivered:  {notice_rate:8.1f} notices/s")
             verdict = "MET" if ratio >= 0.5 else "NOT MET"
             print(f"RATIO notices/no-ops = {ratio:.2f}   target >= 0.5: {verdict}")
-            print(f"notices marked sent: {sent}; the fake Twilio got {received} ({distinct} distinct)")
+            print(f"notices marked sent: {sent}; fake Twilio got {received} ({distinct} distinct)")
             if not sent == received == distinct == args.notices:
                 raise SystemExit("lost or doubled notices")
     finally:
