@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 
+from redis import Redis
 from rq import SimpleWorker, Worker
 from rq.serializers import JSONSerializer
 
@@ -29,7 +30,10 @@ def run(runtime: Runtime, burst: bool = False, simple: bool = False) -> None:
     )
     ticker.start()
     worker_class = SimpleWorker if simple else Worker
-    rq_worker = worker_class(list(QUEUES), connection=runtime.redis, serializer=JSONSerializer)
+    # The worker blocks on Redis waiting for jobs: its connection must not time out the way
+    # the web process's short-timeout connection does.
+    connection = Redis.from_url(runtime.settings.redis_url or "", socket_connect_timeout=5)
+    rq_worker = worker_class(list(QUEUES), connection=connection, serializer=JSONSerializer)
     try:
         rq_worker.work(with_scheduler=True, burst=burst)
     finally:
