@@ -15,7 +15,7 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.serializers import JSONSerializer
 
-from bot import outbox
+from bot import monthly, outbox
 from bot.orm import utcnow
 from bot.runtime import Runtime
 
@@ -29,16 +29,40 @@ class Periodic:
 
     name: str
     job: str  # dotted name of the RQ job in worker_jobs
-    period: Callable[[datetime], str]  # the period key a moment falls in
-    run_here: Callable[[Runtime], object]
+    period: Callable[[datetime], str | None]  # the period a moment falls in; None: not now
+    run_here: Callable[[Runtime, str], object]
+
+
+WARN_FROM_DAY = 25  # warn of next month's premiums from this day of the month
+
+
+def _tick_period(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M") + str(now.second // TICK_SECONDS)
+
+
+def _warning_period(now: datetime) -> str | None:
+    return monthly.period_of(now) if now.day >= WARN_FROM_DAY else None
 
 
 PERIODIC: tuple[Periodic, ...] = (
+    Periodic("sweep", "worker_jobs.notices.sweep", _tick_period, lambda rt, _p: outbox.sweep(rt)),
     Periodic(
-        "sweep",
-        "worker_jobs.notices.sweep",
-        lambda now: now.strftime("%Y%m%dT%H%M") + str(now.second // TICK_SECONDS),
-        outbox.sweep,
+        "premiums",
+        "worker_jobs.schedules.charge_premiums",
+        monthly.period_of,
+        monthly.charge_premiums,
+    ),
+    Periodic(
+        "statements",
+        "worker_jobs.schedules.send_statements",
+        lambda now: monthly.previous_period(monthly.period_of(now)),
+        monthly.send_statements,
+    ),
+    Periodic(
+        "low-balance",
+        "worker_jobs.schedules.warn_low_balances",
+        _warning_period,
+        monthly.warn_low_balances,
     ),
 )
 
@@ -48,14 +72,17 @@ def tick(runtime: Runtime, now: datetime | None = None) -> list[str]:
     now = now or utcnow()
     started = []
     for periodic in PERIODIC:
-        job_id = f"{periodic.name}-{periodic.period(now)}"
+        period = periodic.period(now)
+        if period is None:
+            continue
+        job_id = f"{periodic.name}-{period}"
         if runtime.redis is None:
-            periodic.run_here(runtime)
+            periodic.run_here(runtime, period)
             started.append(job_id)
             continue
         try:
             queue = Queue("default", connection=runtime.redis, serializer=JSONSerializer)
-            queue.enqueue(periodic.job, job_id=job_id, unique=True, result_ttl=86400)
+            queue.enqueue(periodic.job, period, job_id=job_id, unique=True, result_ttl=86400)
             started.append(job_id)
         except DuplicateJobError:
             continue

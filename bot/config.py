@@ -30,6 +30,10 @@ class Settings:
     # Approved WhatsApp templates per notice kind and language: {"receipt:es": "HX..."}.
     whatsapp_templates: Mapping[str, str] = field(default_factory=dict)
     notice_retry_seconds: tuple[int, ...] = (10, 30, 120, 600, 1800)
+    # Monthly premium per insurance product, in cents, paid from the worker's benefits.
+    insurance_premiums: Mapping[str, int] = field(
+        default_factory=lambda: {"life": 500, "disability": 1000}
+    )
     contribution_default_cents: int = 500
     day_off_cents: int = 12_000
     half_day_off_cents: int = 6_000
@@ -53,6 +57,7 @@ class Settings:
             public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
             twilio_api_base_url=env.get("TWILIO_API_BASE_URL") or None,
             whatsapp_templates=_templates(env.get("WHATSAPP_TEMPLATES", "")),
+            insurance_premiums=_premiums(env.get("INSURANCE_PREMIUMS_CENTS")),
             notice_retry_seconds=_seconds(env, "NOTICE_RETRY_SECONDS", (10, 30, 120, 600, 1800)),
             contribution_default_cents=_cents(env, "CONTRIBUTION_DEFAULT_CENTS", 500),
             day_off_cents=day_off,
@@ -128,3 +133,21 @@ def _seconds(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tup
     if not parts or not all(part.isdigit() for part in parts):
         raise ConfigError(f"{name} must be comma-separated whole seconds, such as 10,30,120")
     return tuple(int(part) for part in parts)
+
+
+INSURANCE_PRODUCTS = ("life", "disability")
+
+
+def _premiums(raw: str | None) -> dict[str, int]:
+    if raw is None:
+        return {"life": 500, "disability": 1000}
+    premiums: dict[str, int] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        product, _, cents = part.partition(":")
+        if product not in INSURANCE_PRODUCTS or not cents.isdigit() or int(cents) <= 0:
+            raise ConfigError(
+                "INSURANCE_PREMIUMS_CENTS is product:cents pairs, such as life:500,disability:1000"
+                f" (products: {', '.join(INSURANCE_PRODUCTS)})"
+            )
+        premiums[product] = int(cents)
+    return premiums

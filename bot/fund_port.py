@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,8 +14,10 @@ from bot.models import (
     Channel,
     ChannelConsent,
     Contributor,
+    CoverStatus,
     Employment,
     EmploymentStatus,
+    InsuranceCover,
     Person,
     Visit,
     VisitReporter,
@@ -122,7 +125,7 @@ class DatabaseFund:
             half_day=rest >= self.settings.half_day_off_cents,
             day_off_cents=self.settings.day_off_cents,
             half_day_cents=self.settings.half_day_off_cents,
-            insured=(),
+            insured=self._insured(worker),
         )
 
     def history(self, limit: int) -> list[HistoryLine]:
@@ -356,6 +359,22 @@ class DatabaseFund:
             reservation.amount_cents,
             available,
             pending_id,
+        )
+
+    def _insured(self, worker: Worker) -> tuple[str, ...]:
+        """The products her premiums pay for this month."""
+        today = utcnow().astimezone(ZoneInfo(self.person.time_zone)).date()
+        period = f"{today.year:04d}-{today.month:02d}"
+        return tuple(
+            self.session.scalars(
+                select(InsuranceCover.product)
+                .where(
+                    InsuranceCover.worker_id == worker.id,
+                    InsuranceCover.period == period,
+                    InsuranceCover.status == CoverStatus.COVERED,
+                )
+                .order_by(InsuranceCover.product.desc())
+            )
         )
 
     # -- helpers -------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Writing a notice to the outbox, in the recipient's language, in the caller's transaction."""
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import texts
@@ -8,7 +9,9 @@ from bot.notice_status import opted_out
 from conversations.talk import Notice
 
 
-def write_notice(session: Session, notice: Notice) -> OutboundMessage:
+def write_notice(
+    session: Session, notice: Notice, dedupe_key: str | None = None
+) -> OutboundMessage:
     """An outbox row for the notice, on the channel the person last used; never sent if she
     opted out there. Hand it over (bot.outbox.hand_over) after the transaction commits."""
     person = session.get(Person, notice.person_id)
@@ -21,9 +24,20 @@ def write_notice(session: Session, notice: Notice) -> OutboundMessage:
         kind=notice.kind,
         language=person.language,
         body=texts.render(notice.says, person.language),
+        dedupe_key=dedupe_key,
         status=OutboundStatus.SUPPRESSED
         if opted_out(session, person.id, channel)
         else OutboundStatus.PENDING,
     )
     session.add(row)
     return row
+
+
+def write_notice_once(session: Session, notice: Notice, dedupe_key: str) -> OutboundMessage | None:
+    """The same, once per key (a person and a period): None if it was written before.
+
+    The key is unique in the database too, so two runs at the same moment cannot both write
+    it: the second fails, is retried, and finds the first's row."""
+    if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key)):
+        return None
+    return write_notice(session, notice, dedupe_key)

@@ -23,7 +23,7 @@ from babel.support import Translations
 from conversations.keywords import LANGUAGES
 from conversations.messages import LIST_ITEM, Message
 from conversations.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments, sms_safe
-from conversations.talk import Choices, Money, Param, Say
+from conversations.talk import Choices, Money, Month, Param, Say
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 MAX_SEGMENTS = 2
@@ -81,6 +81,14 @@ def format_day(day: date, language: str) -> str:
     return format_date(
         day, DAY_PATTERNS.get(language, "EEE d MMM"), locale=FORMAT_LOCALES[language]
     )
+
+
+def format_month(month: Month, language: str) -> str:
+    """A month and year: 'Dec 2026', 'dic 2026', 'des 2026'."""
+    if language == "ht":
+        return f"{KREYOL_MONTHS[month.month - 1]} {month.year}"
+    first = date(month.year, month.month, 1)
+    return fold_to_gsm(format_date(first, "MMM yyyy", locale=FORMAT_LOCALES[language]))
 
 
 def render(says: Iterable[Say], language: str) -> str:
@@ -145,6 +153,7 @@ def _choices(choices: Choices, language: str) -> str:
 
 FORMATTERS: tuple[tuple[type, Callable[[Any, str], str]], ...] = (
     (Money, format_money),
+    (Month, format_month),
     (date, _day),
     (Message, gettext),
     (Choices, _choices),

@@ -171,5 +171,22 @@ DAY_OFF_VOIDED = N_(
     "Text HELP if you have questions."
 )
 
+# -- Monthly notices -----------------------------------------------------------------------
+# TRANSLATORS: %(month)s is a month ("Dec 2026"); %(products)s lists "life, disability".
+PREMIUM_PAID = N_(
+    "Insurance for %(month)s: %(amount)s paid from your benefits. Insured: %(products)s."
+)
+INSURANCE_LAPSED = N_(
+    "Your balance could not pay %(products)s insurance for %(month)s, so it is paused. "
+    "It starts again when your balance covers it."
+)
+INSURANCE_LOW = N_(
+    "Your balance has %(available)s; next month's insurance needs %(amount)s. "
+    "Ask your households to add to your benefits."
+)
+MONTHLY_STATEMENT = N_(
+    "%(month)s: %(added)s added, %(used)s used. Balance: %(balance)s, %(available)s available."
+)
+
 # A numbered choice inside a list: "1 Ana", "2 Rosa (Dec 5)".
 LIST_ITEM = N_("%(number)s %(label)s")

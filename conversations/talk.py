@@ -20,6 +20,20 @@ class Money:
 
 
 @dataclass(frozen=True)
+class Month:
+    """A calendar month ("Dec 2026"), formatted in the reader's language."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, period: str) -> "Month":
+        """From a period key such as "2026-12"."""
+        year, month = period.split("-")
+        return cls(int(year), int(month))
+
+
+@dataclass(frozen=True)
 class Choices:
     """A numbered list ("1 Ana, 2 Rosa"), each label a string or another value."""
 
@@ -27,7 +41,7 @@ class Choices:
     numbered: bool = True  # False: a plain list ("life, disability")
 
 
-Param = str | int | date | Money | Message | Choices | tuple[Any, ...]
+Param = str | int | date | Money | Month | Message | Choices | tuple[Any, ...]
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,6 @@ def deliver(outbox_id: int) -> str | None:
     return status.value if status else None
 
 
-def sweep() -> int:
+def sweep(_period: str | None = None) -> int:
     """Re-enqueue notices committed but not yet handed over (Redis was down, a worker died)."""
     return outbox.sweep(runtime())

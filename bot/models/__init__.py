@@ -2,6 +2,7 @@
 
 from bot.models.contributor import Contributor
 from bot.models.employment import Employment, EmploymentStatus
+from bot.models.insurance import CoverStatus, InsuranceCover
 from bot.models.message import (
     STATUS_RANK,
     ConversationRecord,
@@ -20,10 +21,12 @@ __all__ = [
     "ChannelConsent",
     "Contributor",
     "ConversationRecord",
+    "CoverStatus",
     "DeliveryEvent",
     "Employment",
     "EmploymentStatus",
     "InboundMessage",
+    "InsuranceCover",
     "OutboundMessage",
     "OutboundStatus",
     "Person",

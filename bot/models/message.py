@@ -88,6 +88,8 @@ class OutboundMessage(Base):
     next_attempt_at: Mapped[datetime | None]  # when a transient failure may be tried again
     sending_at: Mapped[datetime | None]  # when a worker began handing it to Twilio
     via_template: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # For notices sent once per period (a statement, a premium notice): a second run finds it.
+    dedupe_key: Mapped[str | None] = mapped_column(String(96), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
 

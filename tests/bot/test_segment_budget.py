@@ -22,7 +22,7 @@ from conversations import messages as m
 from conversations.keywords import LANGUAGES
 from conversations.messages import Message
 from conversations.segments import count_segments
-from conversations.talk import Choices, Money, Param, Say
+from conversations.talk import Choices, Money, Month, Param, Say
 
 MAX_SEGMENTS = 2
 MESSAGES: dict[str, Message] = {
@@ -35,6 +35,12 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 NOTICES = frozenset(
     {
         "INVITATION",
+        "DAY_OFF_PAID",
+        "DAY_OFF_VOIDED",
+        "PREMIUM_PAID",
+        "INSURANCE_LAPSED",
+        "INSURANCE_LOW",
+        "MONTHLY_STATEMENT",
         "VISIT_PROMPT",
         "VISIT_PROMPT_NUMBERED",
         "INVITATION_ACCEPTED",
@@ -89,6 +95,9 @@ def worst_values(language: str) -> dict[str, Param]:
         "number": "12",
         "list": Choices(HOUSEHOLDS),
         "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),
+        "month": Month(2026, 12),
+        "added": Money(123450),
+        "used": Money(123450),
     }
 
 
@@ -99,7 +108,7 @@ def special_lists(language: str) -> dict[str, Choices]:
         "UNDO_WHICH": Choices(tuple(days)),
         "PROMPTS_WHICH": Choices(
             tuple(
-                f"#{n} {worker} {day:%d/%m}"
+                (f"#{n}", worker, day)
                 for n, (worker, day) in enumerate(zip(WORKERS, days, strict=True), 1)
             ),
             numbered=False,

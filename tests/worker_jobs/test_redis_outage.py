@@ -65,7 +65,9 @@ def private_redis(tmp_path, monkeypatch):
 @pytest.fixture
 def outage_service(private_redis, service_env, fake_twilio, request):
     # service_env set REDIS_URL to the shared test server; this test owns its own.
-    request.getfixturevalue("monkeypatch").setenv("REDIS_URL", private_redis.url)
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv("REDIS_URL", private_redis.url)
+    monkeypatch.setenv("INSURANCE_PREMIUMS_CENTS", "")  # only the notices of the visits
     return request.getfixturevalue("service")
 
 

@@ -1,0 +1,122 @@
+"""Monthly premiums, low-balance warnings and statements: right once, unchanged the second time."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from bot import clock, ledger, membership, monthly
+from bot.app import create_app
+from bot.config import Settings
+from bot.db import run_in_transaction
+from bot.models import CoverStatus, InsuranceCover, OutboundMessage
+from bot.runtime import Runtime
+from tests.bot.webhook_client import Twilio
+
+PERIOD = monthly.period_of(datetime.now(UTC))
+RICH, POOR = "+12125550123", "+12125550124"
+
+
+@pytest.fixture
+def runtime(engine):
+    runtime = Runtime(Settings(database_url=engine.url.render_as_string(hide_password=False)))
+    runtime.print_notices = False
+    yield runtime
+    runtime.close()
+
+
+@pytest.fixture
+def workers(runtime):
+    def work(session):
+        program = membership.enrol_partner(session, ledger.AccountKind.PROGRAM, "state", "State")
+        accounts = {}
+        for phone, cents in ((RICH, 20_000), (POOR, 700)):
+            worker = membership.enrol_worker(session, phone, time_zone="America/New_York", name="W")
+            ledger.contribute(
+                session,
+                key=f"seed:{phone}",
+                contributor_account_id=program.account_id,
+                worker_account_id=worker.account_id,
+                amount_cents=cents,
+            )
+            accounts[phone] = worker.account_id
+        return accounts
+
+    return run_in_transaction(runtime.sessions, work)
+
+
+def snapshot(runtime):
+    with runtime.sessions() as session:
+        return (
+            session.scalar(select(func.count()).select_from(ledger.Transfer)),
+            session.scalar(select(func.count()).select_from(InsuranceCover)),
+            [
+                (n.kind, n.body)
+                for n in session.scalars(select(OutboundMessage).order_by(OutboundMessage.id))
+            ],
+        )
+
+
+def test_premiums_are_charged_once_a_month(runtime, workers):
+    assert monthly.charge_premiums(runtime, PERIOD) == 2
+    runtime.drain()
+    first = snapshot(runtime)
+    assert monthly.charge_premiums(runtime, PERIOD) == 0
+    runtime.drain()
+    assert snapshot(runtime) == first
+    with runtime.sessions() as session:
+        assert ledger.balance(session, workers[RICH]).posted_cents == 20_000 - 1_500
+        # $7: life ($5) is paid, disability ($10) is not; never below zero.
+        assert ledger.balance(session, workers[POOR]).posted_cents == 200
+        covers = {(c.product, c.status) for c in session.scalars(select(InsuranceCover))}
+        assert covers == {
+            ("life", CoverStatus.COVERED),
+            ("disability", CoverStatus.COVERED),
+            ("disability", CoverStatus.LAPSED),
+        }
+        assert ledger.check(session) == []
+    kinds = [kind for kind, _ in first[2]]
+    assert sorted(kinds) == ["insurance_lapsed", "premium_paid", "premium_paid"]
+    assert any("$15.00 paid" in body and "life, disability" in body for _, body in first[2])
+
+
+def test_low_balance_warnings_and_statements_once(runtime, workers):
+    monthly.warn_low_balances(runtime, PERIOD)
+    monthly.send_statements(runtime, monthly.previous_period(PERIOD))  # they joined this month
+    monthly.send_statements(runtime, PERIOD)
+    runtime.drain()
+    first = snapshot(runtime)
+    kinds = sorted(kind for kind, _ in first[2])
+    assert kinds == ["insurance_low", "statement", "statement"]
+    monthly.warn_low_balances(runtime, PERIOD)
+    monthly.send_statements(runtime, PERIOD)
+    runtime.drain()
+    assert snapshot(runtime) == first
+    statement = next(body for kind, body in first[2] if kind == "statement" and "$200.00" in body)
+    assert "$200.00 added, $0.00 used" in statement
+
+
+def test_the_clock_runs_each_monthly_job_once_per_period(runtime, workers):
+    first_of_month = datetime(2026, 12, 1, 9, tzinfo=UTC)
+    started = clock.tick(runtime, now=first_of_month)
+    assert "premiums-2026-12" in started and "statements-2026-11" in started
+    assert not any(job.startswith("low-balance") for job in started)
+    late = clock.tick(runtime, now=datetime(2026, 12, 27, tzinfo=UTC))
+    assert "low-balance-2026-12" in late
+    runtime.drain()
+    before = snapshot(runtime)
+    clock.tick(runtime, now=first_of_month)
+    runtime.drain()
+    assert snapshot(runtime) == before
+
+
+def test_the_balance_reply_shows_the_insurance_in_force(runtime, workers):
+    monthly.charge_premiums(runtime, PERIOD)
+    runtime.drain()
+    app = create_app(runtime.settings)
+    app.extensions["runtime"].print_notices = False
+    try:
+        reply = Twilio(app).text(RICH, "balance")
+    finally:
+        app.extensions["runtime"].close()
+    assert "Insured: life, disability." in reply

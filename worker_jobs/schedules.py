@@ -1,0 +1,19 @@
+"""RQ jobs for the fund's monthly schedule; each is idempotent per period (e.g. "2026-12")."""
+
+from bot import monthly
+from worker_jobs.context import runtime
+
+
+def charge_premiums(period: str) -> int:
+    """Charge this month's insurance premiums from every active worker's benefits."""
+    return monthly.charge_premiums(runtime(), period)
+
+
+def warn_low_balances(period: str) -> int:
+    """Warn workers whose balance cannot pay next month's premiums."""
+    return monthly.warn_low_balances(runtime(), period)
+
+
+def send_statements(period: str) -> int:
+    """Send every active worker her statement for the month."""
+    return monthly.send_statements(runtime(), period)
