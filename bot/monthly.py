@@ -1,4 +1,4 @@
-"""Monthly work: insurance premiums, warnings before they lapse, statements.
+"""Scheduled work: insurance premiums, warnings before they lapse, statements, stale visits.
 
 Each runs worker by worker, one transaction each, and is idempotent per period: premiums go
 through the ledger under a key per worker, product and month, and each notice has a dedupe
@@ -7,7 +7,7 @@ key per worker and month, so a second run of the same month changes nothing.
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 from bot import ledger, membership, outbox
 from bot.db import run_in_transaction
 from bot.ledger import Phase, Transfer
-from bot.models import CoverStatus, InsuranceCover, Worker, WorkerStatus
+from bot.models import CoverStatus, InsuranceCover, Visit, VisitStatus, Worker, WorkerStatus
 from bot.notices import write_notice_once
+from bot.orm import utcnow
 from bot.runtime import Runtime
 from conversations import messages as m
 from conversations.talk import Choices, Money, Month, Notice, Say
@@ -188,3 +189,25 @@ def _month_totals(session: Session, account_id: int, period: str) -> tuple[int, 
 
 def _products(products: list[str]) -> Choices:
     return Choices(tuple(PRODUCT_NAMES[p] for p in products), numbered=False)
+
+
+VISIT_QUESTION_LIFETIME_DAYS = 7
+
+
+def expire_stale_visits(runtime: Runtime, now: datetime | None = None) -> int:
+    """Close visit questions a household left unanswered for a week: a late YES must not
+    confirm a visit nobody remembers. Conversation questions expire by themselves (a day)."""
+    cutoff = (now or utcnow()) - timedelta(days=VISIT_QUESTION_LIFETIME_DAYS)
+
+    def work(session: Session) -> int:
+        stale = session.scalars(
+            select(Visit)
+            .where(Visit.status == VisitStatus.REPORTED, Visit.created_at < cutoff)
+            .with_for_update()
+        ).all()
+        for visit in stale:
+            visit.status = VisitStatus.EXPIRED
+            visit.decided_at = utcnow()
+        return len(stale)
+
+    return run_in_transaction(runtime.sessions, work)

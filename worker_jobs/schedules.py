@@ -17,3 +17,8 @@ def warn_low_balances(period: str) -> int:
 def send_statements(period: str) -> int:
     """Send every active worker her statement for the month."""
     return monthly.send_statements(runtime(), period)
+
+
+def expire_stale_visits(_period: str | None = None) -> int:
+    """Close visit questions households left unanswered for a week."""
+    return monthly.expire_stale_visits(runtime())

@@ -1,6 +1,6 @@
 """Monthly premiums, low-balance warnings and statements: right once, unchanged the second time."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -9,7 +9,15 @@ from bot import clock, ledger, membership, monthly
 from bot.app import create_app
 from bot.config import Settings
 from bot.db import run_in_transaction
-from bot.models import CoverStatus, InsuranceCover, OutboundMessage
+from bot.models import (
+    CoverStatus,
+    Employment,
+    InsuranceCover,
+    OutboundMessage,
+    Visit,
+    VisitReporter,
+    VisitStatus,
+)
 from bot.runtime import Runtime
 from tests.bot.webhook_client import Twilio
 
@@ -120,3 +128,37 @@ def test_the_balance_reply_shows_the_insurance_in_force(runtime, workers):
     finally:
         app.extensions["runtime"].close()
     assert "Insured: life, disability." in reply
+
+
+def test_visit_questions_left_a_week_expire(runtime, workers):
+    def visit(session):
+        worker = membership.find_worker(session, RICH)
+        household = membership.enrol_household(
+            session, "+12125550199", time_zone="America/New_York"
+        )
+        employment = Employment(
+            worker_id=worker.id, household_id=household.id, amount_per_visit_cents=500
+        )
+        session.add(employment)
+        session.flush()
+        old = Visit(
+            employment_id=employment.id,
+            visit_date=datetime.now(UTC).date(),
+            reported_by=VisitReporter.WORKER,
+        )
+        fresh = Visit(
+            employment_id=employment.id,
+            visit_date=datetime.now(UTC).date(),
+            reported_by=VisitReporter.WORKER,
+        )
+        session.add_all([old, fresh])
+        session.flush()
+        old.created_at = datetime.now(UTC) - timedelta(days=8)
+        return old.id, fresh.id
+
+    old, fresh = run_in_transaction(runtime.sessions, visit)
+    assert monthly.expire_stale_visits(runtime) == 1
+    assert monthly.expire_stale_visits(runtime) == 0
+    with runtime.sessions() as session:
+        assert session.get(Visit, old).status == VisitStatus.EXPIRED
+        assert session.get(Visit, fresh).status == VisitStatus.REPORTED
