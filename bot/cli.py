@@ -187,7 +187,7 @@ def _settle(runtime: Runtime, payout_id: int, reason: str | None) -> None:
 
     try:
         settled = run_in_transaction(runtime.sessions, work)
-    except ledger.UnknownTransfer as error:
+    except ledger.LedgerError as error:  # unknown, or voided before with another reason
         fail(str(error))
     if not settled.done:
         fail(f"day off #{payout_id} was not changed: {settled.already or 'already settled'}")
@@ -255,6 +255,9 @@ def ledger_check(runtime: Runtime) -> None:
     """Recompute every account from its transfers; exit 1 naming any account that is off."""
     _require_schema(runtime)
     with runtime.sessions() as session:
+        if runtime.engine.dialect.name == "postgresql":
+            # One snapshot for every query, so money moving meanwhile is no false alarm.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         problems = ledger.check(session)
         accounts, transfers = _counts(session)
     for problem in problems:

@@ -20,6 +20,8 @@ SQLITE_BUSY_MS = 30_000
 
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine; on SQLite with WAL, a busy timeout and BEGIN IMMEDIATE for every transaction."""
+    # Errors never carry statement parameters (phone numbers, message bodies) into logs.
+    options.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
         _serialize_sqlite_writes(engine)

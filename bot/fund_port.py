@@ -1,7 +1,7 @@
 """The `conversations.ports.Fund` interface on the database: one person, one transaction."""
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -74,7 +74,7 @@ class DatabaseFund:
         worker = self._worker()
         if worker is not None and worker.status == WorkerStatus.ACTIVE:
             role = Role.WORKER
-        elif self._household() is not None:
+        elif self._is_live_household():
             role = Role.HOUSEHOLD
         else:
             role = Role.STRANGER
@@ -136,7 +136,7 @@ class DatabaseFund:
         names = self._account_names({m.counterparty_account_id for m in moved}, worker)
         return [
             HistoryLine(
-                day=m.created_at.date(),
+                day=_local_day(m.created_at, self.person.time_zone),
                 amount_cents=m.amount_cents,
                 who=names.get(m.counterparty_account_id)
                 if m.kind in (TransferKind.CONTRIBUTION, TransferKind.BONUS)
@@ -346,12 +346,14 @@ class DatabaseFund:
         )
         if reservation is None:
             return DayOff(DayOffStatus.GONE, utcnow().date(), 0, 0)
-        ledger.void_day_off(
+        voided = ledger.void_day_off(
             self.session,
             key=f"undo:{pending_id}",
             pending_transfer_id=pending_id,
             reason="called back by the worker",
         )
+        if not voided.applied:  # paid (or called back) a moment ago, by someone else
+            return DayOff(DayOffStatus.GONE, reservation.day, reservation.amount_cents, 0)
         available = ledger.balance(self.session, worker.account_id).available_cents
         return DayOff(
             DayOffStatus.CALLED_BACK,
@@ -394,6 +396,21 @@ class DatabaseFund:
             self._roles = (worker, household)
         return self._roles
 
+    def _is_live_household(self) -> bool:
+        """A household with a worker who invited it or works for it; one that declined
+        everything (a mistyped number, a cleaner another worker added) may join as a worker."""
+        household = self._household()
+        if household is None:
+            return False
+        live = (EmploymentStatus.INVITED, EmploymentStatus.ACTIVE)
+        return bool(
+            self.session.scalar(
+                select(Employment.id)
+                .where(Employment.household_id == household.id, Employment.status.in_(live))
+                .limit(1)
+            )
+        )
+
     def _require_worker(self) -> Worker:
         worker = self._worker()
         if worker is None:
@@ -435,6 +452,10 @@ class DatabaseFund:
         )
 
     def _free_prompt_number(self, household_id: int) -> int:
+        # Two workers of one household reporting at once must not get the same number.
+        self.session.execute(
+            select(Contributor.id).where(Contributor.id == household_id).with_for_update()
+        )
         taken = set(
             self.session.scalars(
                 select(Visit.prompt_number)
@@ -495,3 +516,10 @@ class DatabaseFund:
 def _masked(phone: str) -> str:
     """How a household without a name appears: '(...0199)'."""
     return f"(...{phone[-4:]})"
+
+
+def _local_day(moment: datetime, time_zone: str) -> date:
+    """The day a stored (UTC) moment falls on where she lives."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo(time_zone)).date()

@@ -29,10 +29,12 @@ from bot.notices import write_notice
 from bot.orm import utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
+from conversations import messages as m
 from conversations.engine import Conversation, Engine, Inbound
 from conversations.flows.table import build_engine
 from conversations.keywords import Intent, read
 from conversations.states import State
+from conversations.talk import Say
 
 log = logging.getLogger(__name__)
 ENGINE: Engine = build_engine()
@@ -169,3 +171,19 @@ def _aware(moment: datetime | None) -> datetime | None:
 def describe(message: InboundText) -> str:
     """A log-safe description: masked number, channel, length; never the body."""
     return f"{message.channel} from {mask_phone(message.phone)}, {len(message.body)} chars"
+
+
+def apology(runtime: Runtime, message: InboundText) -> str | None:
+    """What to say when processing failed: sorry, in her language; nothing if she opted out.
+
+    Best effort: with the database down, English."""
+    language, silenced = "en", False
+    try:
+        with runtime.sessions() as session:
+            person = session.scalar(select(Person).where(Person.phone == message.phone))
+            if person is not None:
+                language = person.language
+                silenced = is_opted_out(session, person.id, message.channel)
+    except Exception:
+        log.warning("could not read the language of %s", describe(message))
+    return None if silenced else texts.render([Say(m.TRY_LATER)], language)

@@ -71,7 +71,11 @@ def due(runtime: Runtime, now: datetime | None = None) -> list[int]:
                             & (OutboundMessage.created_at <= now - GRACE),
                         ),
                         (OutboundMessage.status == OutboundStatus.SENDING)
-                        & (OutboundMessage.sending_at <= now - sender.STUCK_AFTER),
+                        & or_(
+                            OutboundMessage.next_attempt_at <= now,
+                            OutboundMessage.next_attempt_at.is_(None)
+                            & (OutboundMessage.sending_at <= now - sender.STUCK_AFTER),
+                        ),
                     )
                 )
                 .order_by(OutboundMessage.id)

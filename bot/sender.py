@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 OUTSIDE_WHATSAPP_WINDOW = 63016  # free-form WhatsApp more than 24 h after her last message
 WHATSAPP_WINDOW = timedelta(hours=24)
 STUCK_AFTER = timedelta(minutes=2)  # a `sending` row older than this lost its worker
+LOOKUP_SLACK = timedelta(minutes=2)  # clocks differ: look a little before our attempt
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ class Outcome:
     status: str | None = None
     error_code: int | None = None
     transient: bool = False
+    # Twilio may have taken the text (a timeout, a 5xx): look it up before sending again.
+    uncertain: bool = False
 
 
 def twilio_client(runtime: Runtime) -> Client | None:
@@ -155,7 +158,9 @@ def _claim(
 
 
 def _due(row: OutboundMessage, now: datetime) -> bool:
-    if row.status == OutboundStatus.SENDING:
+    if row.status == OutboundStatus.SENDING:  # a worker died, or the last answer was unclear
+        if row.next_attempt_at is not None:
+            return _aware(row.next_attempt_at) <= now
         return row.sending_at is not None and _aware(row.sending_at) < now - STUCK_AFTER
     if row.status != OutboundStatus.PENDING:
         return False
@@ -196,20 +201,29 @@ def _send(client: Client, attempt: Attempt) -> Outcome:
     try:
         message = client.messages.create(**arguments)  # type: ignore[arg-type]
     except TwilioRestException as error:
-        transient = error.status == 429 or error.status >= 500
-        return Outcome(error_code=error.code or error.status, transient=transient)
+        server_error = error.status >= 500  # it may have been accepted before the error
+        transient = error.status == 429 or server_error
+        return Outcome(
+            error_code=error.code or error.status, transient=transient, uncertain=server_error
+        )
     except (NetworkError, Timeout):
-        return Outcome(transient=True)
+        return Outcome(transient=True, uncertain=True)
     return Outcome(sid=message.sid, status=message.status)
 
 
 def _already_sent(client: Client, attempt: Attempt) -> Outcome | None:
-    """After a worker died mid-send: did Twilio take the text? Then do not send it twice."""
+    """After an attempt that may have reached Twilio: did it take the text? Then do not send
+    it twice. Recent messages to her, by creation time (a queued one has no DateSent yet)."""
     try:
-        recent = client.messages.list(to=attempt.to, date_sent_after=attempt.since, limit=50)
+        recent = client.messages.list(to=attempt.to, limit=50)
     except (TwilioRestException, NetworkError, Timeout):
-        return Outcome(transient=True)  # cannot tell: try again later rather than risk a double
+        # Cannot tell: stay uncertain and look again later, rather than risk a double.
+        return Outcome(transient=True, uncertain=True)
+    since = (attempt.since or utcnow()) - LOOKUP_SLACK
     for message in recent:
+        created = message.date_created
+        if created is not None and _aware(created) < since:
+            continue
         if message.body == attempt.body or (
             attempt.content_sid and attempt.body in (message.body or "")
         ):
@@ -224,24 +238,24 @@ def _settle(
         select(OutboundMessage).where(OutboundMessage.id == attempt.outbox_id).with_for_update()
     ).one()
     now = utcnow()
+    retries = runtime.settings.notice_retry_seconds
     if outcome.sid is not None:
         row.twilio_sid = outcome.sid
         row.sent_at = now
+        row.next_attempt_at = None
         set_status(session, row, status_of(outcome.status))
+    elif row.twilio_sid is not None or row.status != OutboundStatus.SENDING:
+        # A status callback got here first: Twilio has the text, whatever this call said.
+        row.next_attempt_at = None
     elif outcome.error_code == OPTED_OUT:
         mark_opted_out(session, row)
         set_status(session, row, OutboundStatus.FAILED, OPTED_OUT)
     elif outcome.error_code == OUTSIDE_WHATSAPP_WINDOW and not row.via_template:
         row.via_template = True  # the next claim picks the template, or SMS
         _retry(session, row, now, delay=0)
-    elif outcome.transient and row.attempts <= len(runtime.settings.notice_retry_seconds):
-        _retry(
-            session,
-            row,
-            now,
-            delay=runtime.settings.notice_retry_seconds[row.attempts - 1],
-            code=outcome.error_code,
-        )
+    elif outcome.transient and row.attempts <= len(retries):
+        delay = retries[row.attempts - 1]
+        _retry(session, row, now, delay=delay, code=outcome.error_code, uncertain=outcome.uncertain)
     else:
         set_status(session, row, OutboundStatus.FAILED, outcome.error_code)
         log.warning("notice %s failed for good (error %s)", row.id, outcome.error_code)
@@ -249,9 +263,16 @@ def _settle(
 
 
 def _retry(
-    session: Session, row: OutboundMessage, now: datetime, delay: int, code: int | None = None
+    session: Session,
+    row: OutboundMessage,
+    now: datetime,
+    *,
+    delay: int,
+    code: int | None = None,
+    uncertain: bool = False,
 ) -> None:
-    row.status = OutboundStatus.PENDING
+    # Uncertain: stay `sending`, so that the next attempt first asks Twilio whether it went out.
+    row.status = OutboundStatus.SENDING if uncertain else OutboundStatus.PENDING
     row.next_attempt_at = now + timedelta(seconds=delay)
     row.error_code = code
     session.add(DeliveryEvent(outbound_id=row.id, status="retry", error_code=code))

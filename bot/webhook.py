@@ -7,13 +7,11 @@ from flask import Blueprint, Request, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import inbox, outbox, texts
+from bot import inbox, outbox
 from bot.inbox import InboundText
 from bot.models import Channel
 from bot.phone import InvalidPhoneNumber, normalize_phone
 from bot.runtime import Runtime
-from conversations import messages as m
-from conversations.talk import Say
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
@@ -60,7 +58,7 @@ def inbound() -> Response:
         handled = inbox.handle(runtime, message)
     except Exception:
         log.exception("inbound webhook: could not process %s", inbox.describe(message))
-        return _twiml(texts.render([Say(m.TRY_LATER)], "en"))
+        return _twiml(inbox.apology(runtime, message))
     if not handled.replayed:
         outbox.hand_over(runtime, handled.outbox_ids)
     return _twiml(handled.reply)

@@ -42,6 +42,13 @@ class FakeTwilio:
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
 
+    def accept_then_fail(self, status: int = 500) -> None:
+        """The next create is accepted (the text goes out) but answered with an error, as when
+        Twilio's answer is lost: the sender must not send it twice."""
+        self.script.append(
+            (status, {"code": status, "message": "accepted, then failed", "keep": True})
+        )
+
     def fail_next(self, status: int, code: int | None = None, times: int = 1) -> None:
         """The next `times` creates answer this error instead of accepting the message."""
         for _ in range(times):
@@ -67,9 +74,9 @@ class FakeTwilio:
                 length = int(self.headers.get("Content-Length", "0"))
                 form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
                 with fake.lock:
-                    if fake.script:
-                        status, payload = fake.script.popleft()
-                        return self._answer(status, payload)
+                    scripted = fake.script.popleft() if fake.script else None
+                    if scripted is not None and not scripted[1].get("keep"):
+                        return self._answer(*scripted)
                     message = Sent(
                         sid="SM" + secrets.token_hex(16),
                         to=form.get("To", ""),
@@ -81,6 +88,8 @@ class FakeTwilio:
                         created=datetime.now(UTC),
                     )
                     fake.sent.append(message)
+                if scripted is not None:
+                    return self._answer(*scripted)
                 self._answer(201, _resource(message))
 
             def do_GET(self) -> None:

@@ -57,7 +57,12 @@ def _requested_day(step: Step) -> date | None:
 
 def book(step: Step) -> None:
     """YES: reserve it (the ledger's pending payout)."""
-    booked = step.fund.book_day_off(date.fromisoformat(step.data["day"]), bool(step.data["half"]))
+    day = date.fromisoformat(step.data["day"])
+    if day < step.inbound.today:  # asked late at night, answered after midnight
+        step.say(m.DAY_OFF_PAST, date=day)
+        step.go(State.IDLE)
+        return
+    booked = step.fund.book_day_off(day, bool(step.data["half"]))
     if booked.status is DayOffStatus.BOOKED:
         step.say(m.DAY_OFF_BOOKED, date=booked.day, amount=Money(booked.amount_cents))
     else:

@@ -102,7 +102,17 @@ def household_answer(step: Step) -> None:
     invitations = step.fund.invitations()
     intent = step.reading.intent
     if invitations and intent in (Intent.YES, Intent.NO):
-        _answer_invitation(step, invitations[0].employment_id, accept=intent is Intent.YES)
+        # Two workers' invitations open at once are told apart by number, never guessed.
+        number, _answer = _split_number(step.reading.text)
+        if len(invitations) == 1 and number in (None, 1):
+            chosen = invitations[0]
+        elif number is not None and 1 <= number <= len(invitations):
+            chosen = invitations[number - 1]
+        else:
+            labels = tuple((f"#{n}", i.worker_name) for n, i in enumerate(invitations, 1))
+            step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
+            return
+        _answer_invitation(step, chosen.employment_id, accept=intent is Intent.YES)
         return
     visits = step.fund.open_visits()
     answer = read_answer(step.reading.text, {v.number for v in visits})
@@ -203,6 +213,17 @@ def read_answer(text: str, open_numbers: set[int]) -> Answer | None:
         return Answer(int(rest) if int(rest) in open_numbers else -1, declined, None)
     cents = None if declined else parse_cents(rest)
     return Answer(number, declined, cents) if cents is not None else None
+
+
+def _split_number(text: str) -> tuple[int | None, str]:
+    """'yes 2' or '2 yes' -> (2, 'yes'); 'yes' -> (None, 'yes')."""
+    match = NUMBER_FIRST.match(text)
+    if match:
+        return int(match.group(1)), match.group(2)
+    reading = read(text)
+    if re.fullmatch(r"#?\d{1,2}", reading.rest):
+        return int(reading.rest.lstrip("#")), text
+    return None, text
 
 
 def _which(visits: list[VisitView], number: int | None) -> VisitView | None:

@@ -244,8 +244,12 @@ class FakeFund:
     def profile(self) -> Profile:
         if self.me.is_worker:
             role = Role.WORKER
-        elif self.me.is_household:
-            role = Role.HOUSEHOLD
+        elif self.me.is_household and any(
+            e.household_id == self.me.person_id
+            and e.status in (EmploymentStatus.INVITED, EmploymentStatus.ACTIVE)
+            for e in self.world.employments.values()
+        ):
+            role = Role.HOUSEHOLD  # as in bot/fund_port.py: a household that declined all may join
         else:
             role = Role.STRANGER
         return Profile(self.me.person_id, role, self.me.name)

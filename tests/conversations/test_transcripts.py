@@ -805,7 +805,8 @@ def test_a_household_declines_an_invitation(chat: Chat, lang: Words):
                 m.HOUSEHOLD_SAID_NO,
                 (sent("maria", "invitation_answer", say(m.INVITATION_DECLINED, household="Ana")),),
             ),
-            ("ana", lang.no, m.NOTHING_TO_CONFIRM),
+            # No longer anyone's household: she is a stranger, who may join.
+            ("ana", lang.no, m.WELCOME),
             ("maria", lang[Intent.DONE], m.DONE_NO_HOUSEHOLDS),
         ]
     )
@@ -1599,3 +1600,37 @@ def test_a_handler_may_stay_where_it_is_without_declaring_it(chat: Chat):
     )
     assert turn.conversation.state is State.IDLE
     assert turn.replies == () and turn.notices == ()
+
+
+def test_two_invitations_are_told_apart_never_guessed(chat: Chat):
+    maria = chat.worker("maria")
+    rosa = chat.worker("rosa")
+    chat.world.fund(maria.person_id).invite(PHONES["ana"], "Ana")
+    chat.world.fund(rosa.person_id).invite(PHONES["ana"], "Lee")
+    chat.play([("ana", "yes", m.PROMPTS_WHICH)])
+    chat.play(
+        [
+            (
+                "ana",
+                "yes 2",
+                say(m.HOUSEHOLD_JOINED, worker="Rosa"),
+                (sent("rosa", "invitation_answer", m.INVITATION_ACCEPTED),),
+            )
+        ]
+    )
+
+
+def test_a_household_that_declined_everything_can_join_as_a_worker(chat: Chat):
+    maria = chat.worker("maria")
+    chat.world.fund(maria.person_id).invite(PHONES["ana"], "Ana")
+    chat.play(
+        [
+            (
+                "ana",
+                "no",
+                m.HOUSEHOLD_SAID_NO,
+                (sent("maria", "invitation_answer", m.INVITATION_DECLINED),),
+            ),
+            ("ana", "hi", m.WELCOME),
+        ]
+    )

@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from bot import outbox, sender
+from bot.db import run_in_transaction
 from bot.models import ChannelConsent, InboundMessage, OutboundMessage, OutboundStatus
 from bot.orm import utcnow
 from tests.worker_jobs.conftest import Service
@@ -207,3 +208,48 @@ def test_outside_the_window_a_configured_template_is_used(service, monkeypatch):
     service.work()
     receipt = service.fake.to(f"whatsapp:{WORKER}")[-1]
     assert receipt.content_sid == "HX" + "b" * 32 and "Ana added" in receipt.content_variables
+
+
+def test_an_answer_lost_after_twilio_took_the_text_does_not_send_it_twice(service):
+    contribution(service)
+    service.fake.accept_then_fail(500)  # the invitation goes out, but we hear a 500
+    service.work()
+    invitation = service.notices()[0]
+    assert invitation["status"] == "sending"  # unclear: look before sending again
+    for _ in range(2):
+        outbox.sweep(service.runtime, now=utcnow() + timedelta(minutes=1))
+        service.work()
+    invitations = [m for m in service.fake.to(HOUSEHOLD) if "asks you" in (m.body or "")]
+    assert len(invitations) == 1
+    assert service.notices()[0]["status"] == "queued"
+    assert service.notices()[0]["twilio_sid"] == invitations[0].sid
+
+
+def test_a_500_that_really_failed_is_sent_after_the_lookup(service):
+    contribution(service)
+    service.fake.fail_next(500)
+    service.work()
+    outbox.sweep(service.runtime, now=utcnow() + timedelta(minutes=1))
+    service.work()
+    assert len([m for m in service.fake.to(HOUSEHOLD) if "asks you" in (m.body or "")]) == 1
+    assert [n["status"] for n in service.notices()] == ["queued"] * 4
+
+
+def test_a_callback_before_an_unclear_answer_is_not_undone(service):
+    contribution(service)
+    service.work()
+    receipt = service.fake.to(WORKER)[-1]
+    notice_id = service.notices()[-1]["id"]
+    _status_callback(service, receipt, "delivered")
+    # Our own call for the same notice then times out: it must not move it back or resend.
+    attempt = sender.Attempt(
+        notice_id, WORKER, "+15005550006", receipt.body, None, None, False, None
+    )
+    outcome = sender.Outcome(transient=True, uncertain=True)
+    run_in_transaction(
+        service.runtime.sessions, lambda s: sender._settle(s, service.runtime, attempt, outcome)
+    )
+    outbox.sweep(service.runtime, now=utcnow() + timedelta(minutes=10))
+    service.work()
+    assert service.notices()[-1]["status"] == "delivered"
+    assert len(service.fake.to(WORKER)) == 2  # the answer to the invitation and this receipt
