@@ -7,12 +7,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import days_off, ledger, membership
+from bot import consent, days_off, ledger, membership
 from bot.config import Settings
 from bot.ledger import Phase, TransferKind
 from bot.models import (
     Channel,
-    ChannelConsent,
     Contributor,
     CoverStatus,
     Employment,
@@ -93,12 +92,7 @@ class DatabaseFund:
         self.person.language = language
 
     def set_opted_out(self, opted_out: bool) -> None:
-        consent = self.session.get(ChannelConsent, (self.person.id, self.channel))
-        if consent is None:
-            consent = ChannelConsent(person_id=self.person.id, channel=self.channel)
-            self.session.add(consent)
-        consent.opted_out = opted_out
-        consent.changed_at = utcnow()
+        consent.record(self.session, self.person.id, self.channel, opted_out)
 
     def join(self, name: str) -> None:
         self.person.name = name

@@ -14,17 +14,15 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot import texts
+from bot import consent, texts
 from bot.db import run_in_transaction
 from bot.fund_port import DatabaseFund
 from bot.models import (
     Channel,
-    ChannelConsent,
     ConversationRecord,
     InboundMessage,
     Person,
 )
-from bot.notice_status import opted_out as is_opted_out
 from bot.notices import write_notice
 from bot.orm import utcnow
 from bot.phone import mask_phone
@@ -93,11 +91,11 @@ def _converse(
     session: Session, runtime: Runtime, person: Person, message: InboundText
 ) -> tuple[str | None, list[int]]:
     reading = read(message.body)
-    opted_out = is_opted_out(session, person.id, message.channel)
+    opted_out = consent.opted_out(session, person.id, message.channel)
     if opted_out and reading.text == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
         opted_out = False
-        _set_consent(session, person.id, message.channel, opted_out=False)
+        consent.record(session, person.id, message.channel, opted_out=False)
     record = session.get(ConversationRecord, person.id)
     if record is None:
         record = ConversationRecord(person_id=person.id, state=State.NEW.value, data={})
@@ -152,15 +150,6 @@ def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Pe
     return session.scalars(statement, execution_options={"populate_existing": True}).one()
 
 
-def _set_consent(session: Session, person_id: int, channel: Channel, opted_out: bool) -> None:
-    consent = session.get(ChannelConsent, (person_id, channel))
-    if consent is None:
-        consent = ChannelConsent(person_id=person_id, channel=channel)
-        session.add(consent)
-    consent.opted_out = opted_out
-    consent.changed_at = utcnow()
-
-
 def _aware(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes; every stored time is UTC.
     if moment is not None and moment.tzinfo is None:
@@ -183,7 +172,7 @@ def apology(runtime: Runtime, message: InboundText) -> str | None:
             person = session.scalar(select(Person).where(Person.phone == message.phone))
             if person is not None:
                 language = person.language
-                silenced = is_opted_out(session, person.id, message.channel)
+                silenced = consent.opted_out(session, person.id, message.channel)
     except Exception:
         log.warning("could not read the language of %s", describe(message))
     return None if silenced else texts.render([Say(m.TRY_LATER)], language)

@@ -2,15 +2,14 @@
 
 from sqlalchemy.orm import Session
 
+from bot import consent
 from bot.models import (
     STATUS_RANK,
     Channel,
-    ChannelConsent,
     DeliveryEvent,
     OutboundMessage,
     OutboundStatus,
 )
-from bot.orm import utcnow
 
 OPTED_OUT = 21610  # the recipient texted STOP: never retry
 TWILIO_STATUSES = {
@@ -50,15 +49,4 @@ def status_of(twilio_status: str | None) -> OutboundStatus:
 
 def mark_opted_out(session: Session, row: OutboundMessage) -> None:
     """Twilio says the recipient opted out: record it for that channel."""
-    consent = session.get(ChannelConsent, (row.person_id, row.channel))
-    if consent is None:
-        consent = ChannelConsent(person_id=row.person_id, channel=row.channel)
-        session.add(consent)
-    consent.opted_out = True
-    consent.changed_at = utcnow()
-
-
-def opted_out(session: Session, person_id: int, channel: Channel) -> bool:
-    """Whether the person said STOP on the channel."""
-    consent = session.get(ChannelConsent, (person_id, channel))
-    return bool(consent and consent.opted_out)
+    consent.record(session, row.person_id, Channel(row.channel), opted_out=True)

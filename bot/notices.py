@@ -4,8 +4,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import texts
+from bot.consent import opted_out
 from bot.models import Channel, OutboundMessage, OutboundStatus, Person
-from bot.notice_status import opted_out
 from conversations.talk import Notice
 
 

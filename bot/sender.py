@@ -20,6 +20,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bot.consent import opted_out
 from bot.db import run_in_transaction
 from bot.models import (
     Channel,
@@ -29,7 +30,7 @@ from bot.models import (
     OutboundStatus,
     Person,
 )
-from bot.notice_status import OPTED_OUT, mark_opted_out, opted_out, set_status, status_of
+from bot.notice_status import OPTED_OUT, mark_opted_out, set_status, status_of
 from bot.orm import utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
