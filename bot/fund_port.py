@@ -199,7 +199,9 @@ class DatabaseFund:
         employment.status = EmploymentStatus.ENDED
         employment.ended_at = utcnow()
 
-    def report_visit(self, employment_id: int, day: date) -> VisitView:
+    def report_visit(
+        self, employment_id: int, day: date, reporter: VisitReporter = VisitReporter.WORKER
+    ) -> VisitView:
         employment = self._own_employment(employment_id)
         visit = self.session.scalar(
             select(Visit).where(
@@ -213,7 +215,7 @@ class DatabaseFund:
         visit = Visit(
             employment_id=employment.id,
             visit_date=day,
-            reported_by=VisitReporter.WORKER,
+            reported_by=reporter,
             prompt_number=self._free_prompt_number(employment.household_id),
         )
         self.session.add(visit)
@@ -265,6 +267,31 @@ class DatabaseFund:
             .order_by(Visit.prompt_number, Visit.id)
         ).all()
         return [self._visit_view(row, new=False) for row in rows]
+
+    def set_schedule(self, weekday: int | None) -> list[InvitationView]:
+        household = self._household()
+        if household is None:
+            return []
+        rows = self.session.scalars(
+            select(Employment)
+            .where(
+                Employment.household_id == household.id,
+                Employment.status == EmploymentStatus.ACTIVE,
+            )
+            .order_by(Employment.id)
+        ).all()
+        for row in rows:
+            row.schedule_weekday = weekday
+        return [
+            InvitationView(
+                employment_id=row.id,
+                worker_name=row.worker.person.name or "",
+                worker_person_id=row.worker.person_id,
+                household_label=self._label(row),
+                amount_cents=row.amount_per_visit_cents,
+            )
+            for row in rows
+        ]
 
     def confirm_visit(self, visit_id: int, amount_cents: int) -> Confirmation:
         visit = self._own_visit(visit_id)

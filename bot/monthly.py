@@ -1,4 +1,4 @@
-"""Scheduled work: insurance premiums, warnings before they lapse, statements, stale visits.
+"""Scheduled work: premiums, warnings before they lapse, statements, visit prompts, stale visits.
 
 Each runs worker by worker, one transaction each, and is idempotent per period: premiums go
 through the ledger under a key per worker, product and month, and each notice has a dedupe
@@ -8,18 +8,34 @@ key per worker and month, so a second run of the same month changes nothing.
 import logging
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot import ledger, membership, outbox
 from bot.db import run_in_transaction
+from bot.fund_port import DatabaseFund
 from bot.ledger import Phase, Transfer
-from bot.models import CoverStatus, InsuranceCover, Visit, VisitStatus, Worker, WorkerStatus
+from bot.models import (
+    Channel,
+    Contributor,
+    CoverStatus,
+    Employment,
+    EmploymentStatus,
+    InsuranceCover,
+    Person,
+    Visit,
+    VisitReporter,
+    VisitStatus,
+    Worker,
+    WorkerStatus,
+)
 from bot.notices import write_notice_once
 from bot.orm import utcnow
 from bot.runtime import Runtime
 from conversations import messages as m
+from conversations.flows.visits import prompt
 from conversations.talk import Choices, Money, Month, Notice, Say
 
 log = logging.getLogger(__name__)
@@ -211,3 +227,56 @@ def expire_stale_visits(runtime: Runtime, now: datetime | None = None) -> int:
         return len(stale)
 
     return run_in_transaction(runtime.sessions, work)
+
+
+PROMPT_FROM_HOUR = 18  # ask about the day's visit in the evening, where the household lives
+
+
+def prompt_scheduled_visits(runtime: Runtime, now: datetime | None = None) -> int:
+    """On each household's regular day, in its evening, ask about that day's visit (once)."""
+    now = now or utcnow()
+    with runtime.sessions() as session:
+        scheduled = session.execute(
+            select(Employment.id, Person.time_zone, Employment.schedule_weekday)
+            .join(Employment.household)
+            .join(Person, Person.id == Contributor.person_id)
+            .where(
+                Employment.status == EmploymentStatus.ACTIVE,
+                Employment.schedule_weekday.is_not(None),
+            )
+        ).all()
+    asked = 0
+    for employment_id, time_zone, weekday in scheduled:
+        local = now.astimezone(ZoneInfo(time_zone))
+        if local.weekday() != weekday or local.hour < PROMPT_FROM_HOUR:
+            continue
+        local_day = local.date()
+
+        def ask(
+            session: Session, employment_id: int = employment_id, day: date = local_day
+        ) -> list[int]:
+            employment = session.get(Employment, employment_id)
+            assert employment is not None
+            worker_person = employment.worker.person
+            fund = DatabaseFund(
+                session,
+                runtime.settings,
+                worker_person,
+                Channel(worker_person.last_channel),
+                f"schedule:{employment_id}:{day}",
+            )
+            visit = fund.report_visit(employment_id, day, VisitReporter.SCHEDULE)
+            if not visit.new:
+                return []
+            row = write_notice_once(
+                session,
+                Notice(visit.household_person_id, "visit_prompt", (prompt(visit),)),
+                f"scheduled:{employment_id}:{day}",
+            )
+            session.flush()
+            return [row.id] if row else []
+
+        outbox_ids = run_in_transaction(runtime.sessions, ask)
+        outbox.hand_over(runtime, outbox_ids)
+        asked += bool(outbox_ids)
+    return asked

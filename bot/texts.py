@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from babel.dates import format_date
+from babel.dates import format_date, get_day_names
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency
@@ -23,7 +23,7 @@ from babel.support import Translations
 from conversations.keywords import LANGUAGES
 from conversations.messages import LIST_ITEM, Message
 from conversations.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments, sms_safe
-from conversations.talk import Choices, Money, Month, Param, Say
+from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 MAX_SEGMENTS = 2
@@ -91,6 +91,14 @@ def format_month(month: Month, language: str) -> str:
     return fold_to_gsm(format_date(first, "MMM yyyy", locale=FORMAT_LOCALES[language]))
 
 
+def format_weekday(weekday: Weekday, language: str) -> str:
+    """A day of the week: 'Tuesday', 'martes', 'madi'."""
+    if language == "ht":
+        return KREYOL_DAYS[weekday.index]
+    names = get_day_names("wide", locale=FORMAT_LOCALES[language])
+    return fold_to_gsm(names[weekday.index])
+
+
 def render(says: Iterable[Say], language: str) -> str:
     """The sentences as one SMS in the language, within the segment budget."""
     text = " ".join(_sentence(say, language) for say in says)
@@ -154,6 +162,7 @@ def _choices(choices: Choices, language: str) -> str:
 FORMATTERS: tuple[tuple[type, Callable[[Any, str], str]], ...] = (
     (Money, format_money),
     (Month, format_month),
+    (Weekday, format_weekday),
     (date, _day),
     (Message, gettext),
     (Choices, _choices),

@@ -32,6 +32,7 @@ class Intent(StrEnum):
     DONE = "done"
     HOUSEHOLDS = "households"
     REMOVE = "remove"
+    SCHEDULE = "schedule"  # a household's regular day: EVERY tuesday
     YES = "yes"
     NO = "no"
 
@@ -58,6 +59,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DONE: ("done",),
         Intent.HOUSEHOLDS: ("households", "household"),
         Intent.REMOVE: ("remove",),
+        Intent.SCHEDULE: ("every",),
         Intent.YES: ("yes", "y", "ok", "okay"),
         Intent.NO: ("no", "n"),
     },
@@ -74,6 +76,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DONE: ("listo", "lista"),
         Intent.HOUSEHOLDS: ("casas",),
         Intent.REMOVE: ("quitar",),
+        Intent.SCHEDULE: ("cada",),
         Intent.YES: ("si", "s"),
         Intent.NO: ("no",),
     },
@@ -90,6 +93,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DONE: ("pronto", "feito"),
         Intent.HOUSEHOLDS: ("casas",),
         Intent.REMOVE: ("remover", "tirar"),
+        Intent.SCHEDULE: ("toda", "todo"),
         Intent.YES: ("sim",),
         Intent.NO: ("nao",),
     },
@@ -106,6 +110,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DONE: ("fini",),
         Intent.HOUSEHOLDS: ("kay yo", "kay"),
         Intent.REMOVE: ("retire",),
+        Intent.SCHEDULE: ("chak",),
         Intent.YES: ("wi",),
         Intent.NO: ("non",),
     },
@@ -122,6 +127,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DONE: ("tapos",),
         Intent.HOUSEHOLDS: ("mga amo", "amo"),
         Intent.REMOVE: ("alisin",),
+        Intent.SCHEDULE: ("tuwing",),
         Intent.YES: ("oo", "opo"),
         Intent.NO: ("hindi",),
     },

@@ -142,6 +142,14 @@ AMOUNT_UNCLEAR = N_("Please reply YES, NO or an amount in numbers, like 10 or 7.
 AMOUNT_TOO_BIG = N_("The most per visit is %(max)s. Reply YES, NO or a smaller amount.")
 RECEIPT = N_("%(household)s added %(amount)s. Your balance: %(balance)s.")
 VISIT_DECLINED_NOTICE = N_("%(household)s did not add to your benefits for %(date)s.")
+# TRANSLATORS: a household sets the day of the week it is asked about visits.
+SCHEDULE_HOW = N_(
+    "Text EVERY and the day she works for you, like EVERY tuesday. I will ask you each week."
+)
+SCHEDULE_SET = N_(
+    "Every %(weekday)s I will ask you to confirm %(amount)s for %(worker)s. Text EVERY NO to stop."
+)
+SCHEDULE_OFF = N_("OK, no weekly question. I will ask you when she texts DONE.")
 
 # -- Days off -------------------------------------------------------------------------------
 DAY_OFF_HOW = N_("Which day? Text DAY OFF and the day, like DAY OFF friday or HALF DAY monday.")

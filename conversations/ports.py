@@ -205,6 +205,11 @@ class Fund(Protocol):
         """Visits this household has not confirmed or declined, by number."""
         ...
 
+    def set_schedule(self, weekday: int | None) -> list[InvitationView]:
+        """Ask this household about visits every week on that day (None: stop); return the
+        workers it applies to (its active employments)."""
+        ...
+
     def confirm_visit(self, visit_id: int, amount_cents: int) -> Confirmation:
         """Confirm a visit's contribution: the money moves to the worker."""
         ...

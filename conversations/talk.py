@@ -34,6 +34,13 @@ class Month:
 
 
 @dataclass(frozen=True)
+class Weekday:
+    """A day of the week (0 is Monday), named in the reader's language."""
+
+    index: int
+
+
+@dataclass(frozen=True)
 class Choices:
     """A numbered list ("1 Ana, 2 Rosa"), each label a string or another value."""
 
@@ -41,7 +48,7 @@ class Choices:
     numbered: bool = True  # False: a plain list ("life, disability")
 
 
-Param = str | int | date | Money | Month | Message | Choices | tuple[Any, ...]
+Param = str | int | date | Money | Month | Weekday | Message | Choices | tuple[Any, ...]
 
 
 @dataclass(frozen=True)

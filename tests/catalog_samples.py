@@ -20,6 +20,7 @@ SAMPLES = {
     "number": "2",
     "count": 3,
     "days": "60",
+    "weekday": "terca-feira",
     "month": "dez. 2026",
     "added": "US$ 1.234,50",
     "used": "US$ 1.234,50",

@@ -22,3 +22,8 @@ def send_statements(period: str) -> int:
 def expire_stale_visits(_period: str | None = None) -> int:
     """Close visit questions households left unanswered for a week."""
     return monthly.expire_stale_visits(runtime())
+
+
+def prompt_scheduled_visits(_period: str | None = None) -> int:
+    """Ask households on their regular day about that day's visit."""
+    return monthly.prompt_scheduled_visits(runtime())

@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.models.contributor import Contributor
@@ -27,6 +27,7 @@ class Employment(Base):
     __table_args__ = (
         UniqueConstraint("worker_id", "household_id"),
         CheckConstraint("amount_per_visit_cents > 0", name="amount_positive"),
+        CheckConstraint("schedule_weekday BETWEEN 0 AND 6", name="weekday_in_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +36,8 @@ class Employment(Base):
     status: Mapped[EmploymentStatus] = mapped_column(String(16), default=EmploymentStatus.INVITED)
     amount_per_visit_cents: Mapped[int]
     label: Mapped[str | None] = mapped_column(String(40))  # the worker's name for the household
+    # The household's regular day (0 is Monday): it is asked about a visit every week then.
+    schedule_weekday: Mapped[int | None] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     responded_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]

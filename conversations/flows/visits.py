@@ -16,7 +16,7 @@ from conversations.flows.common import choice, picked
 from conversations.keywords import Intent, read
 from conversations.ports import Role, VisitView
 from conversations.states import State
-from conversations.talk import Choices, Money, Say
+from conversations.talk import Choices, Money, Say, Weekday
 
 VISIT_LOOKBACK = timedelta(days=14)  # how far back DONE may name a day
 NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
@@ -232,7 +232,32 @@ def _which(visits: list[VisitView], number: int | None) -> VisitView | None:
     return next((v for v in visits if v.number == number), None)
 
 
+def schedule(step: Step) -> None:
+    """EVERY tuesday (a household): ask about a visit every week on that day; EVERY NO stops."""
+    rest = step.reading.rest
+    if read(rest).intent is Intent.NO:
+        step.fund.set_schedule(None)
+        step.say(m.SCHEDULE_OFF)
+        return
+    day = parse_day(rest, step.language, step.inbound.today) if rest else None
+    if day is None:
+        step.say(m.SCHEDULE_HOW)
+        return
+    workers = step.fund.set_schedule(day.weekday())
+    if not workers:
+        step.say(m.NOTHING_TO_CONFIRM)
+        return
+    names = ", ".join(dict.fromkeys(w.worker_name for w in workers))
+    amount = Money(workers[0].amount_cents)
+    step.say(m.SCHEDULE_SET, weekday=Weekday(day.weekday()), amount=amount, worker=names)
+
+
 COMMANDS: tuple[Rule, ...] = (
+    rule(
+        "schedule",
+        lambda step: step.profile.role is Role.HOUSEHOLD and step.reading.intent is Intent.SCHEDULE,
+        schedule,
+    ),
     rule(
         "done",
         lambda step: step.profile.role is Role.WORKER and step.reading.intent is Intent.DONE,

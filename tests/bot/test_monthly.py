@@ -162,3 +162,34 @@ def test_visit_questions_left_a_week_expire(runtime, workers):
     with runtime.sessions() as session:
         assert session.get(Visit, old).status == VisitStatus.EXPIRED
         assert session.get(Visit, fresh).status == VisitStatus.REPORTED
+
+
+def test_a_household_on_a_schedule_is_asked_once_on_its_day(runtime, workers):
+    app = create_app(runtime.settings)
+    app.extensions["runtime"].print_notices = False
+    twilio = Twilio(app)
+    try:
+        for text in ("add 212 555 0199 Ana",):
+            twilio.text(RICH, text)
+        twilio.text("+12125550199", "yes")
+        assert "Every Tuesday I will ask you to confirm $5.00 for W" in twilio.text(
+            "+12125550199", "every tuesday"
+        )
+        assert "Text EVERY" in twilio.text("+12125550199", "every blue moon")
+    finally:
+        app.extensions["runtime"].close()
+    tuesday_evening = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # 18:30 in New York
+    monday_evening = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    tuesday_morning = datetime(2026, 12, 1, 14, 0, tzinfo=UTC)
+    assert monthly.prompt_scheduled_visits(runtime, now=monday_evening) == 0
+    assert monthly.prompt_scheduled_visits(runtime, now=tuesday_morning) == 0
+    assert monthly.prompt_scheduled_visits(runtime, now=tuesday_evening) == 1
+    assert monthly.prompt_scheduled_visits(runtime, now=tuesday_evening + timedelta(hours=1)) == 0
+    runtime.drain()
+    with runtime.sessions() as session:
+        visits = list(session.scalars(select(Visit)))
+        assert [(v.visit_date.isoformat(), v.reported_by) for v in visits] == [
+            ("2026-12-01", "schedule")
+        ]
+        prompts = [n for n in session.scalars(select(OutboundMessage)) if n.kind == "visit_prompt"]
+        assert len(prompts) == 1 and "on Tue Dec 1" in prompts[0].body

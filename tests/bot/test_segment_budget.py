@@ -22,7 +22,7 @@ from conversations import messages as m
 from conversations.keywords import LANGUAGES
 from conversations.messages import Message
 from conversations.segments import count_segments
-from conversations.talk import Choices, Money, Month, Param, Say
+from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
 MAX_SEGMENTS = 2
 MESSAGES: dict[str, Message] = {
@@ -96,6 +96,7 @@ def worst_values(language: str) -> dict[str, Param]:
         "list": Choices(HOUSEHOLDS),
         "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),
         "month": Month(2026, 12),
+        "weekday": Weekday(2),  # Wednesday: the longest name in most languages
         "added": Money(123450),
         "used": Money(123450),
     }

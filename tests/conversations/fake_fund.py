@@ -86,6 +86,7 @@ class Employment:
     label: str | None
     status: EmploymentStatus = EmploymentStatus.INVITED
     amount_per_visit_cents: int = RATES.contribution_cents
+    schedule_weekday: int | None = None
 
 
 @dataclass
@@ -408,6 +409,27 @@ class FakeFund:
             self.world.open_visits_of(self.me.person_id), key=lambda v: (v.number, v.visit_id)
         )
         return [self._visit_view(v, new=False) for v in rows]
+
+    def set_schedule(self, weekday: int | None) -> list[InvitationView]:
+        rows = [
+            e
+            for e in sorted(self.world.employments.values(), key=lambda e: e.employment_id)
+            if e.household_id == self.me.person_id and e.status is EmploymentStatus.ACTIVE
+        ]
+        views = []
+        for row in rows:
+            row.schedule_weekday = weekday
+            worker = self.world.people[row.worker_id]
+            views.append(
+                InvitationView(
+                    row.employment_id,
+                    worker.name or "",
+                    worker.person_id,
+                    row.label or "",
+                    row.amount_per_visit_cents,
+                )
+            )
+        return views
 
     def confirm_visit(self, visit_id: int, amount_cents: int) -> Confirmation:
         visit = self._own_visit(visit_id)

@@ -283,7 +283,7 @@ def prompt(day: date, worker: str = "Maria", cents: int = 500) -> Said:
 
 def test_the_fake_fund_has_the_protocol_s_methods_and_signatures():
     members = [n for n, v in vars(Fund).items() if callable(v) and not n.startswith("_")]
-    assert len(members) == 20
+    assert len(members) == 21
     for name in members:
         assert inspect.signature(getattr(FakeFund, name)) == inspect.signature(getattr(Fund, name))
 
@@ -1634,3 +1634,22 @@ def test_a_household_that_declined_everything_can_join_as_a_worker(chat: Chat):
             ("ana", "hi", m.WELCOME),
         ]
     )
+
+
+@EVERY_LANGUAGE
+def test_a_household_sets_and_stops_its_regular_day(chat: Chat, lang: Words):
+    maria = chat.worker()
+    chat.household(maria, "ana", lang.code)
+    every = KEYWORDS[lang.code][Intent.SCHEDULE][0]
+    chat.play(
+        [
+            (
+                "ana",
+                f"{every} {lang.friday}",
+                say(m.SCHEDULE_SET, worker="Maria", amount=Money(500)),
+            ),
+            ("ana", every, m.SCHEDULE_HOW),
+            ("ana", f"{every} {lang.no}", m.SCHEDULE_OFF),
+        ]
+    )
+    assert [e.schedule_weekday for e in chat.world.employments.values()] == [None]
