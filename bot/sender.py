@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from requests.exceptions import ConnectionError as NetworkError
 from requests.exceptions import Timeout
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
@@ -24,6 +24,7 @@ from bot.consent import opted_out
 from bot.db import run_in_transaction
 from bot.models import (
     Channel,
+    ChannelConsent,
     DeliveryEvent,
     InboundMessage,
     OutboundMessage,
@@ -40,7 +41,8 @@ log = logging.getLogger(__name__)
 OUTSIDE_WHATSAPP_WINDOW = 63016  # free-form WhatsApp more than 24 h after her last message
 WHATSAPP_WINDOW = timedelta(hours=24)
 STUCK_AFTER = timedelta(minutes=2)  # a `sending` row older than this lost its worker
-LOOKUP_SLACK = timedelta(minutes=2)  # clocks differ: look a little before our attempt
+LOOKUP_SLACK = timedelta(minutes=2)
+OUTBOUND = OutboundMessage.__table__  # clocks differ: look a little before our attempt
 
 
 @dataclass(frozen=True)
@@ -107,17 +109,27 @@ def deliver(runtime: Runtime, outbox_id: int) -> OutboundStatus | None:
 def _claim(
     session: Session, runtime: Runtime, client: Client | None, outbox_id: int
 ) -> Attempt | None:
-    row = session.scalars(
-        select(OutboundMessage).where(OutboundMessage.id == outbox_id).with_for_update()
-    ).one_or_none()
+    # One statement: the notice (locked), her number, and whether she opted out on its channel.
+    found = session.execute(
+        select(OutboundMessage, Person.phone, ChannelConsent.opted_out)
+        .join(Person, Person.id == OutboundMessage.person_id)
+        .outerjoin(
+            ChannelConsent,
+            (ChannelConsent.person_id == OutboundMessage.person_id)
+            & (ChannelConsent.channel == OutboundMessage.channel),
+        )
+        .where(OutboundMessage.id == outbox_id)
+        .with_for_update(of=OutboundMessage)
+    ).first()
     now = utcnow()
-    if row is None or not _due(row, now):
+    if found is None or not _due(found[0], now):
         return None
-    person = session.get(Person, row.person_id)
-    assert person is not None
+    row, phone, stopped = found
     resuming = row.status == OutboundStatus.SENDING
-    channel, content_sid = _route(session, runtime, row, person, now)
-    if opted_out(session, person.id, channel):
+    channel, content_sid = _route(session, runtime, row, row.person_id, now)
+    if channel != row.channel:  # rerouted (WhatsApp by SMS): her consent there counts
+        stopped = opted_out(session, row.person_id, channel)
+    if stopped:
         set_status(session, row, OutboundStatus.SUPPRESSED)
         return None
     if client is None:
@@ -125,16 +137,25 @@ def _claim(
         row.sent_at = now
         if runtime.print_notices:
             print(
-                f"[outbox #{row.id} -> {mask_phone(person.phone)} ({channel})] {row.body}",
+                f"[outbox #{row.id} -> {mask_phone(phone)} ({channel})] {row.body}",
                 file=sys.stdout,
                 flush=True,
             )
         return None
     since = row.sending_at
-    row.status = OutboundStatus.SENDING
-    row.sending_at = now
-    row.attempts += 1
-    row.channel = channel
+    # Core, not the ORM: this runs once per notice, and the ORM's flush cost more than the SQL.
+    session.execute(
+        update(OUTBOUND)
+        .where(OUTBOUND.c.id == row.id)
+        .values(
+            status=OutboundStatus.SENDING,
+            sending_at=now,
+            attempts=OUTBOUND.c.attempts + 1,
+            channel=channel,
+            via_template=row.via_template or content_sid is not None,
+            next_attempt_at=None,
+        )
+    )
     sender = (
         runtime.settings.twilio_whatsapp_from
         if channel is Channel.WHATSAPP
@@ -148,7 +169,7 @@ def _claim(
     )
     return Attempt(
         outbox_id=row.id,
-        to=prefix + person.phone,
+        to=prefix + phone,
         sender=(prefix + sender.removeprefix("whatsapp:")) if sender else "",
         body=row.body,
         content_sid=content_sid,
@@ -169,21 +190,20 @@ def _due(row: OutboundMessage, now: datetime) -> bool:
 
 
 def _route(
-    session: Session, runtime: Runtime, row: OutboundMessage, person: Person, now: datetime
+    session: Session, runtime: Runtime, row: OutboundMessage, person_id: int, now: datetime
 ) -> tuple[Channel, str | None]:
     """WhatsApp inside her 24-hour window; outside it a template if one is set, else SMS."""
     if Channel(row.channel) is not Channel.WHATSAPP:
         return Channel.SMS, None
     last = session.scalar(
         select(func.max(InboundMessage.received_at)).where(
-            InboundMessage.person_id == person.id, InboundMessage.channel == Channel.WHATSAPP
+            InboundMessage.person_id == person_id, InboundMessage.channel == Channel.WHATSAPP
         )
     )
     if last is not None and _aware(last) > now - WHATSAPP_WINDOW and not row.via_template:
         return Channel.WHATSAPP, None
     template = runtime.settings.whatsapp_templates.get(f"{row.kind}:{row.language}")
     if template:
-        row.via_template = True
         return Channel.WHATSAPP, template
     return Channel.SMS, None
 
@@ -235,17 +255,29 @@ def _already_sent(client: Client, attempt: Attempt) -> Outcome | None:
 def _settle(
     session: Session, runtime: Runtime, attempt: Attempt, outcome: Outcome
 ) -> OutboundStatus:
+    now = utcnow()
+    if outcome.sid is not None:
+        # Twilio took it: one UPDATE. A callback that arrived first keeps its later status.
+        new = status_of(outcome.status)
+        session.execute(
+            update(OUTBOUND)
+            .where(OUTBOUND.c.id == attempt.outbox_id)
+            .values(
+                twilio_sid=outcome.sid,
+                sent_at=now,
+                next_attempt_at=None,
+                status=case(
+                    (OUTBOUND.c.status.in_((OutboundStatus.PENDING, OutboundStatus.SENDING)), new),
+                    else_=OUTBOUND.c.status,
+                ),
+            )
+        )
+        return new
     row = session.scalars(
         select(OutboundMessage).where(OutboundMessage.id == attempt.outbox_id).with_for_update()
     ).one()
-    now = utcnow()
     retries = runtime.settings.notice_retry_seconds
-    if outcome.sid is not None:
-        row.twilio_sid = outcome.sid
-        row.sent_at = now
-        row.next_attempt_at = None
-        set_status(session, row, status_of(outcome.status))
-    elif row.twilio_sid is not None or row.status != OutboundStatus.SENDING:
+    if row.twilio_sid is not None or row.status != OutboundStatus.SENDING:
         # A status callback got here first: Twilio has the text, whatever this call said.
         row.next_attempt_at = None
     elif outcome.error_code == OPTED_OUT:
