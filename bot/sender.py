@@ -11,10 +11,11 @@ import logging
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from requests.exceptions import ConnectionError as NetworkError
 from requests.exceptions import Timeout
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Row, bindparam, case, func, select, update
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
@@ -42,7 +43,48 @@ OUTSIDE_WHATSAPP_WINDOW = 63016  # free-form WhatsApp more than 24 h after her l
 WHATSAPP_WINDOW = timedelta(hours=24)
 STUCK_AFTER = timedelta(minutes=2)  # a `sending` row older than this lost its worker
 LOOKUP_SLACK = timedelta(minutes=2)
-OUTBOUND = OutboundMessage.__table__  # clocks differ: look a little before our attempt
+OUTBOUND = OutboundMessage.__table__
+
+# Built once: this runs for every notice, and building a statement costs more than running it.
+CLAIM = (  # the notice (locked), her number, and whether she opted out on its channel
+    select(*OUTBOUND.c, Person.phone, ChannelConsent.opted_out.label("stopped"))
+    .join(Person, Person.id == OUTBOUND.c.person_id)
+    .outerjoin(
+        ChannelConsent,
+        (ChannelConsent.person_id == OUTBOUND.c.person_id)
+        & (ChannelConsent.channel == OUTBOUND.c.channel),
+    )
+    .where(OUTBOUND.c.id == bindparam("notice_id"))
+    .with_for_update(of=OUTBOUND)
+)
+MARK_SENDING = (
+    update(OUTBOUND)
+    .where(OUTBOUND.c.id == bindparam("notice_id"))
+    .values(
+        status=OutboundStatus.SENDING,
+        sending_at=bindparam("claimed_at"),
+        attempts=OUTBOUND.c.attempts + 1,
+        channel=bindparam("route"),
+        via_template=bindparam("template"),
+        next_attempt_at=None,
+    )
+)
+MARK_SENT = (  # a status a callback set first (delivered...) is kept
+    update(OUTBOUND)
+    .where(OUTBOUND.c.id == bindparam("notice_id"))
+    .values(
+        twilio_sid=bindparam("sid"),
+        sent_at=bindparam("accepted_at"),
+        next_attempt_at=None,
+        status=case(
+            (
+                OUTBOUND.c.status.in_((OutboundStatus.PENDING, OutboundStatus.SENDING)),
+                bindparam("new_status"),
+            ),
+            else_=OUTBOUND.c.status,
+        ),
+    )
+)  # clocks differ: look a little before our attempt
 
 
 @dataclass(frozen=True)
@@ -110,31 +152,24 @@ def _claim(
     session: Session, runtime: Runtime, client: Client | None, outbox_id: int
 ) -> Attempt | None:
     # One statement: the notice (locked), her number, and whether she opted out on its channel.
-    found = session.execute(
-        select(OutboundMessage, Person.phone, ChannelConsent.opted_out)
-        .join(Person, Person.id == OutboundMessage.person_id)
-        .outerjoin(
-            ChannelConsent,
-            (ChannelConsent.person_id == OutboundMessage.person_id)
-            & (ChannelConsent.channel == OutboundMessage.channel),
-        )
-        .where(OutboundMessage.id == outbox_id)
-        .with_for_update(of=OutboundMessage)
-    ).first()
+    found = session.execute(CLAIM, {"notice_id": outbox_id}).first()
     now = utcnow()
-    if found is None or not _due(found[0], now):
+    if found is None or not _due(found, now):
         return None
-    row, phone, stopped = found
+    row, phone, stopped = found, found.phone, found.stopped
     resuming = row.status == OutboundStatus.SENDING
     channel, content_sid = _route(session, runtime, row, row.person_id, now)
     if channel != row.channel:  # rerouted (WhatsApp by SMS): her consent there counts
         stopped = opted_out(session, row.person_id, channel)
-    if stopped:
-        set_status(session, row, OutboundStatus.SUPPRESSED)
-        return None
-    if client is None:
-        set_status(session, row, OutboundStatus.RECORDED)
-        row.sent_at = now
+    if stopped or client is None:
+        notice = session.get(OutboundMessage, row.id)  # already locked
+        assert notice is not None
+        set_status(
+            session, notice, OutboundStatus.SUPPRESSED if stopped else OutboundStatus.RECORDED
+        )
+        if stopped:
+            return None
+        notice.sent_at = now
         if runtime.print_notices:
             print(
                 f"[outbox #{row.id} -> {mask_phone(phone)} ({channel})] {row.body}",
@@ -145,16 +180,13 @@ def _claim(
     since = row.sending_at
     # Core, not the ORM: this runs once per notice, and the ORM's flush cost more than the SQL.
     session.execute(
-        update(OUTBOUND)
-        .where(OUTBOUND.c.id == row.id)
-        .values(
-            status=OutboundStatus.SENDING,
-            sending_at=now,
-            attempts=OUTBOUND.c.attempts + 1,
-            channel=channel,
-            via_template=row.via_template or content_sid is not None,
-            next_attempt_at=None,
-        )
+        MARK_SENDING,
+        {
+            "notice_id": row.id,
+            "claimed_at": now,
+            "route": channel,
+            "template": row.via_template or content_sid is not None,
+        },
     )
     sender = (
         runtime.settings.twilio_whatsapp_from
@@ -179,7 +211,7 @@ def _claim(
     )
 
 
-def _due(row: OutboundMessage, now: datetime) -> bool:
+def _due(row: Row[Any], now: datetime) -> bool:
     if row.status == OutboundStatus.SENDING:  # a worker died, or the last answer was unclear
         if row.next_attempt_at is not None:
             return _aware(row.next_attempt_at) <= now
@@ -190,7 +222,7 @@ def _due(row: OutboundMessage, now: datetime) -> bool:
 
 
 def _route(
-    session: Session, runtime: Runtime, row: OutboundMessage, person_id: int, now: datetime
+    session: Session, runtime: Runtime, row: Row[Any], person_id: int, now: datetime
 ) -> tuple[Channel, str | None]:
     """WhatsApp inside her 24-hour window; outside it a template if one is set, else SMS."""
     if Channel(row.channel) is not Channel.WHATSAPP:
@@ -260,17 +292,13 @@ def _settle(
         # Twilio took it: one UPDATE. A callback that arrived first keeps its later status.
         new = status_of(outcome.status)
         session.execute(
-            update(OUTBOUND)
-            .where(OUTBOUND.c.id == attempt.outbox_id)
-            .values(
-                twilio_sid=outcome.sid,
-                sent_at=now,
-                next_attempt_at=None,
-                status=case(
-                    (OUTBOUND.c.status.in_((OutboundStatus.PENDING, OutboundStatus.SENDING)), new),
-                    else_=OUTBOUND.c.status,
-                ),
-            )
+            MARK_SENT,
+            {
+                "notice_id": attempt.outbox_id,
+                "sid": outcome.sid,
+                "accepted_at": now,
+                "new_status": new,
+            },
         )
         return new
     row = session.scalars(
