@@ -226,27 +226,7 @@ class DatabaseFund:
     # -- a household's answers -------------------------------------------------------------
 
     def invitations(self) -> list[InvitationView]:
-        household = self._household()
-        if household is None:
-            return []
-        rows = self.session.scalars(
-            select(Employment)
-            .where(
-                Employment.household_id == household.id,
-                Employment.status == EmploymentStatus.INVITED,
-            )
-            .order_by(Employment.id)
-        ).all()
-        return [
-            InvitationView(
-                employment_id=row.id,
-                worker_name=row.worker.person.name or "",
-                worker_person_id=row.worker.person_id,
-                household_label=self._label(row),
-                amount_cents=row.amount_per_visit_cents,
-            )
-            for row in rows
-        ]
+        return [self._worker_of(row) for row in self._my_employments(EmploymentStatus.INVITED)]
 
     def answer_invitation(self, employment_id: int, accept: bool) -> None:
         household = self._household()
@@ -269,29 +249,33 @@ class DatabaseFund:
         return [self._visit_view(row, new=False) for row in rows]
 
     def set_schedule(self, weekday: int | None) -> list[InvitationView]:
+        rows = self._my_employments(EmploymentStatus.ACTIVE)
+        for row in rows:
+            row.schedule_weekday = weekday
+        return [self._worker_of(row) for row in rows]
+
+    def _my_employments(self, status: EmploymentStatus) -> list[Employment]:
+        """This household's employments in one status, oldest first."""
         household = self._household()
         if household is None:
             return []
-        rows = self.session.scalars(
-            select(Employment)
-            .where(
-                Employment.household_id == household.id,
-                Employment.status == EmploymentStatus.ACTIVE,
+        return list(
+            self.session.scalars(
+                select(Employment)
+                .where(Employment.household_id == household.id, Employment.status == status)
+                .order_by(Employment.id)
             )
-            .order_by(Employment.id)
-        ).all()
-        for row in rows:
-            row.schedule_weekday = weekday
-        return [
-            InvitationView(
-                employment_id=row.id,
-                worker_name=row.worker.person.name or "",
-                worker_person_id=row.worker.person_id,
-                household_label=self._label(row),
-                amount_cents=row.amount_per_visit_cents,
-            )
-            for row in rows
-        ]
+        )
+
+    def _worker_of(self, employment: Employment) -> InvitationView:
+        """The worker of one of this household's employments, as the conversation sees her."""
+        return InvitationView(
+            employment_id=employment.id,
+            worker_name=employment.worker.person.name or "",
+            worker_person_id=employment.worker.person_id,
+            household_label=self._label(employment),
+            amount_cents=employment.amount_per_visit_cents,
+        )
 
     def confirm_visit(self, visit_id: int, amount_cents: int) -> Confirmation:
         visit = self._own_visit(visit_id)
