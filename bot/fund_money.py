@@ -4,7 +4,7 @@ Part of `bot.fund_port.DatabaseFund`, which provides the session, the person and
 declared here.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from bot.models import (
     Person,
     Worker,
 )
-from bot.orm import utcnow
+from bot.orm import as_utc, utcnow
 from conversations.ports import (
     BalanceView,
     DayOff,
@@ -158,7 +158,7 @@ class WorkerMoney:
 
     def _insured(self, worker: Worker) -> tuple[str, ...]:
         """The products her premiums pay for this month."""
-        today = utcnow().astimezone(ZoneInfo(self.person.time_zone)).date()
+        today = _local_day(utcnow(), self.person.time_zone)
         period = f"{today.year:04d}-{today.month:02d}"
         return tuple(
             self.session.scalars(
@@ -190,6 +190,4 @@ class WorkerMoney:
 
 def _local_day(moment: datetime, time_zone: str) -> date:
     """The day a stored (UTC) moment falls on where she lives."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(ZoneInfo(time_zone)).date()
+    return as_utc(moment).astimezone(ZoneInfo(time_zone)).date()

@@ -7,11 +7,9 @@ person are serialized by locking her row, so her conversation never forks.
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot import consent, texts
@@ -24,7 +22,7 @@ from bot.models import (
     Person,
 )
 from bot.notices import write_notice
-from bot.orm import utcnow
+from bot.orm import as_utc, upsert_insert, utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
 from conversations import messages as m
@@ -105,7 +103,7 @@ def _converse(
         state=State(record.state or State.NEW),
         language=person.language,
         data=record.data or {},
-        asked_at=_aware(record.asked_at),
+        asked_at=as_utc(record.asked_at) if record.asked_at else None,
     )
     fund = DatabaseFund(session, runtime.settings, person, message.channel, message.message_sid)
     today = now.astimezone(ZoneInfo(person.time_zone)).date()
@@ -130,13 +128,14 @@ def _store(record: ConversationRecord, conversation: Conversation) -> None:
         record.state = conversation.state.value
     if record.data != data:
         record.data = data
-    if _aware(record.asked_at) != conversation.asked_at:
+    stored = as_utc(record.asked_at) if record.asked_at else None
+    if stored != conversation.asked_at:
         record.asked_at = conversation.asked_at
 
 
 def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:
     """Create or find the sender and lock her row, in one statement."""
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     statement = insert(Person).values(
         phone=message.phone,
         language="en",
@@ -148,13 +147,6 @@ def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Pe
         index_elements=[Person.phone], set_={"last_channel": statement.excluded.last_channel}
     ).returning(Person)
     return session.scalars(statement, execution_options={"populate_existing": True}).one()
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment
 
 
 def describe(message: InboundText) -> str:

@@ -10,7 +10,7 @@ import json
 import logging
 import sys
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from requests.exceptions import ConnectionError as NetworkError
@@ -33,7 +33,7 @@ from bot.models import (
     Person,
 )
 from bot.notice_status import OPTED_OUT, mark_opted_out, set_status, status_of
-from bot.orm import utcnow
+from bot.orm import as_utc, utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
 
@@ -214,11 +214,11 @@ def _claim(
 def _due(row: Row[Any], now: datetime) -> bool:
     if row.status == OutboundStatus.SENDING:  # a worker died, or the last answer was unclear
         if row.next_attempt_at is not None:
-            return _aware(row.next_attempt_at) <= now
-        return row.sending_at is not None and _aware(row.sending_at) < now - STUCK_AFTER
+            return as_utc(row.next_attempt_at) <= now
+        return row.sending_at is not None and as_utc(row.sending_at) < now - STUCK_AFTER
     if row.status != OutboundStatus.PENDING:
         return False
-    return row.next_attempt_at is None or _aware(row.next_attempt_at) <= now
+    return row.next_attempt_at is None or as_utc(row.next_attempt_at) <= now
 
 
 def _route(
@@ -232,7 +232,7 @@ def _route(
             InboundMessage.person_id == person_id, InboundMessage.channel == Channel.WHATSAPP
         )
     )
-    if last is not None and _aware(last) > now - WHATSAPP_WINDOW and not row.via_template:
+    if last is not None and as_utc(last) > now - WHATSAPP_WINDOW and not row.via_template:
         return Channel.WHATSAPP, None
     template = runtime.settings.whatsapp_templates.get(f"{row.kind}:{row.language}")
     if template:
@@ -275,7 +275,7 @@ def _already_sent(client: Client, attempt: Attempt) -> Outcome | None:
     since = (attempt.since or utcnow()) - LOOKUP_SLACK
     for message in recent:
         created = message.date_created
-        if created is not None and _aware(created) < since:
+        if created is not None and as_utc(created) < since:
             continue
         if message.body == attempt.body or (
             attempt.content_sid and attempt.body in (message.body or "")
@@ -345,7 +345,3 @@ def _status(runtime: Runtime, outbox_id: int) -> OutboundStatus | None:
             select(OutboundMessage.status).where(OutboundMessage.id == outbox_id)
         )
     return OutboundStatus(status) if status else None
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

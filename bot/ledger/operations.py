@@ -3,7 +3,6 @@
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.ledger.errors import InvalidReference, UnknownTransfer, WrongAccountKind
@@ -24,6 +23,7 @@ from bot.ledger.transfers import (
     check_memo,
     submit,
 )
+from bot.orm import upsert_insert
 
 WORKER = frozenset({AccountKind.WORKER})
 PARTNERS = frozenset({AccountKind.PLATFORM, AccountKind.PROGRAM})
@@ -34,7 +34,7 @@ def open_account(session: Session, kind: AccountKind, code: str) -> int:
     """Return the id of the account with this code, creating it if it does not exist yet."""
     if not code or len(code) > 64:
         raise InvalidReference("an account code is 1 to 64 characters")
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    insert = upsert_insert(session)
     session.execute(
         insert(Account)
         .values(kind=kind, code=code, debits_must_not_exceed_credits=kind is AccountKind.WORKER)
