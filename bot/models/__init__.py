@@ -12,6 +12,7 @@ from bot.models.message import (
     OutboundStatus,
 )
 from bot.models.person import Channel, ChannelConsent, Person
+from bot.models.staff import StaffAccount
 from bot.models.visit import Visit, VisitReporter, VisitStatus
 from bot.models.worker import Worker, WorkerStatus
 
@@ -30,6 +31,7 @@ __all__ = [
     "OutboundMessage",
     "OutboundStatus",
     "Person",
+    "StaffAccount",
     "Visit",
     "VisitReporter",
     "VisitStatus",
