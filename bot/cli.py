@@ -3,13 +3,17 @@
 import json
 import logging
 import sys
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
 from sqlalchemy.orm import Session
 
 from bot import ledger, membership, migrate
 from bot.config import ConfigError, Settings
+from bot.dashboard.cli import staff
+from bot.guard_commands import limits_command, spool_command
+from bot.logs import configure_logging
+from bot.partners.commands import partner
 from bot.phone import InvalidPhoneNumber, mask_phone, normalize_phone
 from bot.runtime import Runtime
 
@@ -24,12 +28,12 @@ def fail(message: str, code: int = 1) -> NoReturn:
 @click.pass_context
 def main(context: click.Context) -> None:
     """Run the portable-benefits fund: its web service, its database and its ledger."""
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings.from_env()
     except ConfigError as error:
         fail(f"configuration: {error}", 2)
+    configure_logging(settings)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     runtime = Runtime(settings)
     context.obj = runtime
     context.call_on_close(runtime.close)
@@ -42,13 +46,20 @@ def main(context: click.Context) -> None:
 @click.pass_obj
 def serve(runtime: Runtime, host: str, port: int, workers: int) -> None:
     """Upgrade the database if needed, then serve the app (webhooks, /healthz)."""
-    from bot.app import create_app  # noqa: PLC0415 (the web stack loads only to serve)
-    from bot.server import Server  # noqa: PLC0415
+    from bot.server import Server  # noqa: PLC0415 (the web stack loads only to serve)
 
     migrate.upgrade(runtime.engine)
     runtime.close()
     options = {"bind": f"{host}:{port}", "workers": workers, "accesslog": "-"}
-    Server(lambda: create_app(runtime.settings), options).run()
+    Server(lambda: _web_app(runtime.settings), options).run()
+
+
+def _web_app(settings: Settings) -> Any:
+    # Imported in each gunicorn worker, after the server chose the metrics' mode (see
+    # bot.gunicorn_config): prometheus_client reads PROMETHEUS_MULTIPROC_DIR when it loads.
+    from bot.app import create_app  # noqa: PLC0415
+
+    return create_app(settings)
 
 
 @main.command()
@@ -65,8 +76,8 @@ def chat(runtime: Runtime, phone: str, whatsapp: bool) -> None:
     except InvalidPhoneNumber:
         fail(f"{phone[:20]!r} is not a phone number (try +12125550123)", 2)
     migrate.upgrade(runtime.engine)
-    logging.getLogger().setLevel(logging.WARNING)
     app = create_app(runtime.settings)
+    logging.getLogger().setLevel(logging.WARNING)  # after create_app, which sets LOG_LEVEL
     app.extensions["runtime"].print_notices = False  # the simulator shows them itself
     session = simulator.ChatSession(app, number, whatsapp)
     click.echo(f"Texting the fund as {number}{' on WhatsApp' if whatsapp else ''}. Ctrl-D to quit.")
@@ -194,6 +205,12 @@ def _settle(runtime: Runtime, payout_id: int, reason: str | None) -> None:
     outbox.hand_over(runtime, settled.outbox_ids)
     runtime.drain()
     click.echo(f"day off #{payout_id} {'paid' if reason is None else 'voided'}; the worker is told")
+
+
+main.add_command(staff)  # benefits-bot staff create|disable EMAIL
+main.add_command(partner)  # benefits-bot partner create|key|revoke|match|list
+main.add_command(limits_command)  # benefits-bot limits: numbers that reached a limit
+main.add_command(spool_command)  # benefits-bot spool [--drain]: messages waiting for the db
 
 
 @main.group()

@@ -15,7 +15,7 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.serializers import JSONSerializer
 
-from bot import monthly, outbox
+from bot import monthly, outbox, spool
 from bot.orm import utcnow
 from bot.runtime import Runtime
 
@@ -46,6 +46,7 @@ def _warning_period(now: datetime) -> str | None:
 
 PERIODIC: tuple[Periodic, ...] = (
     Periodic("sweep", "worker_jobs.notices.sweep", _tick_period, lambda rt, _p: outbox.sweep(rt)),
+    Periodic("spool", "worker_jobs.spool.drain", _tick_period, lambda rt, _p: spool.drain(rt)),
     Periodic(
         "premiums",
         "worker_jobs.schedules.charge_premiums",

@@ -27,6 +27,11 @@ class Settings:
     public_base_url: str | None = None
     # Where the Twilio REST API lives; only tests and staging point it elsewhere.
     twilio_api_base_url: str | None = None
+    # Logs: json or text (None: json, or text when stderr is a terminal), and the least level.
+    log_format: str | None = None
+    log_level: str = "INFO"
+    # Bearer token a scraper of /metrics must send; unset, only this machine may read them.
+    metrics_token: str | None = field(default=None, repr=False)
     # Approved WhatsApp templates per notice kind and language: {"receipt:es": "HX..."}.
     whatsapp_templates: Mapping[str, str] = field(default_factory=dict)
     notice_retry_seconds: tuple[int, ...] = (10, 30, 120, 600, 1800)
@@ -41,12 +46,24 @@ class Settings:
     currency: str = "USD"
     default_region: str = "US"
     default_time_zone: str = "America/New_York"
+    # Where inbound messages wait when neither the database nor Redis can keep them.
+    spool_dir: str = "benefits-bot-spool"
+    # Abuse and loop protection (per phone number): (messages, seconds) windows.
+    inbound_limit: tuple[int, int] = (20, 600)
+    inbound_silence_seconds: int = 3600
+    identical_outbound_limit: tuple[int, int] = (5, 3600)
+    daily_outbound_limit: int = 40
+    # Signs staff sessions on the dashboard; unset, a random key per process (a warning says so).
+    secret_key: str | None = field(default=None, repr=False)
+    # Session cookies only over HTTPS; on by default when PUBLIC_BASE_URL is https.
+    session_cookie_secure: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
         """Read the settings, refusing malformed values with a message that names them."""
         env = os.environ if environ is None else environ
         day_off = _cents(env, "DAY_OFF_CENTS", 12_000)
+        public_base_url = (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None
         settings = cls(
             database_url=database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
             redis_url=env.get("REDIS_URL") or None,
@@ -54,8 +71,11 @@ class Settings:
             twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
             twilio_sms_from=env.get("TWILIO_SMS_FROM") or None,
             twilio_whatsapp_from=env.get("TWILIO_WHATSAPP_FROM") or None,
-            public_base_url=(env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+            public_base_url=public_base_url,
             twilio_api_base_url=env.get("TWILIO_API_BASE_URL") or None,
+            log_format=_one_of(env, "LOG_FORMAT", LOG_FORMATS),
+            log_level=_one_of(env, "LOG_LEVEL", LOG_LEVELS) or "INFO",
+            metrics_token=_secret(env, "METRICS_TOKEN"),
             whatsapp_templates=_templates(env.get("WHATSAPP_TEMPLATES", "")),
             insurance_premiums=_premiums(env.get("INSURANCE_PREMIUMS_CENTS")),
             notice_retry_seconds=_seconds(env, "NOTICE_RETRY_SECONDS", (10, 30, 120, 600, 1800)),
@@ -66,6 +86,15 @@ class Settings:
             currency=env.get("FUND_CURRENCY", "USD").upper(),
             default_region=env.get("DEFAULT_REGION", "US").upper(),
             default_time_zone=env.get("DEFAULT_TIME_ZONE", "America/New_York"),
+            spool_dir=env.get("SPOOL_DIR") or "benefits-bot-spool",
+            inbound_limit=_rate(env, "INBOUND_LIMIT", (20, 600)),
+            inbound_silence_seconds=_count(env, "INBOUND_SILENCE_SECONDS", 3600),
+            identical_outbound_limit=_rate(env, "IDENTICAL_OUTBOUND_LIMIT", (5, 3600)),
+            daily_outbound_limit=_count(env, "DAILY_OUTBOUND_LIMIT", 40),
+            secret_key=env.get("SECRET_KEY") or None,
+            session_cookie_secure=_flag(
+                env, "SESSION_COOKIE_SECURE", (public_base_url or "").startswith("https://")
+            ),
         )
         settings.validate()
         return settings
@@ -97,6 +126,28 @@ def database_url(url: str) -> str:
     return url
 
 
+LOG_FORMATS = ("json", "text")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+MIN_SECRET_LENGTH = 16
+
+
+def _one_of(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    for value in allowed:
+        if raw.lower() == value.lower():
+            return value
+    raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
+
+
+def _secret(env: Mapping[str, str], name: str) -> str | None:
+    raw = (env.get(name) or "").strip()
+    if raw and len(raw) < MIN_SECRET_LENGTH:
+        raise ConfigError(f"{name} must be at least {MIN_SECRET_LENGTH} characters long")
+    return raw or None
+
+
 def _cents(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -104,6 +155,36 @@ def _cents(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.strip().isdigit() or int(raw) <= 0:
         raise ConfigError(f"{name} must be a positive whole number of cents, not {raw!r}")
     return int(raw)
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
+    return int(raw)
+
+
+def _rate(env: Mapping[str, str], name: str, default: tuple[int, int]) -> tuple[int, int]:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    count, _, seconds = raw.partition("/")
+    if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
+        raise ConfigError(f"{name} is messages/seconds, such as 20/600, not {raw!r}")
+    return int(count), int(seconds)
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
 
 
 def _templates(raw: str) -> dict[str, str]:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.ledger import Phase, Transfer, TransferKind
@@ -19,16 +19,20 @@ class Reservation:
     half: bool
 
 
+def unsettled() -> ColumnElement[bool]:
+    """Day-off reservations neither paid nor voided (a condition on Transfer)."""
+    resolution = aliased(Transfer)
+    return and_(
+        Transfer.kind == TransferKind.DAY_OFF,
+        Transfer.phase == Phase.PENDING,
+        ~exists().where(resolution.pending_id == Transfer.id),
+    )
+
+
 def waiting(session: Session, worker_account_id: int) -> list[Reservation]:
     """The worker's reservations that are neither paid nor voided, soonest day first."""
-    resolution = aliased(Transfer)
     rows = session.scalars(
-        select(Transfer).where(
-            Transfer.debit_account_id == worker_account_id,
-            Transfer.kind == TransferKind.DAY_OFF,
-            Transfer.phase == Phase.PENDING,
-            ~exists().where(and_(resolution.pending_id == Transfer.id)),
-        )
+        select(Transfer).where(Transfer.debit_account_id == worker_account_id, unsettled())
     ).all()
     reservations = [
         Reservation(

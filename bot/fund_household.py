@@ -16,6 +16,7 @@ from bot.models import (
     VisitStatus,
 )
 from bot.orm import utcnow
+from bot.partners.matching import apply_matches
 from conversations.ports import (
     Confirmation,
     InvitationView,
@@ -106,12 +107,14 @@ class HouseholdAnswers:
             amount_cents=amount_cents,
             reference=f"visit {visit.id} on {visit.visit_date.isoformat()}",
         )
+        # Programs that enrolled her match it in this transaction, under her account's lock.
+        matches = apply_matches(self.session, employment.worker, result, amount_cents)
         visit.status = VisitStatus.CONFIRMED
         visit.amount_cents = amount_cents
         visit.transfer_id = result.transfer_id
         visit.decided_at = utcnow()
         after = ledger.balance(self.session, employment.worker.account_id)
-        return Confirmation(amount_cents, after.posted_cents)
+        return Confirmation(amount_cents, after.posted_cents, matches)
 
     def decline_visit(self, visit_id: int) -> None:
         visit = self._own_visit(visit_id)

@@ -1,4 +1,12 @@
-"""GET /healthz: is the database reachable, is the queue reachable."""
+"""GET /healthz: the database, the queue and the inbound spool, told apart.
+
+"ok": everything answers. "degraded" (still 200): the database or Redis is down, but inbound
+messages are kept in the spool and answered later, so Twilio should keep sending them here.
+"unavailable" (503): a message arriving now could not be kept anywhere.
+"""
+
+import os
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify
 from flask.typing import ResponseReturnValue
@@ -6,6 +14,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import spool
 from bot.runtime import Runtime
 
 blueprint = Blueprint("health", __name__)
@@ -15,9 +24,27 @@ blueprint = Blueprint("health", __name__)
 def healthz() -> ResponseReturnValue:
     """200 when every dependency answers, 503 naming the one that does not."""
     runtime: Runtime = current_app.extensions["runtime"]
-    report = {"database": _database(runtime), "queue": _queue(runtime)}
-    healthy = all(state in ("ok", "in-process") for state in report.values())
-    return jsonify(status="ok" if healthy else "unavailable", **report), 200 if healthy else 503
+    database, queue = _database(runtime), _queue(runtime)
+    depth = spool.depth(runtime)
+    spool_state = {
+        "state": "ok" if queue == "ok" or _disk_writable(runtime) else "unwritable",
+        "waiting": {store: count for store, count in depth.items() if count is not None},
+    }
+    if database == "ok" and queue in ("ok", "in-process"):
+        status = "ok"
+    elif spool_state["state"] == "ok":
+        status = "degraded"
+    else:
+        status = "unavailable"
+    body = {"status": status, "database": database, "queue": queue, "spool": spool_state}
+    return jsonify(body), 503 if status == "unavailable" else 200
+
+
+def _disk_writable(runtime: Runtime) -> bool:
+    folder = Path(runtime.settings.spool_dir).absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder.is_dir() and os.access(folder, os.W_OK)
 
 
 def _database(runtime: Runtime) -> str:

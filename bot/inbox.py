@@ -6,7 +6,7 @@ person are serialized by locking her row, so her conversation never forks.
 """
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,7 +21,7 @@ from bot.models import (
     InboundMessage,
     Person,
 )
-from bot.notices import write_notice
+from bot.notices import write_notice, write_reply_once
 from bot.orm import as_utc, upsert_insert, utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
@@ -54,11 +54,32 @@ class Handled:
     reply: str | None  # None: say nothing (the person opted out)
     outbox_ids: tuple[int, ...]
     replayed: bool = False
+    language: str = "en"  # hers, as the conversation left it
 
 
-def handle(runtime: Runtime, message: InboundText) -> Handled:
-    """Process the message exactly once and return the reply to give."""
-    return run_in_transaction(runtime.sessions, lambda session: _handle(session, runtime, message))
+def handle(runtime: Runtime, message: InboundText, spooled: bool = False) -> Handled:
+    """Process the message exactly once and return the reply to give.
+
+    A message that waited in the spool is answered by a notice instead (the webhook request
+    that brought it is long gone), once, even when its first processing was not known to
+    have committed."""
+
+    def work(session: Session) -> Handled:
+        handled = _handle(session, runtime, message)
+        return _as_notice(session, message, handled) if spooled else handled
+
+    return run_in_transaction(runtime.sessions, work)
+
+
+def _as_notice(session: Session, message: InboundText, handled: Handled) -> Handled:
+    person = session.scalar(select(Person).where(Person.phone == message.phone))
+    if handled.reply is None or person is None:
+        return replace(handled, reply=None)
+    row = write_reply_once(session, person, message.channel, handled.reply, message.message_sid)
+    if row is not None:
+        session.flush()
+    extra = (row.id,) if row is not None else ()
+    return replace(handled, reply=None, outbox_ids=handled.outbox_ids + extra)
 
 
 def _handle(session: Session, runtime: Runtime, message: InboundText) -> Handled:
@@ -69,7 +90,7 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> Handled
         select(InboundMessage.reply).where(InboundMessage.message_sid == message.message_sid)
     ).first()
     if earlier is not None:
-        return Handled(earlier.reply, (), replayed=True)
+        return Handled(earlier.reply, (), replayed=True, language=person.language)
     reply, outbox = _converse(session, runtime, person, message)
     session.add(
         InboundMessage(
@@ -82,7 +103,7 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> Handled
         )
     )
     session.flush()
-    return Handled(reply, tuple(outbox))
+    return Handled(reply, tuple(outbox), language=person.language)
 
 
 def _converse(

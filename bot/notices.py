@@ -41,3 +41,26 @@ def write_notice_once(session: Session, notice: Notice, dedupe_key: str) -> Outb
     if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key)):
         return None
     return write_notice(session, notice, dedupe_key)
+
+
+def write_reply_once(
+    session: Session, person: Person, channel: Channel, body: str, message_sid: str
+) -> OutboundMessage | None:
+    """The reply to a message answered late (it waited in the spool), as an outbox row, once
+    per message: None if it was written before."""
+    key = f"reply:{message_sid}"
+    if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)):
+        return None
+    row = OutboundMessage(
+        person_id=person.id,
+        channel=channel,
+        kind="reply",
+        language=person.language,
+        body=body,
+        dedupe_key=key,
+        status=OutboundStatus.SUPPRESSED
+        if opted_out(session, person.id, channel)
+        else OutboundStatus.PENDING,
+    )
+    session.add(row)
+    return row

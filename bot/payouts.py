@@ -56,24 +56,26 @@ class ManualPayouts:
 
 
 def waiting(session: Session) -> list[Payout]:
-    """Every reserved day off not yet paid or voided, soonest day first."""
-    payouts = []
-    for worker, person in session.execute(select(Worker, Person).join(Worker.person)).all():
-        for reservation in days_off.waiting(session, worker.account_id):
-            transfer = session.get(ledger.Transfer, reservation.transfer_id)
-            assert transfer is not None
-            payouts.append(
-                Payout(
-                    transfer_id=reservation.transfer_id,
-                    worker_person_id=person.id,
-                    phone=person.phone,
-                    name=person.name,
-                    day=reservation.day,
-                    amount_cents=reservation.amount_cents,
-                    half=reservation.half,
-                    reserved_at=transfer.created_at,
-                )
-            )
+    """Every reserved day off not yet paid or voided, soonest day first (one query)."""
+    rows = session.execute(
+        select(ledger.Transfer, Person)
+        .join(Worker, Worker.account_id == ledger.Transfer.debit_account_id)
+        .join(Person, Person.id == Worker.person_id)
+        .where(days_off.unsettled())
+    ).all()
+    payouts = [
+        Payout(
+            transfer_id=transfer.id,
+            worker_person_id=person.id,
+            phone=person.phone,
+            name=person.name,
+            day=date.fromisoformat(transfer.memo["day"]),
+            amount_cents=transfer.amount,
+            half=transfer.memo.get("portion") == "half",
+            reserved_at=transfer.created_at,
+        )
+        for transfer, person in rows
+    ]
     return sorted(payouts, key=lambda p: (p.day, p.transfer_id))
 
 

@@ -1,6 +1,7 @@
 """What a process needs to serve the fund: settings, a database engine, sessions, a queue."""
 
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.config import Settings
 from bot.db import make_engine, make_session_factory
 
+REDIS_REST_SECONDS = 3.0  # how long to skip Redis after it failed
+
 
 @dataclass
 class Runtime:
@@ -26,6 +29,8 @@ class Runtime:
     clients: dict[str, Any] = field(default_factory=dict, init=False)  # e.g. the Twilio client
     _background: ThreadPoolExecutor | None = field(default=None, init=False)
     _pending: list[Future[Any]] = field(default_factory=list, init=False)
+    _redis_rest_until: float = field(default=0.0, init=False)
+    _closers: list[Callable[[], Any]] = field(default_factory=list, init=False)
 
     def __post_init__(self) -> None:
         self.engine = make_engine(self.settings.database_url)
@@ -44,6 +49,14 @@ class Runtime:
         """Wait for the in-process jobs started so far (tests, the chat simulator)."""
         wait(self._pending, timeout=timeout)
 
+    def redis_resting(self) -> bool:
+        """True for a few seconds after Redis failed: callers skip it rather than wait on it."""
+        return time.monotonic() < self._redis_rest_until
+
+    def redis_failed(self) -> None:
+        """Note that Redis just failed, so the next requests do not each wait on it."""
+        self._redis_rest_until = time.monotonic() + REDIS_REST_SECONDS
+
     @cached_property
     def redis(self) -> Redis | None:
         """The queue's Redis connection, or None when jobs run in process."""
@@ -51,8 +64,15 @@ class Runtime:
             return None
         return Redis.from_url(self.settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
 
+    def on_close(self, closer: Callable[[], Any]) -> None:
+        """Have `close` call this first (to stop a thread of this runtime's)."""
+        self._closers.append(closer)
+
     def close(self) -> None:
-        """Finish in-process jobs, then release pooled connections."""
+        """Stop this runtime's threads, finish in-process jobs, then release connections."""
+        for closer in self._closers:
+            closer()
+        self._closers.clear()
         if self._background is not None:
             self._background.shutdown(wait=True)
             self._background = None

@@ -21,6 +21,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from bot import limits, metrics
 from bot.consent import opted_out
 from bot.db import run_in_transaction
 from bot.models import (
@@ -145,7 +146,28 @@ def deliver(runtime: Runtime, outbox_id: int) -> OutboundStatus | None:
     outcome = _already_sent(client, attempt) if attempt.resuming else None
     if outcome is None:
         outcome = _send(client, attempt)
-    return run_in_transaction(runtime.sessions, lambda s: _settle(s, runtime, attempt, outcome))
+    status = run_in_transaction(runtime.sessions, lambda s: _settle(s, runtime, attempt, outcome))
+    metrics.count_notice(_settled_as(outcome, status))
+    return status
+
+
+def _settled_as(outcome: Outcome, status: OutboundStatus) -> str:
+    """How an attempt ended, for the metrics: sent (Twilio has it), retry, or failed."""
+    if status in (OutboundStatus.PENDING, OutboundStatus.SENDING):
+        return "retry"
+    if outcome.sid is None and status in (OutboundStatus.FAILED, OutboundStatus.UNDELIVERED):
+        return status.value
+    return "sent"
+
+
+def _cap(session: Session, outbox_id: int) -> None:
+    """Never send this one: her number reached a cap on texts (a loop, or too many today)."""
+    notice = session.get(OutboundMessage, outbox_id)  # already locked
+    assert notice is not None
+    session.add(DeliveryEvent(outbound_id=outbox_id, status="capped"))
+    notice.status = OutboundStatus.SUPPRESSED
+    log.warning("notice #%d not sent: a cap on texts to that number is reached", outbox_id)
+    metrics.count_notice("capped")
 
 
 def _claim(
@@ -161,12 +183,16 @@ def _claim(
     channel, content_sid = _route(session, runtime, row, row.person_id, now)
     if channel != row.channel:  # rerouted (WhatsApp by SMS): her consent there counts
         stopped = opted_out(session, row.person_id, channel)
+    sending_now = client is not None and not stopped and not resuming
+    if sending_now and not limits.outbound(runtime, phone, row.body):
+        _cap(session, row.id)
+        return None
     if stopped or client is None:
         notice = session.get(OutboundMessage, row.id)  # already locked
         assert notice is not None
-        set_status(
-            session, notice, OutboundStatus.SUPPRESSED if stopped else OutboundStatus.RECORDED
-        )
+        settled = OutboundStatus.SUPPRESSED if stopped else OutboundStatus.RECORDED
+        set_status(session, notice, settled)
+        metrics.count_notice(settled.value)
         if stopped:
             return None
         notice.sent_at = now

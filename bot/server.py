@@ -5,6 +5,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
+from bot import gunicorn_config
+
 
 class Server(BaseApplication):
     """gunicorn with its options given in code rather than on its command line."""
@@ -15,7 +17,10 @@ class Server(BaseApplication):
         super().__init__()
 
     def load_config(self) -> None:
-        """Hand our options to gunicorn."""
+        """Hand gunicorn the Procfile's settings (`bot.gunicorn_config`), then our options."""
+        for name, value in vars(gunicorn_config).items():
+            if name in self.cfg.settings:  # type: ignore[union-attr]
+                self.cfg.set(name, value)  # type: ignore[union-attr]
         for name, value in self.options.items():
             self.cfg.set(name, value)  # type: ignore[union-attr]
 

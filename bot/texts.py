@@ -40,9 +40,9 @@ class MissingCatalog(RuntimeError):
 
 
 @cache
-def translations(language: str) -> Translations:
-    """The language's catalog, compiled from its .po file."""
-    path = LOCALES / language / "LC_MESSAGES" / "messages.po"
+def translations(language: str, domain: str = "messages") -> Translations:
+    """The language's catalog of a domain (messages; dashboard), compiled from its .po file."""
+    path = LOCALES / language / "LC_MESSAGES" / f"{domain}.po"
     if not path.is_file():
         raise MissingCatalog(f"no catalog for {language!r} at {path}")
     with path.open("rb") as source:

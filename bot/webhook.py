@@ -7,11 +7,14 @@ from flask import Blueprint, Request, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import inbox, outbox
+from bot import inbox, limits, metrics, outbox, spool, texts
 from bot.inbox import InboundText
+from bot.limits import Verdict
 from bot.models import Channel
 from bot.phone import InvalidPhoneNumber, normalize_phone
 from bot.runtime import Runtime
+from conversations import messages as m
+from conversations.talk import Say
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("webhook", __name__)
@@ -52,16 +55,59 @@ def inbound() -> Response:
     runtime: Runtime = current_app.extensions["runtime"]
     if not signature_ok(runtime, request):
         log.warning("inbound webhook: missing or bad signature, refused")
+        metrics.count_inbound("unknown", "refused")
         abort(403, "missing or invalid X-Twilio-Signature")
     message = _parse(request)
+    verdict = limits.inbound(runtime, message.phone)
+    if verdict is not Verdict.ALLOW:
+        outcome = "rate_limited" if verdict is Verdict.WARN else "silenced"
+        metrics.count_inbound(message.channel, outcome)
+        if verdict is Verdict.SILENT:
+            return _twiml(None)
+        return _reply(runtime, message, _say(m.SLOW_DOWN, message))
+    if spool.waiting(runtime, message.phone):
+        return _keep(runtime, message)  # behind her earlier messages, in order
     try:
         handled = inbox.handle(runtime, message)
-    except Exception:
+    except Exception as error:
+        if spool.database_down(error):
+            log.warning("inbound webhook: database unavailable for %s", inbox.describe(message))
+            return _keep(runtime, message)
         log.exception("inbound webhook: could not process %s", inbox.describe(message))
-        return _twiml(inbox.apology(runtime, message))
+        metrics.count_inbound(message.channel, "failed")
+        return _reply(runtime, message, inbox.apology(runtime, message))
+    spool.remember_language(message.phone, handled.language)
+    metrics.count_inbound(message.channel, "replayed" if handled.replayed else "handled")
     if not handled.replayed:
         outbox.hand_over(runtime, handled.outbox_ids)
-    return _twiml(handled.reply)
+    return _reply(runtime, message, handled.reply)
+
+
+def _keep(runtime: Runtime, message: InboundText) -> Response:
+    """Keep the message for when the database is back, and say so."""
+    try:
+        where = spool.keep(runtime, message)
+    except OSError:
+        log.exception("inbound webhook: could not spool %s anywhere", inbox.describe(message))
+        metrics.count_inbound(message.channel, "failed")
+        return _reply(runtime, message, _say(m.TRY_LATER, message))
+    log.info("inbound webhook: %s kept in the %s spool", inbox.describe(message), where)
+    metrics.count_inbound(message.channel, "spooled")
+    return _reply(runtime, message, _say(m.KEPT_FOR_LATER, message))
+
+
+def _say(msgid: str, message: InboundText) -> str:
+    """A short answer in her language when this process knows it, else in English."""
+    return texts.render([Say(msgid)], spool.known_language(message.phone) or "en")
+
+
+def _reply(runtime: Runtime, message: InboundText, reply: str | None) -> Response:
+    """The TwiML answer, unless it would break a cap on texts to her number."""
+    if reply and not limits.outbound(runtime, message.phone, reply):
+        metrics.count_reply("capped")
+        reply = None
+    metrics.count_reply("sent" if reply else "none")
+    return _twiml(reply)
 
 
 def _parse(req: Request) -> InboundText:

@@ -73,6 +73,10 @@ ONLY_TEXT = N_("I can only read text messages. Text MENU to see what you can do.
 EXPIRED = N_("Your last question timed out after a day, so nothing was changed.")
 WORKERS_ONLY = N_("That is for workers in the fund. Text MENU to see what you can do.")
 TRY_LATER = N_("Sorry, something went wrong on our side. Please try again in a few minutes.")
+# TRANSLATORS: our system is slow right now; the message was kept and will be answered by text.
+KEPT_FOR_LATER = N_("Got it. We will answer you shortly.")
+# TRANSLATORS: the only answer to someone sending very many messages; later ones are ignored.
+SLOW_DOWN = N_("You sent many messages at once. Please wait a while before texting again.")
 
 # -- Balance and history --------------------------------------------------------------------
 BALANCE = N_("Your balance: %(balance)s, %(available)s available.")
@@ -141,6 +145,8 @@ VISIT_DECLINED = N_("OK, nothing added for %(date)s.")
 AMOUNT_UNCLEAR = N_("Please reply YES, NO or an amount in numbers, like 10 or 7.50.")
 AMOUNT_TOO_BIG = N_("The most per visit is %(max)s. Reply YES, NO or a smaller amount.")
 RECEIPT = N_("%(household)s added %(amount)s. Your balance: %(balance)s.")
+# TRANSLATORS: follows the receipt above: a public program (%(partner)s) matched part of it.
+MATCHED = N_("%(partner)s added %(amount)s to match it.")
 VISIT_DECLINED_NOTICE = N_("%(household)s did not add to your benefits for %(date)s.")
 # TRANSLATORS: a household sets the day of the week it is asked about visits.
 SCHEDULE_HOW = N_(
@@ -195,6 +201,15 @@ INSURANCE_LOW = N_(
 MONTHLY_STATEMENT = N_(
     "%(month)s: %(added)s added, %(used)s used. Balance: %(balance)s, %(available)s available."
 )
+
+# -- Partners: gig platforms and public programs that pay in ---------------------------------
+# TRANSLATORS: a notice to a worker that a platform or program (%(partner)s) signed up.
+PARTNER_INVITATION = N_(
+    "%(partner)s signed you up for the Benefits Fund: money for paid days off and insurance, "
+    "in your own account. Reply YES to join."
+)
+# TRANSLATORS: a notice to a member: a platform or program starts paying into her account.
+PARTNER_LINKED = N_("%(partner)s will now add to your benefits fund.")
 
 # A numbered choice inside a list: "1 Ana", "2 Rosa (Dec 5)".
 LIST_ITEM = N_("%(number)s %(label)s")

@@ -118,11 +118,20 @@ class VisitView:
 
 
 @dataclass(frozen=True)
+class Match:
+    """What a program added to match a household's contribution."""
+
+    program: str
+    amount_cents: int
+
+
+@dataclass(frozen=True)
 class Confirmation:
-    """A confirmed contribution and the worker's balance after it."""
+    """A confirmed contribution, any programs' matches of it, and the worker's balance after."""
 
     amount_cents: int
     worker_balance_cents: int
+    matches: tuple[Match, ...] = ()
 
 
 class DayOffStatus(StrEnum):

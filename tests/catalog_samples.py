@@ -12,6 +12,7 @@ SAMPLES = {
     "name": "Maria Jose",
     "worker": "Maria Jose",
     "household": "Ana Lucia",
+    "partner": "Programa de Apoio a Trabalhadoras SP",
     "who": "Ana Lucia",
     "date": "sab 28 nov",
     "list": "1 Ana Lucia, 2 Rosa, 3 (...0199)",

@@ -151,3 +151,26 @@ def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
     client = Redis.from_url(url)
     client.flushdb()
     client.close()
+
+
+# -- Per-test state of the process -------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_state(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """A spool folder of the test's own, and no rate-limit counts or languages from others
+    (the run's Redis database is shared by its tests: their texts to one number add up)."""
+    from bot import limits, spool  # noqa: PLC0415
+
+    monkeypatch.setenv("SPOOL_DIR", str(tmp_path / "spool"))
+    limits.LOCAL.counts.clear()
+    spool.forget_languages()
+    if "redis_url" in request.fixturenames:
+        client = Redis.from_url(request.getfixturevalue("redis_url"))
+        stale = client.keys("limit:*")
+        client.delete(limits.TRIPPED, *stale)
+        client.close()
+    yield
+    limits.LOCAL.counts.clear()

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
+from bot.ledger import events
 from bot.ledger import statements as sql
 from bot.ledger.errors import (
     IdempotencyConflict,
@@ -164,7 +165,7 @@ def submit(
         raise WrongAccountKind("a transfer needs two different accounts")
 
     if earlier is not None:
-        return _replay(key, earlier, request_hash)
+        return _replay(session, plan.operation, key, earlier, request_hash)
 
     rejection = check(session) or _funds_rejection(debit, plan)
     request = {
@@ -177,16 +178,22 @@ def submit(
     }
     if rejection:
         session.connection().execute(sql.INSERT_REQUEST, {**request, "transfer_id": None})
+        events.answered(session, plan.operation, events.REJECTED)
         return TransferResult(key, Outcome.REJECTED, None, rejection)
     transfer_id = sql.write_transfer(session.connection(), plan_row(plan), request)
+    events.answered(session, plan.operation, events.POSTED)
     return TransferResult(key, Outcome.APPLIED, transfer_id)
 
 
-def _replay(key: str, earlier: Row[Any], request_hash: str) -> TransferResult:
+def _replay(
+    session: Session, operation: str, key: str, earlier: Row[Any], request_hash: str
+) -> TransferResult:
     if earlier.request_hash != request_hash:
+        events.answered(session, operation, events.CONFLICT)
         raise IdempotencyConflict(
             f"idempotency key {key!r} was already used for a different {earlier.operation}"
         )
+    events.answered(session, operation, events.REPLAYED)
     return TransferResult(
         key=key,
         outcome=Outcome(earlier.outcome),

@@ -11,6 +11,16 @@ from bot.models.message import (
     OutboundMessage,
     OutboundStatus,
 )
+from bot.models.partner import (
+    MatchingRule,
+    MatchTally,
+    Partner,
+    PartnerContribution,
+    PartnerKey,
+    PartnerMoneyKind,
+    PartnerRequest,
+    PartnerWorker,
+)
 from bot.models.person import Channel, ChannelConsent, Person
 from bot.models.staff import StaffAccount
 from bot.models.visit import Visit, VisitReporter, VisitStatus
@@ -28,8 +38,16 @@ __all__ = [
     "EmploymentStatus",
     "InboundMessage",
     "InsuranceCover",
+    "MatchTally",
+    "MatchingRule",
     "OutboundMessage",
     "OutboundStatus",
+    "Partner",
+    "PartnerContribution",
+    "PartnerKey",
+    "PartnerMoneyKind",
+    "PartnerRequest",
+    "PartnerWorker",
     "Person",
     "StaffAccount",
     "Visit",

@@ -159,7 +159,11 @@ def _confirm(step: Step, visit: VisitView, cents: int) -> None:
             "balance": Money(done_.worker_balance_cents),
         },
     )
-    step.notify(visit.worker_person_id, "receipt", receipt)
+    matches = (
+        Say(m.MATCHED, {"partner": match.program, "amount": Money(match.amount_cents)})
+        for match in done_.matches
+    )
+    step.notify(visit.worker_person_id, "receipt", receipt, *matches)
 
 
 def _answer_invitation(step: Step, employment_id: int, accept: bool) -> None:

@@ -1,4 +1,4 @@
-"""GET /healthz tells whether the database and the queue answer."""
+"""GET /healthz tells the database, the queue and the spool apart."""
 
 import pytest
 
@@ -23,13 +23,23 @@ def client():
 def test_healthy_on_the_laptop_defaults(client, sqlite_url):
     response = client(database_url=sqlite_url).get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "queue": "in-process"}
+    assert response.json == {
+        "status": "ok",
+        "database": "ok",
+        "queue": "in-process",
+        "spool": {"state": "ok", "waiting": {"file": 0}},
+    }
 
 
 def test_healthy_on_postgres_and_redis(client, postgres_url, redis_url):
     response = client(database_url=postgres_url, redis_url=redis_url).get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok", "queue": "ok"}
+    assert response.json == {
+        "status": "ok",
+        "database": "ok",
+        "queue": "ok",
+        "spool": {"state": "ok", "waiting": {"file": 0, "redis": 0}},
+    }
 
 
 @pytest.mark.parametrize(
@@ -42,7 +52,24 @@ def test_healthy_on_postgres_and_redis(client, postgres_url, redis_url):
         ),
     ],
 )
-def test_unavailable_names_what_is_down(client, sqlite_url, settings, expected):
-    response = client(**{"database_url": sqlite_url, **settings}).get("/healthz")
+def test_degraded_names_what_is_down(client, sqlite_url, tmp_path, settings, expected):
+    # Messages are still kept (on disk), so Twilio should keep sending them here.
+    spool_dir = str(tmp_path / "spool")
+    response = client(**{"database_url": sqlite_url, "spool_dir": spool_dir, **settings})
+    response = response.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "degraded"
+    assert {k: response.json[k] for k in expected} == expected
+    assert response.json["spool"]["state"] == "ok"
+
+
+def test_unavailable_when_a_message_could_not_be_kept(client, tmp_path):
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_text("")  # the spool cannot be made under it, even by root
+    response = client(
+        database_url="postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1",
+        spool_dir=str(not_a_folder / "spool"),
+    ).get("/healthz")
     assert response.status_code == 503
-    assert response.json == {"status": "unavailable", **expected}
+    assert response.json["status"] == "unavailable"
+    assert response.json["spool"]["state"] == "unwritable"

@@ -47,6 +47,8 @@ NOTICES = frozenset(
         "INVITATION_DECLINED",
         "RECEIPT",
         "VISIT_DECLINED_NOTICE",
+        "PARTNER_INVITATION",
+        "PARTNER_LINKED",
     }
 )
 VALUES_ONLY = frozenset(
@@ -56,6 +58,7 @@ VALUES_ONLY = frozenset(
 PARTS_ONLY = frozenset(
     {"BALANCE", "DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"}
     | {"PENDING_DAYS_OFF", "INSURANCE_COVER", "HISTORY_HEADER", "HISTORY_LINE", "TERMS"}
+    | {"MATCHED"}
 )
 # EXPIRED opens a turn's reply; TRY_LATER replaces a turn that failed.
 NOT_AFTER_EXPIRED = NOTICES | VALUES_ONLY | PARTS_ONLY | {"EXPIRED", "TRY_LATER"}
@@ -63,6 +66,8 @@ NOT_AFTER_EXPIRED = NOTICES | VALUES_ONLY | PARTS_ONLY | {"EXPIRED", "TRY_LATER"
 # Worst-case values, realistic ones.
 WORKERS = ("María José", "Conceição Sá", "Ana Beatriz")  # 10-12 characters, accented
 HOUSEHOLDS = ("Conceição Sá", "Rosa Amélia", "Lúcia Gómez")
+# Partner names are at most 40 characters (bot.partners.registry).
+PARTNERS = ("Programa Família Trabalhadora São Paulo", "Cuidadoras Unidas de Nueva York")
 MANY = 10  # days off a four-digit balance pays, and a worst case for counted texts
 LATE_IN_THE_YEAR = [date(2026, 11, 20) + timedelta(days=n) for n in range(42)]
 
@@ -88,6 +93,7 @@ def worst_values(language: str) -> dict[str, Param]:
         "name": WORKERS[0],
         "worker": WORKERS[1],
         "household": HOUSEHOLDS[0],
+        "partner": PARTNERS[0],
         "who": HOUSEHOLDS[0],
         "label": HOUSEHOLDS[0],
         "date": day,
@@ -187,6 +193,15 @@ def combined(language: str) -> list[Case]:
         Case("HISTORY_HEADER+5*HISTORY_LINE(mixed)", (header, *mixed)),
         Case("LANGUAGE_SET+TERMS", (say("LANGUAGE_SET", language), say("TERMS", language))),
         Case("TERMS+TERMS_AGAIN", (say("TERMS", language), say("TERMS_AGAIN", language))),
+        Case("RECEIPT+MATCHED", (say("RECEIPT", language), say("MATCHED", language))),
+        Case(
+            "RECEIPT+2*MATCHED",
+            (
+                say("RECEIPT", language),
+                say("MATCHED", language),
+                Say(m.MATCHED, {"partner": PARTNERS[1], "amount": Money(10000)}),
+            ),
+        ),
     ]
     return cases
 

@@ -189,7 +189,14 @@ def test_a_contribution_end_to_end_through_the_webhook(app, twilio):
 
 
 @pytest.mark.parametrize("engine", ["postgres"], indirect=True)
-def test_one_message_delivered_20_times_at_once_has_one_effect(app, twilio):
+def test_one_message_delivered_20_times_at_once_has_one_effect(make_app, engine):
+    # 20 deliveries and 20 copies of one reply: above the flood and loop limits, on purpose.
+    app = make_app(
+        engine.url.render_as_string(hide_password=False),
+        inbound_limit=(100, 600),
+        identical_outbound_limit=(100, 3600),
+    )
+    twilio = Twilio(app)
     join(twilio)
     twilio.text(WORKER, f"ADD {HOUSEHOLD} Ana")
     twilio.text(HOUSEHOLD, "yes")

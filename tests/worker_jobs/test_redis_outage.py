@@ -1,55 +1,18 @@
 """Redis stops while contributions are confirmed, then starts: every notice goes out, once."""
 
 import shutil
-import socket
-import subprocess
-import time
 from datetime import timedelta
 
 import pytest
-from redis import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import update
 
 from bot import clock
 from bot.models import OutboundMessage
 from bot.orm import utcnow
+from tests.private_services import PrivateRedis
 from tests.worker_jobs.test_notices import WORKER
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server")
-
-
-class PrivateRedis:
-    """A redis-server of this test's own, on a free port, that the test may stop and start."""
-
-    def __init__(self, folder):
-        self.folder = folder
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.process = None
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
-            stdout=subprocess.DEVNULL,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                Redis.from_url(self.url).ping()
-                return
-            except RedisError:
-                time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 @pytest.fixture
@@ -58,8 +21,7 @@ def private_redis(tmp_path, monkeypatch):
     redis.start()
     monkeypatch.setenv("REDIS_URL", redis.url)
     yield redis
-    if redis.process.poll() is None:
-        redis.stop()
+    redis.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,110 @@
+"""Signing staff in and out, and who is signed in.
+
+The session cookie holds the account id and when the sign-in happened; every request reads
+the account again, so a disabled account is out at its next click.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from sqlalchemy.orm import Session
+
+from bot.dashboard import accounts
+from bot.dashboard.i18n import gettext as _
+from bot.dashboard.web import SESSION_LIFETIME, blueprint, runtime
+from bot.db import run_in_transaction
+from bot.models import StaffAccount
+from bot.orm import utcnow
+from conversations.keywords import LANGUAGES
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The signed-in staff member."""
+
+    id: int
+    email: str
+
+
+def current_staff() -> Staff | None:
+    """The enabled account this session signed in as, within the session's lifetime."""
+    staff_id, since = session.get("staff_id"), session.get("since")
+    if not isinstance(staff_id, int) or not isinstance(since, int | float):
+        return None
+    if time.time() - since > SESSION_LIFETIME.total_seconds():
+        session.clear()
+        return None
+    with runtime().sessions() as db:
+        account = db.get(StaffAccount, staff_id)
+        if account is None or account.disabled_at is not None:
+            session.clear()
+            return None
+        return Staff(account.id, account.email)
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    """The sign-in form; a wrong address or password gets one answer, after the same work."""
+    target = _safe_next(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("dashboard/login.html", next=target)
+    email = request.form.get("email", "")[: accounts.MAX_EMAIL + 1]
+    password = request.form.get("password", "")
+    throttle = current_app.extensions["login_throttle"]
+    client = request.remote_addr or "unknown"
+    if throttle.blocked(email, client):
+        log.warning("dashboard sign-in refused: too many failures")
+        flash(_("Too many failed attempts. Wait 15 minutes and try again."), "error")
+        return render_template("dashboard/login.html", next=target, email=email), 429
+
+    def sign_in(db: Session) -> int | None:
+        account = accounts.verify(db, email, password)
+        if account is None:
+            return None
+        account.last_login_at = utcnow()
+        return account.id
+
+    staff_id = run_in_transaction(runtime().sessions, sign_in)
+    if staff_id is None:
+        throttle.failed(email, client)
+        flash(_("That email and password do not match an account."), "error")
+        return render_template("dashboard/login.html", next=target, email=email), 401
+    chosen = session.get("language")
+    session.clear()  # nothing from before the sign-in survives it
+    session.permanent = True
+    session.update(staff_id=staff_id, since=int(time.time()))
+    if chosen:
+        session["language"] = chosen
+    log.info("staff #%s signed in", staff_id)
+    return redirect(target or url_for("dashboard.overview_page"), 303)
+
+
+@blueprint.post("/logout")
+def logout() -> ResponseReturnValue:
+    """Sign out (a POST, so that a link on another site cannot do it)."""
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("dashboard.login"), 303)
+
+
+@blueprint.post("/language")
+def language() -> ResponseReturnValue:
+    """Keep the staff member's language for this session."""
+    chosen = request.form.get("language")
+    if chosen in LANGUAGES:
+        session["language"] = chosen
+    return redirect(_safe_next(request.form.get("next")) or url_for("dashboard.overview_page"), 303)
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path inside the dashboard: never another site (`//evil`, `/\\evil`)."""
+    if not target or not target.startswith("/staff/") or target.startswith("/staff//"):
+        return None
+    if "\\" in target or any(ord(character) < 32 for character in target):
+        return None
+    return target

@@ -1,0 +1,77 @@
+"""`benefits-bot staff`: dashboard accounts for fund staff."""
+
+import sys
+from typing import NoReturn
+
+import click
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot import migrate
+from bot.dashboard import accounts
+from bot.db import run_in_transaction
+from bot.runtime import Runtime
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    click.echo(f"benefits-bot: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group("staff")
+def staff() -> None:
+    """Dashboard accounts for fund staff: create one, or disable one."""
+
+
+@staff.command("create")
+@click.argument("email")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts).",
+)
+@click.pass_obj
+def create(runtime: Runtime, email: str, password_stdin: bool) -> None:
+    """Create a staff account; the password is asked for twice, hidden."""
+    _require_schema(runtime)
+    try:
+        address = accounts.normalize_email(email)
+    except accounts.StaffError as error:
+        _fail(str(error), 2)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    def work(session: Session) -> None:
+        accounts.create(session, address, password)
+
+    try:
+        run_in_transaction(runtime.sessions, work)
+    except accounts.StaffError as error:
+        _fail(str(error))
+    except IntegrityError:  # created by someone else at the same moment
+        _fail(f"a staff account for {address} already exists")
+    click.echo(f"staff account {address} created; sign in at /staff/login")
+
+
+@staff.command("disable")
+@click.argument("email")
+@click.pass_obj
+def disable(runtime: Runtime, email: str) -> None:
+    """Stop an account from signing in; its open sessions end at their next request."""
+    _require_schema(runtime)
+
+    def work(session: Session) -> str:
+        return accounts.disable(session, email).email
+
+    try:
+        address = run_in_transaction(runtime.sessions, work)
+    except accounts.StaffError as error:
+        _fail(str(error))
+    click.echo(f"staff account {address} is disabled")
+
+
+def _require_schema(runtime: Runtime) -> None:
+    if not migrate.is_current(runtime.engine):
+        _fail("the database schema is not up to date: run `benefits-bot db upgrade`", 2)

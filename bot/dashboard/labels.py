@@ -1,0 +1,87 @@
+"""Names staff read for the values the database stores (statuses, kinds, error codes)."""
+
+from bot.dashboard.i18n import N_, gettext
+
+LABELS = {
+    # transfer kinds
+    "contribution": N_("Contribution"),
+    "bonus": N_("Jump-start bonus"),
+    "day_off": N_("Day off"),
+    "premium": N_("Insurance premium"),
+    "reversal": N_("Reversal"),
+    # transfer phases
+    "posted": N_("Posted"),
+    "pending": N_("Pending"),
+    "post_pending": N_("Paid"),
+    "void_pending": N_("Voided"),
+    # account kinds
+    "worker": N_("Worker"),
+    "household": N_("Household"),
+    "platform": N_("Platform"),
+    "program": N_("Program"),
+    "payouts": N_("Fund payouts"),
+    "insurer": N_("Insurer"),
+    # worker and employment statuses
+    "joining": N_("Joining"),
+    "active": N_("Active"),
+    "left": N_("Left"),
+    "invited": N_("Invited"),
+    "declined": N_("Declined"),
+    "ended": N_("Ended"),
+    # day-off requests
+    "paid": N_("Paid"),
+    "voided": N_("Voided"),
+    "full": N_("Full day"),
+    "half": N_("Half day"),
+    # notice statuses and channels
+    "sending": N_("Sending"),
+    "recorded": N_("Recorded, not sent"),
+    "suppressed": N_("Not sent: opted out"),
+    "queued": N_("Queued"),
+    "sent": N_("Sent"),
+    "delivered": N_("Delivered"),
+    "undelivered": N_("Undelivered"),
+    "failed": N_("Failed"),
+    "read": N_("Read"),
+    "retry": N_("Retry"),
+    "sms": N_("SMS"),
+    # notice kinds
+    "invitation": N_("Invitation to a household"),
+    "invitation_answer": N_("Household's answer"),
+    "visit_prompt": N_("Visit to confirm"),
+    "visit_declined": N_("Visit declined"),
+    "receipt": N_("Contribution receipt"),
+    "day_off_paid": N_("Day off paid"),
+    "day_off_voided": N_("Day off voided"),
+    "premium_paid": N_("Premium paid"),
+    "insurance_lapsed": N_("Insurance lapsed"),
+    "insurance_low": N_("Low balance warning"),
+    "statement": N_("Monthly statement"),
+    "whatsapp": N_("WhatsApp"),
+}
+
+# Twilio error codes fund staff meet, in words (anything else shows its number only).
+ERRORS = {
+    21211: N_("Not a valid phone number"),
+    21610: N_("The person texted STOP"),
+    30003: N_("Phone unreachable or switched off"),
+    30005: N_("Unknown number"),
+    30006: N_("Landline or unreachable carrier"),
+    30007: N_("Blocked by the carrier as spam"),
+    30008: N_("Unknown error at the carrier"),
+    63014: N_("The person blocked the fund on WhatsApp"),
+    63016: N_("WhatsApp: outside the 24-hour window, no template"),
+    429: N_("Too many requests to Twilio"),
+}
+
+
+def label(value: object) -> str:
+    """The stored value in the staff member's words (the value itself if unknown)."""
+    text = LABELS.get(str(value))
+    return gettext(text) if text else str(value)
+
+
+def error_text(code: int | None) -> str:
+    """What a Twilio error code means, if we know it."""
+    text = ERRORS.get(code) if code is not None else None
+    return gettext(text) if text else ""

@@ -1,0 +1,60 @@
+"""The dashboard's pages: overview, workers, a worker, the payouts queue, failed messages."""
+
+from flask import abort, render_template, request
+from flask.typing import ResponseReturnValue
+
+from bot import payouts
+from bot.dashboard import chart, i18n, overview, undelivered, workers
+from bot.dashboard.web import blueprint, runtime
+
+MAX_PAGE = 10_000
+
+
+@blueprint.get("/")
+def overview_page() -> ResponseReturnValue:
+    """Who is in the fund, money in, days off paid, and contributions per week."""
+    settings = runtime().settings
+    with runtime().sessions() as session:
+        numbers = overview.overview(session, settings.default_time_zone)
+    weekly = chart.weekly_chart(numbers.weeks, i18n.money, i18n.day)
+    return render_template("dashboard/overview.html", numbers=numbers, chart=weekly)
+
+
+@blueprint.get("/workers")
+def workers_page() -> ResponseReturnValue:
+    """Workers, newest first; found by name, whole number or last digits."""
+    query = request.args.get("q", "")
+    page = request.args.get("page", 0, type=int)
+    if not 0 <= page <= MAX_PAGE:
+        abort(404)
+    with runtime().sessions() as session:
+        rows, more = workers.listing(session, query, page, runtime().settings.default_region)
+    return render_template("dashboard/workers.html", rows=rows, more=more, page=page, q=query)
+
+
+@blueprint.get("/workers/<int:worker_id>")
+def worker_page(worker_id: int) -> ResponseReturnValue:
+    """One worker: balance, ledger, households, days off, and her conversation."""
+    with runtime().sessions() as session:
+        page = workers.worker_page(session, worker_id)
+    if page is None:
+        abort(404)
+    settings = runtime().settings
+    days = page.balance.days_off(settings.day_off_cents, settings.half_day_off_cents)
+    return render_template("dashboard/worker.html", page=page, days_available=days)
+
+
+@blueprint.get("/payouts")
+def payouts_page() -> ResponseReturnValue:
+    """Days off reserved and waiting to be paid, soonest first."""
+    with runtime().sessions() as session:
+        waiting = payouts.waiting(session)
+    return render_template("dashboard/payouts.html", waiting=waiting)
+
+
+@blueprint.get("/messages")
+def messages_page() -> ResponseReturnValue:
+    """Notices that failed or were not delivered, with their error, to send again."""
+    with runtime().sessions() as session:
+        failed = undelivered.failed_notices(session)
+    return render_template("dashboard/messages.html", failed=failed)

@@ -1,0 +1,200 @@
+"""The inbound spool: messages kept while the database cannot take them, answered later.
+
+When the database is unreachable or times out, the webhook keeps the message here (Redis, or
+a local file when Redis is down too) and answers "got it". A drainer processes what waits, in
+arrival order, once the database is back; the answers go out as notices. While a person has
+messages waiting, her new ones queue behind them, so her conversation keeps its order.
+Processing is exactly once whichever way a message came: its MessageSid is claimed once.
+"""
+
+import logging
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from secrets import token_hex
+from typing import Literal
+
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from bot import inbox, outbox
+from bot.inbox import InboundText
+from bot.runtime import Runtime
+from bot.spool import drainer
+from bot.spool.entry import Entry
+from bot.spool.file_store import FileSpool
+from bot.spool.redis_store import RedisSpool
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+LOCK_SECONDS = 120
+_LANGUAGES: OrderedDict[str, str] = OrderedDict()  # phone -> language, the last ones served
+_LANGUAGES_KEPT = 50_000
+
+
+def database_down(error: BaseException) -> bool:
+    """Whether an error means the database could not be reached or did not answer in time."""
+    if isinstance(error, OperationalError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def remember_language(phone: str, language: str) -> None:
+    """Note her language, to say "got it" in it if the database is down next time."""
+    _LANGUAGES[phone] = language
+    _LANGUAGES.move_to_end(phone)
+    if len(_LANGUAGES) > _LANGUAGES_KEPT:
+        _LANGUAGES.popitem(last=False)
+
+
+def forget_languages() -> None:
+    """Forget every language noted (tests start from nothing)."""
+    _LANGUAGES.clear()
+
+
+def known_language(phone: str) -> str | None:
+    """Her language, if this process served her lately."""
+    return _LANGUAGES.get(phone)
+
+
+def files(runtime: Runtime) -> FileSpool:
+    """This machine's file spool."""
+    return FileSpool(runtime.settings.spool_dir)
+
+
+def _redis(runtime: Runtime) -> RedisSpool | None:
+    if runtime.redis is None or runtime.redis_resting():
+        return None
+    return RedisSpool(runtime.redis)
+
+
+def keep(runtime: Runtime, message: InboundText) -> str:
+    """Keep the message durably; return where ("redis" or "file"). Raises OSError only when
+    neither Redis nor the disk can take it."""
+    drainer.ensure_running(runtime)
+    received_at = time.time()
+    local = files(runtime)
+    shared = _redis(runtime)
+    if shared is not None and not local.waiting(message.phone):
+        try:
+            shared.keep(message, received_at)
+            return "redis"
+        except RedisError:
+            runtime.redis_failed()
+            log.warning("spool: redis unreachable, keeping %s on disk", inbox.describe(message))
+    local.keep(message, received_at)
+    return "file"
+
+
+def waiting(runtime: Runtime, phone: str) -> bool:
+    """Whether messages of hers wait in the spool (the next one must queue behind them)."""
+    if files(runtime).waiting(phone):
+        return True
+    shared = _redis(runtime)
+    if shared is None:
+        return False
+    try:
+        return shared.waiting(phone)
+    except RedisError:
+        runtime.redis_failed()
+        return False
+
+
+def depth(runtime: Runtime) -> Mapping[str, int | None]:
+    """How many messages wait in each store (None: Redis could not be asked)."""
+    report: dict[str, int | None] = {"file": files(runtime).depth()}
+    if runtime.redis is not None:
+        try:
+            report["redis"] = RedisSpool(runtime.redis).depth()
+        except RedisError:
+            report["redis"] = None
+    return report
+
+
+def set_aside(runtime: Runtime) -> Mapping[str, int | None]:
+    """How many messages our code failed on were set aside for staff, per store."""
+    report: dict[str, int | None] = {"file": files(runtime).set_aside()}
+    if runtime.redis is not None:
+        try:
+            report["redis"] = RedisSpool(runtime.redis).set_aside()
+        except RedisError:
+            report["redis"] = None
+    return report
+
+
+def drain(runtime: Runtime) -> int:
+    """Process what waits, oldest first, while the database answers; return how many.
+
+    Local files move to Redis when it answers (so every machine's drainer sees them), and
+    are processed here when it does not."""
+    done = _drain_files(runtime)
+    shared = _redis(runtime)
+    if shared is None:
+        return done
+    token = token_hex(8)
+    try:
+        if not shared.lock(token, LOCK_SECONDS):
+            return done
+        try:
+            while entries := shared.oldest(BATCH):
+                entries.sort(key=lambda entry: entry.received_at)
+                for entry in entries:
+                    outcome = _process(runtime, entry)
+                    if outcome == "wait":
+                        return done
+                    if outcome == "failed":
+                        shared.bury(entry)
+                    shared.done(entry)
+                    done += 1
+        finally:
+            shared.unlock(token)
+    except RedisError:
+        runtime.redis_failed()
+        log.warning("spool: redis failed while draining; the rest waits")
+    return done
+
+
+def _drain_files(runtime: Runtime) -> int:
+    local = files(runtime)
+    if not local.has_entries():
+        return 0
+    with local.draining() as mine:
+        if not mine:
+            return 0
+        taken, entries = local.take()
+        shared = _redis(runtime)
+        if shared is not None:
+            try:
+                for entry in entries:
+                    shared.keep(entry.message, entry.received_at)
+                local.finish(taken, entries)
+                log.info("spool: moved %d message(s) from disk to redis", len(entries))
+                return 0
+            except RedisError:
+                runtime.redis_failed()
+        for entry in entries:
+            outcome = _process(runtime, entry)
+            if outcome == "wait":
+                return 0  # the taken files stay; what was processed is found done next time
+            if outcome == "failed":
+                local.bury(entry)
+        local.finish(taken, entries)
+        return len(entries)
+
+
+def _process(runtime: Runtime, entry: Entry) -> Literal["done", "wait", "failed"]:
+    """Handle one spooled message: done; wait (the database is still down); or failed (a
+    fault of ours: it is set aside for staff, not retried forever ahead of everyone else)."""
+    try:
+        handled = inbox.handle(runtime, entry.message, spooled=True)
+    except Exception as error:
+        if database_down(error):
+            log.info("spool: database still unavailable; %s waits", inbox.describe(entry.message))
+            return "wait"
+        log.exception("spool: could not process %s; set aside", inbox.describe(entry.message))
+        return "failed"
+    remember_language(entry.message.phone, handled.language)
+    outbox.hand_over(runtime, handled.outbox_ids)
+    return "done"

@@ -1,0 +1,48 @@
+"""A spooled inbound message, as it is written to Redis or to a file and read back."""
+
+import json
+from dataclasses import dataclass
+
+from bot.inbox import InboundText
+from bot.models import Channel
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A message the webhook kept for later: when it arrived, and where it is kept."""
+
+    message: InboundText
+    received_at: float  # seconds since the epoch, as the webhook saw it
+    ref: str = ""  # the Redis stream id, or "" for a file entry
+
+
+def dumps(message: InboundText, received_at: float) -> str:
+    """One JSON line (no newline inside)."""
+    return json.dumps(
+        {
+            "sid": message.message_sid,
+            "channel": message.channel.value,
+            "phone": message.phone,
+            "body": message.body,
+            "media": message.num_media,
+            "at": received_at,
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def loads(line: str | bytes, ref: str = "") -> Entry:
+    """The entry a line holds; ValueError if it is not one."""
+    try:
+        data = json.loads(line)
+        message = InboundText(
+            message_sid=str(data["sid"]),
+            channel=Channel(data["channel"]),
+            phone=str(data["phone"]),
+            body=str(data["body"]),
+            num_media=int(data["media"]),
+        )
+        return Entry(message, float(data["at"]), ref)
+    except (KeyError, TypeError, json.JSONDecodeError) as error:
+        raise ValueError(f"not a spool entry: {error}") from error

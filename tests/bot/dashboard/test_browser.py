@@ -1,0 +1,192 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright.
+
+The real app serves on a free port (a werkzeug server thread) against this run's PostgreSQL
+and Redis; RQ jobs run as `benefits-bot worker --burst --simple` would, and notices reach the
+fake Twilio. A staff member signs in, pays a day off, and the worker gets the notice. Each
+page is kept as a screenshot, at desk and phone sizes, in test-artifacts/dashboard/.
+"""
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from rq import SimpleWorker
+from rq.serializers import JSONSerializer
+from werkzeug.serving import make_server
+
+from bot import ledger, membership, outbox, reports
+from bot.app import create_app
+from bot.config import Settings
+from bot.dashboard import accounts
+from bot.db import run_in_transaction
+from tests.bot.dashboard.conftest import EMAIL, PASSWORD, WORKER_PHONE, seed_fund
+from tests.conftest import unavailable
+from tests.worker_jobs import conftest as jobs
+from worker_jobs import context
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "dashboard"
+SIZES = {"desk": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+# The whole-service fixtures of the job tests: PostgreSQL, Redis and a fake Twilio.
+fake_twilio = jobs.fake_twilio
+service_env = jobs.service_env
+
+
+@pytest.fixture(scope="module")
+def browser(request):
+    """Debian's Chromium (apt-get install chromium); Playwright downloads no browser here."""
+    if not CHROMIUM.exists():
+        unavailable(request.config, f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright  # noqa: PLC0415
+    except ImportError:
+        unavailable(request.config, "playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live(service_env, monkeypatch) -> Iterator[tuple[str, object]]:
+    """The app on a free loopback port; plain http, so the session cookie is not Secure."""
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "false")
+    monkeypatch.setenv("SECRET_KEY", "browser-test-secret")
+    context.runtime.cache_clear()
+    app = create_app(Settings.from_env())
+    runtime = app.extensions["runtime"]
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", runtime
+    server.shutdown()
+    thread.join(timeout=10)
+    server.server_close()
+    runtime.close()
+    if context.runtime.cache_info().currsize:
+        context.runtime().close()
+    context.runtime.cache_clear()
+
+
+def run_jobs(runtime) -> None:
+    """Every queued job, as `benefits-bot worker --burst --simple` runs them."""
+    SimpleWorker(
+        ["default", outbox.QUEUE], connection=runtime.redis, serializer=JSONSerializer
+    ).work(burst=True)
+
+
+def seed(runtime):
+    """A staff account, Maria with a day off and a half day reserved, and a failed notice."""
+    run_in_transaction(runtime.sessions, lambda s: accounts.create(s, EMAIL, PASSWORD))
+    fund = seed_fund(runtime.sessions)
+
+    def half_day(session):
+        program = membership.enrol_partner(session, ledger.AccountKind.PROGRAM, "state", "State")
+        ledger.contribute(
+            session,
+            key="seed:more",
+            contributor_account_id=program.account_id,
+            worker_account_id=fund.account_id,
+            amount_cents=10_000,
+        )
+        return ledger.reserve_day_off(
+            session,
+            key="seed:half",
+            worker_account_id=fund.account_id,
+            payouts_account_id=membership.payouts_account_id(session),
+            amount_cents=6_000,
+            day=date(2026, 12, 11),
+            portion="half",
+        ).transfer_id
+
+    return fund, run_in_transaction(runtime.sessions, half_day)
+
+
+def shoot(page, name: str, size: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-{size}.png"), full_page=True)
+
+
+def sign_in(page, base: str) -> None:
+    page.goto(f"{base}/staff/")
+    assert page.url.startswith(f"{base}/staff/login")
+    page.fill("#email", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit] >> text=Sign in")
+    page.wait_for_url(f"{base}/staff/")
+
+
+def test_sign_in_pay_a_day_off_and_the_worker_gets_her_notice(browser, live, fake_twilio):
+    base, runtime = live
+    fund, half_day = seed(runtime)
+    desk = browser.new_context(viewport=SIZES["desk"], locale="en-US")
+    page = desk.new_page()
+    page.goto(f"{base}/staff/login")
+    shoot(page, "login", "desk")
+    sign_in(page, base)
+    assert page.locator("svg.chart rect.bar").count() == 12
+    shoot(page, "overview", "desk")
+
+    page.click("nav >> text=Workers")
+    shoot(page, "workers", "desk")
+    page.click("text=Maria")
+    assert "+1 212•••0123" in page.content() and WORKER_PHONE not in page.content()
+    shoot(page, "worker", "desk")
+
+    page.click("nav >> text=Payouts")
+    shoot(page, "payouts", "desk")
+    page.locator(f"form[action$='/payouts/{fund.payout_id}/pay'] button").click()
+    page.wait_for_selector(".flash-ok")
+    assert f"Day off #{fund.payout_id} is paid" in page.content()
+    # A double click on the other one: one payment, one notice.
+    page.goto(f"{base}/staff/payouts")  # a page without the last flash
+    page.locator(f"form[action$='/payouts/{half_day}/pay'] button").dblclick()
+    page.wait_for_selector(".flash")  # a submission has been answered
+    page.goto(f"{base}/staff/payouts")
+    assert "No days off are waiting to be paid." in page.content()
+
+    page.click("nav >> text=Messages")
+    shoot(page, "messages", "desk")
+    page.click("text=Send again")
+    page.wait_for_selector(".flash-ok")
+
+    run_jobs(runtime)
+    texts = [sent.body or "" for sent in fake_twilio.to(WORKER_PHONE)]
+    paid = [text for text in texts if "paid" in text.lower()]
+    with runtime.sessions() as session:
+        notices = [(n["kind"], n["status"], n["error_code"]) for n in reports.recent_notices(session)]
+    assert len(paid) == 2, (texts, notices)  # the day off and the half day, each once
+    assert any("$120.00" in text for text in paid) and any("$60.00" in text for text in paid)
+    assert sum("Ana added $50.00" in text for text in texts) == 1  # the resent receipt
+    with runtime.sessions() as session:
+        assert ledger.balance(session, fund.account_id).posted_cents == 25_000 - 18_000
+    desk.close()
+
+
+def test_every_page_fits_a_phone(browser, live):
+    base, runtime = live
+    fund, _half_day = seed(runtime)
+    phone = browser.new_context(
+        viewport=SIZES["phone"], locale="en-US", is_mobile=True, has_touch=True
+    )
+    page = phone.new_page()
+    page.goto(f"{base}/staff/login")
+    shoot(page, "login", "phone")
+    sign_in(page, base)
+    for name, path in (
+        ("overview", "/staff/"),
+        ("workers", "/staff/workers"),
+        ("worker", f"/staff/workers/{fund.worker_id}"),
+        ("payouts", "/staff/payouts"),
+        ("messages", "/staff/messages"),
+    ):
+        page.goto(base + path)
+        # Nothing wider than the screen: no sideways scrolling on a phone.
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= SIZES["phone"]["width"], (path, width)
+        shoot(page, name, "phone")
+    phone.close()

@@ -1,0 +1,113 @@
+"""Abuse and loop protection: a flood from one number, and a loop with another bot."""
+
+import pytest
+from click.testing import CliRunner
+from redis import Redis
+from sqlalchemy import func, select
+
+from bot import limits
+from bot.app import create_app
+from bot.cli import main
+from bot.config import Settings
+from bot.models import InboundMessage
+from tests.bot.webhook_client import Twilio
+
+FLOODER = "+12125550111"
+NEIGHBOUR = "+12125550122"
+OTHER_BOT = "+12125550133"
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def twilio(request, postgres_engine, tmp_path):
+    redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else None
+    if redis_url:
+        Redis.from_url(redis_url).flushdb()
+    settings = Settings(
+        database_url=postgres_engine.url.render_as_string(hide_password=False),
+        redis_url=redis_url,
+        spool_dir=str(tmp_path / "spool"),
+        inbound_limit=(5, 600),
+        identical_outbound_limit=(3, 3600),
+        daily_outbound_limit=10,
+    )
+    app = create_app(settings)
+    app.extensions["runtime"].print_notices = False
+    yield Twilio(app)
+    app.extensions["runtime"].close()
+    if redis_url:
+        Redis.from_url(redis_url).flushdb()
+
+
+def processed(twilio):
+    with twilio.app.extensions["runtime"].sessions() as session:
+        query = select(func.count()).select_from(InboundMessage)
+        return session.scalar(query)
+
+
+def test_a_flood_gets_one_polite_answer_then_silence_and_costs_no_work(twilio):
+    replies = [twilio.text(FLOODER, f"message {n}") for n in range(60)]
+    assert replies[0].startswith("Benefits Fund")
+    # The welcome, then the same menu 3 times; a 4th copy of it is not sent.
+    assert len([reply for reply in replies[:5] if reply]) == 4
+    assert replies[5] == (
+        "You sent many messages at once. Please wait a while before texting again."
+    )
+    assert replies[6:] == [""] * 54  # silence: no texts we pay for
+    assert processed(twilio) == 5  # nothing written for the extra 55 but a counter
+    # Someone else texting at the same time is answered as usual.
+    assert "Benefits Fund" in twilio.text(NEIGHBOUR, "hello")
+    trips = limits.tripped(twilio.app.extensions["runtime"])
+    if twilio.app.extensions["runtime"].redis is not None:
+        # Newest first: the flood, and before it the menu it would have had a 4th time.
+        assert [(trip.phone, trip.limit) for trip in trips] == [
+            (FLOODER, "inbound"),
+            (FLOODER, "identical"),
+        ]
+
+
+def test_a_loop_with_another_bot_stops_itself(twilio):
+    texts_we_sent = 0
+    message = "Thank you for your message! An agent will reply soon."
+    for _ in range(200):
+        reply = twilio.text(OTHER_BOT, message)
+        if not reply:
+            break  # the other bot only ever answers what we send
+        texts_we_sent += 1
+    else:
+        pytest.fail("the loop never stopped")
+    # The same text at most 3 times, plus the different first answers (welcome...).
+    assert texts_we_sent <= 5
+
+
+def test_the_daily_cap_holds_for_different_texts_too(twilio):
+    sent = 0
+    for n in range(12):
+        if limits.outbound(twilio.app.extensions["runtime"], FLOODER, f"text {n}"):
+            sent += 1
+    assert sent == 10
+
+
+def test_staff_see_who_reached_a_limit_and_what_the_spool_holds(
+    redis_url, postgres_engine, tmp_path
+):
+    Redis.from_url(redis_url).flushdb()
+    env = {
+        "DATABASE_URL": postgres_engine.url.render_as_string(hide_password=False),
+        "REDIS_URL": redis_url,
+        "INBOUND_LIMIT": "1/600",
+        "SPOOL_DIR": str(tmp_path / "spool"),
+    }
+    settings = Settings.from_env(env)
+    app = create_app(settings)
+    Twilio(app).text(FLOODER, "one")
+    Twilio(app).text(FLOODER, "two")
+    app.extensions["runtime"].close()
+    runner = CliRunner()
+    result = runner.invoke(main, ["limits", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert '"limit": "inbound"' in result.output
+    assert FLOODER not in result.output and FLOODER[-4:] in result.output  # masked
+    result = runner.invoke(main, ["spool", "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    assert '"redis": 0' in result.output
+    Redis.from_url(redis_url).flushdb()
