@@ -15,9 +15,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ledger
-from bot.models import Partner, PartnerContribution, PartnerMoneyKind, Person, Worker
+from bot.models import (
+    Partner,
+    PartnerContribution,
+    PartnerMoneyKind,
+    PartnerWorker,
+    Person,
+    Worker,
+)
 from bot.orm import as_utc
-from bot.partners.enrolment import enrolled_worker
 
 
 @dataclass(frozen=True)
@@ -142,13 +148,18 @@ def paid_one(session: Session, partner: Partner, payment_id: int) -> Paid | None
 
 def _workers(session: Session, partner: Partner, payments: Sequence[Payment]) -> list[Worker]:
     """The workers paid, each one this partner enrolled; checked before any money moves."""
-    workers = []
+    phones = {payment.worker_phone for payment in payments}
+    rows = session.execute(
+        select(Person.phone, Worker)
+        .join(Worker, Worker.person_id == Person.id)
+        .join(PartnerWorker, PartnerWorker.worker_id == Worker.id)
+        .where(Person.phone.in_(phones), PartnerWorker.partner_id == partner.id)
+    ).all()
+    enrolled = {phone: worker for phone, worker in rows}
     for index, payment in enumerate(payments):
-        worker = enrolled_worker(session, partner, payment.worker_phone)
-        if worker is None:
+        if payment.worker_phone not in enrolled:
             raise NotEnrolled(index)
-        workers.append(worker)
-    return workers
+    return [enrolled[payment.worker_phone] for payment in payments]
 
 
 def _pay(

@@ -55,6 +55,7 @@ def enrol(
             status=WorkerStatus.JOINING,
         )
     person = _lock(session, worker.person_id)
+    session.refresh(worker)  # she may have joined while we waited for her row
     link = session.get(PartnerWorker, (partner.id, worker.id))
     if link is not None:
         return _enrolment(person, worker, link, created=False)
@@ -69,16 +70,6 @@ def enrol(
     session.flush()
     log.info("partner %d enrolled %s", partner.id, mask_phone(phone))
     return _enrolment(person, worker, link, created=True, outbox_ids=(row.id,))
-
-
-def enrolled_worker(session: Session, partner: Partner, phone: str) -> Worker | None:
-    """The worker with this number, if this partner enrolled her."""
-    return session.scalar(
-        select(Worker)
-        .join(Worker.person)
-        .join(PartnerWorker, PartnerWorker.worker_id == Worker.id)
-        .where(Person.phone == phone, PartnerWorker.partner_id == partner.id)
-    )
 
 
 def _lock(session: Session, person_id: int) -> Person:

@@ -11,7 +11,7 @@ from bot import ledger, membership
 from bot.app import create_app
 from bot.config import Settings
 from bot.dashboard import accounts
-from bot.db import make_session_factory, run_in_transaction
+from bot.db import run_in_transaction
 from bot.models import Channel, InboundMessage, OutboundMessage, OutboundStatus
 
 EMAIL = "ana@fund.example.org"
@@ -141,5 +141,3 @@ def outbox(sessions):
     with sessions() as session:
         return list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
 
-
-__all__ = ["make_session_factory"]

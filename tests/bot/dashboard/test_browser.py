@@ -158,7 +158,9 @@ def test_sign_in_pay_a_day_off_and_the_worker_gets_her_notice(browser, live, fak
     texts = [sent.body or "" for sent in fake_twilio.to(WORKER_PHONE)]
     paid = [text for text in texts if "paid" in text.lower()]
     with runtime.sessions() as session:
-        notices = [(n["kind"], n["status"], n["error_code"]) for n in reports.recent_notices(session)]
+        notices = [
+            (n["kind"], n["status"], n["error_code"]) for n in reports.recent_notices(session)
+        ]
     assert len(paid) == 2, (texts, notices)  # the day off and the half day, each once
     assert any("$120.00" in text for text in paid) and any("$60.00" in text for text in paid)
     assert sum("Ana added $50.00" in text for text in texts) == 1  # the resent receipt
