@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
+from redis import Redis
 from redis.exceptions import RedisError
 
 from bot.phone import mask_phone
@@ -77,28 +78,37 @@ def inbound(runtime: Runtime, phone: str) -> Verdict:
     key, silent = f"limit:in:{phone}:{window}", f"limit:silent:{phone}"
     silence = runtime.settings.inbound_silence_seconds
     redis = None if runtime.redis_resting() else runtime.redis
+    counted = None
     if redis is not None:
         try:
             with redis.pipeline(transaction=False) as pipe:
                 pipe.exists(silent).incr(key).expire(key, seconds)
                 silenced, seen, _ = pipe.execute()
-            if silenced:
-                return Verdict.SILENT
-            if seen == count + 1:
-                redis.set(silent, 1, ex=silence)
-                _trip(runtime, phone, "inbound")
-                return Verdict.WARN
-            return Verdict.ALLOW if seen <= count else Verdict.SILENT
+            counted = (bool(silenced), int(seen))
         except RedisError:
             runtime.redis_failed()
-    if LOCAL.get(silent):
+            redis = None
+    if counted is None:
+        counted = (LOCAL.get(silent), LOCAL.incr(key, seconds))
+    silenced, seen = counted
+    if silenced:
         return Verdict.SILENT
-    seen = LOCAL.incr(key, seconds)
     if seen == count + 1:
-        LOCAL.set(silent, silence)
+        _silence(runtime, redis, silent, silence)
         _trip(runtime, phone, "inbound")
         return Verdict.WARN
     return Verdict.ALLOW if seen <= count else Verdict.SILENT
+
+
+def _silence(runtime: Runtime, redis: Redis | None, key: str, seconds: int) -> None:
+    """Ignore the number for a while, where its messages are counted."""
+    if redis is not None:
+        try:
+            redis.set(key, 1, ex=seconds)
+            return
+        except RedisError:
+            runtime.redis_failed()
+    LOCAL.set(key, seconds)
 
 
 def outbound(runtime: Runtime, phone: str, body: str) -> bool:

@@ -17,13 +17,29 @@ def write_notice(
     person = session.get(Person, notice.person_id)
     if person is None:
         raise LookupError(f"notice for unknown person {notice.person_id}")
+    body = texts.render(notice.says, person.language)
     channel = Channel(person.last_channel)
+    return _outbox_row(
+        session, person, channel=channel, kind=notice.kind, body=body, dedupe_key=dedupe_key
+    )
+
+
+def _outbox_row(
+    session: Session,
+    person: Person,
+    *,
+    channel: Channel,
+    kind: str,
+    body: str,
+    dedupe_key: str | None,
+) -> OutboundMessage:
+    """The row itself: pending, or suppressed if she opted out on that channel."""
     row = OutboundMessage(
         person_id=person.id,
         channel=channel,
-        kind=notice.kind,
+        kind=kind,
         language=person.language,
-        body=texts.render(notice.says, person.language),
+        body=body,
         dedupe_key=dedupe_key,
         status=OutboundStatus.SUPPRESSED
         if opted_out(session, person.id, channel)
@@ -33,12 +49,19 @@ def write_notice(
     return row
 
 
+def _written(session: Session, dedupe_key: str) -> bool:
+    return (
+        session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key))
+        is not None
+    )
+
+
 def write_notice_once(session: Session, notice: Notice, dedupe_key: str) -> OutboundMessage | None:
     """The same, once per key (a person and a period): None if it was written before.
 
     The key is unique in the database too, so two runs at the same moment cannot both write
     it: the second fails, is retried, and finds the first's row."""
-    if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == dedupe_key)):
+    if _written(session, dedupe_key):
         return None
     return write_notice(session, notice, dedupe_key)
 
@@ -49,18 +72,6 @@ def write_reply_once(
     """The reply to a message answered late (it waited in the spool), as an outbox row, once
     per message: None if it was written before."""
     key = f"reply:{message_sid}"
-    if session.scalar(select(OutboundMessage.id).where(OutboundMessage.dedupe_key == key)):
+    if _written(session, key):
         return None
-    row = OutboundMessage(
-        person_id=person.id,
-        channel=channel,
-        kind="reply",
-        language=person.language,
-        body=body,
-        dedupe_key=key,
-        status=OutboundStatus.SUPPRESSED
-        if opted_out(session, person.id, channel)
-        else OutboundStatus.PENDING,
-    )
-    session.add(row)
-    return row
+    return _outbox_row(session, person, channel=channel, kind="reply", body=body, dedupe_key=key)
