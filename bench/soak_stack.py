@@ -255,10 +255,10 @@ class Stack:
         health = self.healthz()
         if health is None:
             return None
-        waiting = health.get("spool", {}).get("waiting", {})
-        if "redis" not in waiting:  # Redis did not answer: its depth is unknown, not zero
-            return None
-        return sum(waiting.values())
+        counts = list(health.get("spool", {}).get("waiting", {}).values())
+        if not all(isinstance(count, int) for count in counts):
+            return None  # Redis did not answer: its depth is unknown, not zero
+        return sum(counts)
 
     def redis_client(self) -> Redis:
         assert self.redis is not None

@@ -48,6 +48,11 @@ class Settings:
     default_time_zone: str = "America/New_York"
     # Where inbound messages wait when neither the database nor Redis can keep them.
     spool_dir: str = "benefits-bot-spool"
+    # Whether the spool may keep messages in Redis: "auto" only when Redis writes an
+    # append-only file (a Redis that keeps nothing on disk would lose them on a restart),
+    # "always", or "never" (each machine's SPOOL_DIR only).
+    spool_redis: str = "auto"
+    spool_drain_threads: int = 4  # people whose waiting messages are answered at once
     # Abuse and loop protection (per phone number): (messages, seconds) windows.
     inbound_limit: tuple[int, int] = (20, 600)
     inbound_silence_seconds: int = 3600
@@ -87,6 +92,8 @@ class Settings:
             default_region=env.get("DEFAULT_REGION", "US").upper(),
             default_time_zone=env.get("DEFAULT_TIME_ZONE", "America/New_York"),
             spool_dir=env.get("SPOOL_DIR") or "benefits-bot-spool",
+            spool_redis=_one_of(env, "SPOOL_REDIS", SPOOL_REDIS_CHOICES) or "auto",
+            spool_drain_threads=max(1, _count(env, "SPOOL_DRAIN_THREADS", 4)),
             inbound_limit=_rate(env, "INBOUND_LIMIT", (20, 600)),
             inbound_silence_seconds=_count(env, "INBOUND_SILENCE_SECONDS", 3600),
             identical_outbound_limit=_rate(env, "IDENTICAL_OUTBOUND_LIMIT", (5, 3600)),
@@ -128,6 +135,7 @@ def database_url(url: str) -> str:
 
 LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+SPOOL_REDIS_CHOICES = ("auto", "always", "never")
 MIN_SECRET_LENGTH = 16
 
 

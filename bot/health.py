@@ -28,7 +28,8 @@ def healthz() -> ResponseReturnValue:
     depth = spool.depth(runtime)
     spool_state = {
         "state": "ok" if queue == "ok" or _disk_writable(runtime) else "unwritable",
-        "waiting": {store: count for store, count in depth.items() if count is not None},
+        # Redis's count is "unknown" while it does not answer: not zero.
+        "waiting": {store: "unknown" if n is None else n for store, n in depth.items()},
     }
     if database == "ok" and queue in ("ok", "in-process"):
         status = "ok"

@@ -57,23 +57,45 @@ class Handled:
     language: str = "en"  # hers, as the conversation left it
 
 
-def handle(runtime: Runtime, message: InboundText, spooled: bool = False) -> Handled:
+@dataclass
+class Progress:
+    """How far `handle` got: `ran` once a conversation ran to the commit, so that a failure
+    after it leaves the message's fate unknown (it may have committed)."""
+
+    ran: bool = False
+
+
+def handle(
+    runtime: Runtime,
+    message: InboundText,
+    spooled: bool = False,
+    uncertain: bool = False,
+    progress: Progress | None = None,
+) -> Handled:
     """Process the message exactly once and return the reply to give.
 
     A message that waited in the spool is answered by a notice instead (the webhook request
-    that brought it is long gone), once, even when its first processing was not known to
-    have committed."""
+    that brought it is long gone), once. When it turns out to have been processed already,
+    the answer went out then, in the webhook's reply, unless that first commit was
+    `uncertain` (the webhook lost the database while committing and said "got it" instead):
+    then the stored answer is sent, still once."""
 
     def work(session: Session) -> Handled:
-        handled = _handle(session, runtime, message)
-        return _as_notice(session, message, handled) if spooled else handled
+        person, handled = _handle(session, runtime, message)
+        if spooled:
+            late = uncertain or not handled.replayed
+            handled = _as_notice(session, person, message, handled, late)
+        if progress is not None:
+            progress.ran = True
+        return handled
 
     return run_in_transaction(runtime.sessions, work)
 
 
-def _as_notice(session: Session, message: InboundText, handled: Handled) -> Handled:
-    person = session.scalar(select(Person).where(Person.phone == message.phone))
-    if handled.reply is None or person is None:
+def _as_notice(
+    session: Session, person: Person, message: InboundText, handled: Handled, late: bool
+) -> Handled:
+    if handled.reply is None or not late:
         return replace(handled, reply=None)
     row = write_reply_once(session, person, message.channel, handled.reply, message.message_sid)
     if row is not None:
@@ -82,7 +104,7 @@ def _as_notice(session: Session, message: InboundText, handled: Handled) -> Hand
     return replace(handled, reply=None, outbox_ids=handled.outbox_ids + extra)
 
 
-def _handle(session: Session, runtime: Runtime, message: InboundText) -> Handled:
+def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[Person, Handled]:
     # Lock the person first (one upsert): her messages queue here, one at a time, and a
     # second delivery of this MessageSid waits here until the first commits, then finds it.
     person = _lock_person(session, runtime, message)
@@ -90,7 +112,7 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> Handled
         select(InboundMessage.reply).where(InboundMessage.message_sid == message.message_sid)
     ).first()
     if earlier is not None:
-        return Handled(earlier.reply, (), replayed=True, language=person.language)
+        return person, Handled(earlier.reply, (), replayed=True, language=person.language)
     reply, outbox = _converse(session, runtime, person, message)
     session.add(
         InboundMessage(
@@ -103,7 +125,7 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> Handled
         )
     )
     session.flush()
-    return Handled(reply, tuple(outbox), language=person.language)
+    return person, Handled(reply, tuple(outbox), language=person.language)
 
 
 def _converse(

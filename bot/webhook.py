@@ -67,12 +67,13 @@ def inbound() -> Response:
         return _reply(runtime, message, _say(m.SLOW_DOWN, message))
     if spool.waiting(runtime, message.phone):
         return _keep(runtime, message)  # behind her earlier messages, in order
+    progress = inbox.Progress()
     try:
-        handled = inbox.handle(runtime, message)
+        handled = inbox.handle(runtime, message, progress=progress)
     except Exception as error:
         if spool.database_down(error):
             log.warning("inbound webhook: database unavailable for %s", inbox.describe(message))
-            return _keep(runtime, message)
+            return _keep(runtime, message, uncertain=progress.ran)
         log.exception("inbound webhook: could not process %s", inbox.describe(message))
         metrics.count_inbound(message.channel, "failed")
         return _reply(runtime, message, inbox.apology(runtime, message))
@@ -83,10 +84,10 @@ def inbound() -> Response:
     return _reply(runtime, message, handled.reply)
 
 
-def _keep(runtime: Runtime, message: InboundText) -> Response:
+def _keep(runtime: Runtime, message: InboundText, uncertain: bool = False) -> Response:
     """Keep the message for when the database is back, and say so."""
     try:
-        where = spool.keep(runtime, message)
+        where = spool.keep(runtime, message, uncertain)
     except OSError:
         log.exception("inbound webhook: could not spool %s anywhere", inbox.describe(message))
         metrics.count_inbound(message.channel, "failed")

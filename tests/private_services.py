@@ -77,10 +77,11 @@ class PrivatePostgres:
 
 
 class PrivateRedis:
-    """A redis-server on a free port, keeping nothing on disk."""
+    """A redis-server on a free port, keeping nothing on disk unless `appendonly`."""
 
-    def __init__(self, folder: str | os.PathLike[str]) -> None:
+    def __init__(self, folder: str | os.PathLike[str], appendonly: bool = False) -> None:
         self.folder = folder
+        self.appendonly = appendonly
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -91,7 +92,7 @@ class PrivateRedis:
     def start(self) -> None:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.folder)],
+             "--appendonly", "yes" if self.appendonly else "no", "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
         for _ in range(100):

@@ -1,10 +1,13 @@
 """The inbound spool: messages kept while the database cannot take them, answered later.
 
-When the database is unreachable or times out, the webhook keeps the message here (Redis, or
-a local file when Redis is down too) and answers "got it". A drainer processes what waits, in
-arrival order, once the database is back; the answers go out as notices. While a person has
-messages waiting, her new ones queue behind them, so her conversation keeps its order.
-Processing is exactly once whichever way a message came: its MessageSid is claimed once.
+When the database is unreachable or times out, the webhook keeps the message here and
+answers "got it": in Redis when Redis writes its data to disk (appendonly; see
+SPOOL_REDIS), so that every machine's drainer sees it, else in an fsync'd file of this
+machine's SPOOL_DIR. A drainer processes what waits once the database is back, several
+people at a time, each person's messages in arrival order; the answers go out as notices.
+While a person has messages waiting, her new ones queue behind them, so her conversation
+keeps its order. Processing is exactly once whichever way a message came: its MessageSid is
+claimed once.
 """
 
 import logging
@@ -12,7 +15,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Mapping
 from secrets import token_hex
-from typing import Literal
 
 from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -24,12 +26,15 @@ from bot.runtime import Runtime
 from bot.spool import drainer
 from bot.spool.entry import Entry
 from bot.spool.file_store import FileSpool
+from bot.spool.in_order import Outcome, process_in_order
 from bot.spool.redis_store import RedisSpool
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
 LOCK_SECONDS = 120
+DURABLE_KEY = "spool-redis-durable"  # in runtime.clients: (checked at, whether Redis persists)
+DURABLE_CHECK_SECONDS = 60.0
 _LANGUAGES: OrderedDict[str, str] = OrderedDict()  # phone -> language, the last ones served
 _LANGUAGES_KEPT = 50_000
 
@@ -65,26 +70,52 @@ def files(runtime: Runtime) -> FileSpool:
 
 
 def _redis(runtime: Runtime) -> RedisSpool | None:
+    """The shared spool, to read and finish what waits there; None while Redis is down."""
     if runtime.redis is None or runtime.redis_resting():
         return None
     return RedisSpool(runtime.redis)
 
 
-def keep(runtime: Runtime, message: InboundText) -> str:
-    """Keep the message durably; return where ("redis" or "file"). Raises OSError only when
-    neither Redis nor the disk can take it."""
-    drainer.ensure_running(runtime)
-    received_at = time.time()
-    local = files(runtime)
+def _durable_redis(runtime: Runtime) -> RedisSpool | None:
+    """The shared spool, to keep a message in: only a Redis that keeps it on disk (or one
+    the settings vouch for), since a restart of one that does not would lose it."""
     shared = _redis(runtime)
+    mode = runtime.settings.spool_redis
+    if shared is None or mode == "never":
+        return None
+    if mode == "always":
+        return shared
+    checked = runtime.clients.get(DURABLE_KEY)
+    now = time.monotonic()
+    if checked is None or now - checked[0] > DURABLE_CHECK_SECONDS:
+        try:
+            durable = str(shared.redis.info("persistence").get("aof_enabled")) == "1"
+        except RedisError:
+            runtime.redis_failed()
+            return None
+        if not durable and checked is None:
+            log.info("spool: redis keeps nothing on disk; spooling to %s", files(runtime).folder)
+        checked = runtime.clients[DURABLE_KEY] = (now, durable)
+    return shared if checked[1] else None
+
+
+def keep(runtime: Runtime, message: InboundText, uncertain: bool = False) -> str:
+    """Keep the message durably; return where ("redis" or "file"). Raises OSError only when
+    neither Redis nor the disk can take it.
+
+    `uncertain`: her conversation ran but the commit's outcome is unknown (see Entry)."""
+    drainer.ensure_running(runtime)
+    entry = Entry(message, time.time(), uncertain=uncertain)
+    local = files(runtime)
+    shared = _durable_redis(runtime)
     if shared is not None and not local.waiting(message.phone):
         try:
-            shared.keep(message, received_at)
+            shared.keep(entry)
             return "redis"
         except RedisError:
             runtime.redis_failed()
             log.warning("spool: redis unreachable, keeping %s on disk", inbox.describe(message))
-    local.keep(message, received_at)
+    local.keep(entry)
     return "file"
 
 
@@ -125,11 +156,21 @@ def set_aside(runtime: Runtime) -> Mapping[str, int | None]:
 
 
 def drain(runtime: Runtime) -> int:
-    """Process what waits, oldest first, while the database answers; return how many.
+    """Process what waits, oldest first per person, while the database answers; return how
+    many messages were finished.
 
-    Local files move to Redis when it answers (so every machine's drainer sees them), and
-    are processed here when it does not."""
-    done = _drain_files(runtime)
+    Local files move to a durable Redis when there is one (so every machine's drainer sees
+    them), and are processed here when there is not."""
+    started = time.monotonic()
+    done = _drain_files(runtime) + _drain_redis(runtime)
+    if done:
+        seconds = time.monotonic() - started
+        log.info("spool: answered %d kept message(s) in %.1f s", done, seconds)
+    return done
+
+
+def _drain_redis(runtime: Runtime) -> int:
+    done = 0
     shared = _redis(runtime)
     if shared is None:
         return done
@@ -138,16 +179,17 @@ def drain(runtime: Runtime) -> int:
         if not shared.lock(token, LOCK_SECONDS):
             return done
         try:
-            while entries := shared.oldest(BATCH):
+            while (entries := shared.oldest(BATCH)) and shared.hold(token, LOCK_SECONDS):
                 entries.sort(key=lambda entry: entry.received_at)
-                for entry in entries:
-                    outcome = _process(runtime, entry)
-                    if outcome == "wait":
-                        return done
+                outcomes = _process_all(runtime, entries)
+                for entry, outcome in zip(entries, outcomes, strict=True):
                     if outcome == "failed":
                         shared.bury(entry)
-                    shared.done(entry)
-                    done += 1
+                    if outcome in ("done", "failed"):
+                        shared.done(entry)
+                        done += 1
+                if not all(outcomes):
+                    return done  # the database is down again: the rest waits
         finally:
             shared.unlock(token)
     except RedisError:
@@ -164,31 +206,39 @@ def _drain_files(runtime: Runtime) -> int:
         if not mine:
             return 0
         taken, entries = local.take()
-        shared = _redis(runtime)
+        shared = _durable_redis(runtime)
         if shared is not None:
             try:
                 for entry in entries:
-                    shared.keep(entry.message, entry.received_at)
+                    shared.keep(entry)
                 local.finish(taken, entries)
                 log.info("spool: moved %d message(s) from disk to redis", len(entries))
                 return 0
             except RedisError:
                 runtime.redis_failed()
-        for entry in entries:
-            outcome = _process(runtime, entry)
-            if outcome == "wait":
-                return 0  # the taken files stay; what was processed is found done next time
+        outcomes = _process_all(runtime, entries)
+        for entry, outcome in zip(entries, outcomes, strict=True):
             if outcome == "failed":
                 local.bury(entry)
+        if not all(outcomes):
+            # The taken files stay for the next drain; what was processed replays harmlessly
+            # (its MessageSid is claimed, its late answer was written once).
+            return 0
         local.finish(taken, entries)
         return len(entries)
 
 
-def _process(runtime: Runtime, entry: Entry) -> Literal["done", "wait", "failed"]:
+def _process_all(runtime: Runtime, entries: list[Entry]) -> list[Outcome | None]:
+    """Every entry's outcome (None: not tried); several people at once, each in order."""
+    threads = runtime.settings.spool_drain_threads
+    return process_in_order(entries, lambda entry: _process(runtime, entry), threads)
+
+
+def _process(runtime: Runtime, entry: Entry) -> Outcome:
     """Handle one spooled message: done; wait (the database is still down); or failed (a
     fault of ours: it is set aside for staff, not retried forever ahead of everyone else)."""
     try:
-        handled = inbox.handle(runtime, entry.message, spooled=True)
+        handled = inbox.handle(runtime, entry.message, spooled=True, uncertain=entry.uncertain)
     except Exception as error:
         if database_down(error):
             log.info("spool: database still unavailable; %s waits", inbox.describe(entry.message))

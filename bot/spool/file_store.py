@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from secrets import token_hex
 
-from bot.inbox import InboundText
 from bot.spool.entry import Entry, dumps, loads
 
 
@@ -25,10 +24,10 @@ class FileSpool:
         self.folder = Path(folder)
         self.markers = self.folder / "waiting"
 
-    def keep(self, message: InboundText, received_at: float) -> None:
+    def keep(self, entry: Entry) -> None:
         """Append the message, durably, before the webhook answers."""
         self.markers.mkdir(parents=True, exist_ok=True)
-        line = (dumps(message, received_at) + "\n").encode()
+        line = (dumps(entry) + "\n").encode()
         with self._locked():
             path = self.folder / f"inbound-{os.getpid()}.jsonl"
             descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -37,7 +36,7 @@ class FileSpool:
                 os.fsync(descriptor)
             finally:
                 os.close(descriptor)
-            self._marker(message.phone).touch()
+            self._marker(entry.message.phone).touch()
 
     def waiting(self, phone: str) -> bool:
         """Whether messages of hers wait here."""
@@ -94,7 +93,7 @@ class FileSpool:
     def bury(self, entry: Entry) -> None:
         """Keep a message our code failed on where staff can see it, out of the way."""
         with self._locked(), open(self.folder / "failed.jsonl", "a", encoding="utf-8") as out:
-            out.write(dumps(entry.message, entry.received_at) + "\n")
+            out.write(dumps(entry) + "\n")
 
     def finish(self, taken: list[Path], entries: list[Entry]) -> None:
         """The taken files are handed on: delete them, and the markers no one needs now."""

@@ -7,7 +7,6 @@ claimed once in the database).
 
 from redis import Redis
 
-from bot.inbox import InboundText
 from bot.spool.entry import Entry, dumps, loads
 
 STREAM = "spool:inbound"
@@ -24,6 +23,10 @@ if redis.call('XDEL', KEYS[1], ARGV[1]) == 1 then
 end
 return 1
 """
+_EXTEND = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 0
+"""
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
@@ -36,11 +39,11 @@ class RedisSpool:
     def __init__(self, redis: Redis) -> None:
         self.redis = redis
 
-    def keep(self, message: InboundText, received_at: float) -> None:
+    def keep(self, entry: Entry) -> None:
         """Add the message at the end of the stream, atomically with her waiting count."""
         with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(STREAM, {"m": dumps(message, received_at)})
-            pipe.hincrby(WAITING, message.phone, 1)
+            pipe.xadd(STREAM, {"m": dumps(entry)})
+            pipe.hincrby(WAITING, entry.message.phone, 1)
             pipe.execute()
 
     def waiting(self, phone: str) -> bool:
@@ -64,7 +67,7 @@ class RedisSpool:
 
     def bury(self, entry: Entry) -> None:
         """Keep a message our code failed on where staff can see it, out of the way."""
-        self.redis.rpush(SET_ASIDE, dumps(entry.message, entry.received_at))
+        self.redis.rpush(SET_ASIDE, dumps(entry))
 
     def set_aside(self) -> int:
         """How many messages were set aside."""
@@ -77,6 +80,10 @@ class RedisSpool:
     def lock(self, token: str, seconds: int) -> bool:
         """Become the one drainer for a while; False if another process is draining."""
         return bool(self.redis.set(DRAIN_LOCK, token, nx=True, ex=seconds))
+
+    def hold(self, token: str, seconds: int) -> bool:
+        """Keep being the drainer a while longer; False if the lock was lost meanwhile."""
+        return bool(self.redis.eval(_EXTEND, 1, DRAIN_LOCK, token, seconds))
 
     def unlock(self, token: str) -> None:
         """Stop being the drainer (only if the lock is still ours)."""

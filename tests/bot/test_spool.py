@@ -3,14 +3,18 @@
 
 import pytest
 from redis import Redis
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot import spool
 from bot.app import create_app
 from bot.config import Settings
-from bot.models import ConversationRecord, InboundMessage, OutboundMessage, Person
+from bot.inbox import InboundText
+from bot.models import Channel, ConversationRecord, InboundMessage, OutboundMessage, Person
 from bot.spool.redis_store import STREAM
 from tests.bot.webhook_client import Twilio, new_sid
+from tests.private_services import PrivateRedis
 
 DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/gone?connect_timeout=1"
 WORKER = "+12125550123"
@@ -22,9 +26,12 @@ JOINING = ("hi", "1", "yes", "Maria")
 def build(tmp_path):
     apps = []
 
-    def make(database_url, redis_url=None):
+    def make(database_url, redis_url=None, spool_redis="always"):
         settings = Settings(
-            database_url=database_url, redis_url=redis_url, spool_dir=str(tmp_path / "spool")
+            database_url=database_url,
+            redis_url=redis_url,
+            spool_dir=str(tmp_path / "spool"),
+            spool_redis=spool_redis,
         )
         app = create_app(settings)
         app.extensions["runtime"].print_notices = False
@@ -144,12 +151,90 @@ def test_a_message_our_code_fails_on_is_set_aside_not_retried_forever(
     up = build(db_url, redis_url)
     real = spool.inbox.handle
 
-    def broken_for_her(runtime, message, spooled=False):
+    def broken_for_her(runtime, message, **options):
         if message.phone == WORKER:
             raise RuntimeError("a bug")
-        return real(runtime, message, spooled)
+        return real(runtime, message, **options)
 
     monkeypatch.setattr(spool.inbox, "handle", broken_for_her)
     assert drained(up) == 2
     assert redis.llen("spool:failed") == 1
     assert stored(up)[0] and len(stored(up)[0]) == 1  # the other one went through
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    servers = []
+
+    def start(appendonly=False):
+        folder = tmp_path / f"redis-{len(servers)}"
+        folder.mkdir()
+        server = PrivateRedis(folder, appendonly=appendonly)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.mark.parametrize("appendonly", [False, True], ids=["memory-only", "append-only"])
+def test_the_spool_trusts_redis_only_when_it_keeps_messages_on_disk(
+    build, private_redis, appendonly
+):
+    server = private_redis(appendonly)
+    down = Twilio(build(DOWN, server.url, spool_redis="auto"))
+    down.text(WORKER, "hi")
+    depth = spool.depth(down.app.extensions["runtime"])
+    assert depth == ({"file": 0, "redis": 1} if appendonly else {"file": 1, "redis": 0})
+
+
+def test_a_redis_restart_loses_no_kept_message(build, db_url, private_redis):
+    server = private_redis(appendonly=False)  # like the machine's: it keeps nothing on disk
+    down = Twilio(build(DOWN, server.url, spool_redis="auto"))
+    sids = [new_sid() for _ in JOINING]
+    for sid, body in zip(sids, JOINING, strict=True):
+        down.text(WORKER, body, sid)
+    server.stop()
+    server.start()  # empty
+    up = build(db_url, server.url, spool_redis="auto")
+    assert drained(up) == 4
+    inbound, _, state = stored(up)
+    assert sorted(inbound) == sorted(sids) and state == "idle"
+
+
+def test_a_second_delivery_kept_after_the_first_was_answered_is_not_answered_again(
+    build, db_url, redis, redis_url
+):
+    sid = new_sid()
+    up = Twilio(build(db_url, redis_url))
+    assert up.text(WORKER, "hi", sid)  # answered in the webhook's reply
+    spool.keep(up.app.extensions["runtime"], InboundText(sid, Channel.SMS, WORKER, "hi"))
+    assert drained(up.app) == 1
+    inbound, replies, _ = stored(up.app)
+    assert inbound == [sid] and replies == []
+
+
+def test_a_message_whose_commit_was_uncertain_is_answered_late_once(
+    build, db_url
+):
+    up = Twilio(build(db_url, spool_redis="never"))
+    failures = []
+
+    def lose_the_database(session):
+        if not failures:
+            failures.append(1)
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+    event.listen(Session, "before_commit", lose_the_database)
+    try:
+        sid = new_sid()
+        assert up.text(WORKER, "hi", sid) == "Got it. We will answer you shortly."
+    finally:
+        event.remove(Session, "before_commit", lose_the_database)
+    (entry,) = spool.files(up.app.extensions["runtime"]).take()[1]
+    assert entry.uncertain  # the conversation had run when the database went
+    assert drained(up.app) == 1
+    inbound, replies, _ = stored(up.app)
+    assert inbound == [sid] and len(replies) == 1

@@ -56,8 +56,8 @@ class Stack:
         self.kept: Counter[str] = Counter()  # messages the webhook spooled, by store
         keep = spool.keep
 
-        def counted_keep(runtime, message):
-            where = keep(runtime, message)
+        def counted_keep(runtime, message, *args, **kwargs):
+            where = keep(runtime, message, *args, **kwargs)
             self.kept[where] += 1
             return where
 
@@ -134,10 +134,21 @@ class Stack:
 
 @pytest.fixture
 def stack(request, tmp_path):
+    """The service on a Redis that keeps nothing on disk (the spool then uses files)."""
+    yield from _stack(request, tmp_path, appendonly=False)
+
+
+@pytest.fixture
+def durable_stack(request, tmp_path):
+    """The service on a Redis with an append-only file (the spool then uses Redis)."""
+    yield from _stack(request, tmp_path, appendonly=True)
+
+
+def _stack(request, tmp_path, appendonly: bool):
     if postgres_bin() is None:
         unavailable(request.config, "PostgreSQL server binaries (initdb, pg_ctl) not installed")
     postgres = PrivatePostgres()
-    redis = PrivateRedis(tmp_path)
+    redis = PrivateRedis(tmp_path, appendonly=appendonly)
     fake = FakeTwilio().start()
     try:
         postgres.start()

@@ -9,10 +9,30 @@ from tests.resilience.conftest import enrol, stream
 PAIRS = 6
 
 
-def test_postgres_restarted_mid_stream(stack):
+def test_postgres_restarted_mid_stream(durable_stack):
+    stack = durable_stack
     people = enrol(stack, PAIRS)
     stream(stack, people, stack.postgres.restart, after=PAIRS * 3)
     assert stack.kept["redis"] > 0  # the restart was felt, and the spool took the strain
+    stack.settle()
+    stack.assert_nothing_lost_or_doubled()
+
+
+def test_redis_restarted_while_postgres_is_down(stack):
+    # Messages kept while the database is down must outlive a Redis that comes back empty:
+    # such a Redis is never trusted with them (they wait on disk).
+    people = enrol(stack, PAIRS)
+
+    def outage():
+        stack.postgres.stop()
+        time.sleep(1.0)
+        stack.redis.stop()
+        stack.redis.start()
+        time.sleep(0.5)
+        stack.postgres.start()
+
+    stream(stack, people, outage, after=PAIRS * 3)
+    assert stack.kept["file"] > 0
     stack.settle()
     stack.assert_nothing_lost_or_doubled()
 
