@@ -169,7 +169,7 @@ def test_a_conversation_leaves_no_body_and_no_full_number_in_the_logs(app, capsy
 
 
 def test_a_failure_is_logged_with_its_traceback_and_masked_numbers(app, capsys, monkeypatch):
-    def broken(_runtime, message):
+    def broken(_runtime, message, **_options):
         raise RuntimeError(f"lost track of {message.phone}")
 
     monkeypatch.setattr(inbox, "handle", broken)
