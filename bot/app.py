@@ -1,8 +1,10 @@
 """The Flask application factory."""
 
 import logging
+from typing import Any
 
 from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from bot import health, spool, status_webhook, texts, webhook
 from bot.config import Settings
@@ -17,11 +19,32 @@ from conversations.dates import warm_up
 log = logging.getLogger(__name__)
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer built once per key, not per request.
+
+    Flask opens a session for every request, webhooks included, and builds a new signer each
+    time; the signer holds only the keys and settings, so one serves every thread."""
+
+    def __init__(self) -> None:
+        self._signers: dict[tuple[Any, ...], Any] = {}
+
+    def get_signing_serializer(self, app: Flask) -> Any:
+        """The signer for the app's current keys (made again only when they change)."""
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        signer = self._signers.get(keys)
+        if signer is None:
+            signer = super().get_signing_serializer(app)
+            if signer is not None:
+                self._signers = {keys: signer}  # the old keys' signer is of no more use
+        return signer
+
+
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the web app on the given settings (from the environment by default)."""
     runtime = Runtime(settings or Settings.from_env())
     configure_logging(runtime.settings)  # before Flask, so it adds no handler of its own
     app = Flask(__name__)
+    app.session_interface = CookieSessions()
     app.extensions["runtime"] = runtime
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhook.blueprint)

@@ -15,9 +15,7 @@ from bot.config import Settings
 from bot.ledger import Phase, TransferKind
 from bot.models import (
     Contributor,
-    CoverStatus,
     Employment,
-    InsuranceCover,
     Person,
     Worker,
 )
@@ -50,6 +48,9 @@ class WorkerMoney:
     def _label(self, employment: Employment) -> str:
         raise NotImplementedError  # DatabaseFund's
 
+    def _covered_products(self) -> tuple[str, ...]:
+        raise NotImplementedError  # DatabaseFund's: read with who she is
+
     # -- a worker's money ------------------------------------------------------------------
 
     def balance(self) -> BalanceView:
@@ -67,7 +68,7 @@ class WorkerMoney:
             half_day=rest >= self.settings.half_day_off_cents,
             day_off_cents=self.settings.day_off_cents,
             half_day_cents=self.settings.half_day_off_cents,
-            insured=self._insured(worker),
+            insured=self._covered_products(),
         )
 
     def history(self, limit: int) -> list[HistoryLine]:
@@ -156,22 +157,6 @@ class WorkerMoney:
             pending_id,
         )
 
-    def _insured(self, worker: Worker) -> tuple[str, ...]:
-        """The products her premiums pay for this month."""
-        today = _local_day(utcnow(), self.person.time_zone)
-        period = f"{today.year:04d}-{today.month:02d}"
-        return tuple(
-            self.session.scalars(
-                select(InsuranceCover.product)
-                .where(
-                    InsuranceCover.worker_id == worker.id,
-                    InsuranceCover.period == period,
-                    InsuranceCover.status == CoverStatus.COVERED,
-                )
-                .order_by(InsuranceCover.product.desc())
-            )
-        )
-
     def _account_names(self, account_ids: set[int], worker: Worker) -> dict[int, str]:
         names: dict[int, str] = {}
         for contributor in self.session.scalars(
@@ -186,6 +171,12 @@ class WorkerMoney:
                 self._label(employment) if employment else contributor.name
             )
         return names
+
+
+def cover_period(time_zone: str) -> str:
+    """The month insurance cover is read for: this month where she lives (2026-12)."""
+    today = _local_day(utcnow(), time_zone)
+    return f"{today.year:04d}-{today.month:02d}"
 
 
 def _local_day(moment: datetime, time_zone: str) -> date:

@@ -3,18 +3,20 @@
 from dataclasses import replace
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot import consent, membership
 from bot.config import Settings
 from bot.fund_household import HouseholdAnswers
-from bot.fund_money import WorkerMoney
+from bot.fund_money import WorkerMoney, cover_period
 from bot.models import (
     Channel,
     Contributor,
+    CoverStatus,
     Employment,
     EmploymentStatus,
+    InsuranceCover,
     Person,
     Visit,
     VisitReporter,
@@ -32,6 +34,26 @@ from conversations.ports import (
     Rates,
     Role,
     VisitView,
+)
+
+# Who she is, in one round trip whatever she texts: her worker and household rows (either may
+# be missing) and the insurance products covered this month (a row each, or one of NULL).
+# Built once: a statement made per message costs more Python than the query costs PostgreSQL.
+ROLES = (
+    select(Worker, Contributor, InsuranceCover.product)
+    .select_from(Person)
+    .outerjoin(Worker, Worker.person_id == Person.id)
+    .outerjoin(Contributor, Contributor.person_id == Person.id)
+    .outerjoin(
+        InsuranceCover,
+        and_(
+            InsuranceCover.worker_id == Worker.id,
+            InsuranceCover.period == bindparam("period"),
+            InsuranceCover.status == CoverStatus.COVERED,
+        ),
+    )
+    .where(Person.id == bindparam("person_id"))
+    .order_by(InsuranceCover.product.desc())
 )
 
 
@@ -52,6 +74,7 @@ class DatabaseFund(WorkerMoney, HouseholdAnswers):
         self.channel = channel
         self.message_key = message_key  # makes ledger keys unique per inbound message
         self._roles: tuple[Worker | None, Contributor | None] | None = None
+        self._covered: tuple[str, ...] = ()  # read with the roles
 
     # -- who -------------------------------------------------------------------------------
 
@@ -179,14 +202,18 @@ class DatabaseFund(WorkerMoney, HouseholdAnswers):
     def _load_roles(self) -> tuple[Worker | None, Contributor | None]:
         # Who she is does not change within a message, except by joining (which resets this).
         if self._roles is None:
-            worker = self.session.scalar(select(Worker).where(Worker.person_id == self.person.id))
-            household = None
-            if worker is None or worker.status != WorkerStatus.ACTIVE:
-                household = self.session.scalar(
-                    select(Contributor).where(Contributor.person_id == self.person.id)
-                )
+            rows = self.session.execute(
+                ROLES,
+                {"person_id": self.person.id, "period": cover_period(self.person.time_zone)},
+            ).all()
+            worker, household = (rows[0][0], rows[0][1]) if rows else (None, None)
+            self._covered = tuple(row[2] for row in rows if row[2] is not None)
             self._roles = (worker, household)
         return self._roles
+
+    def _covered_products(self) -> tuple[str, ...]:
+        self._load_roles()
+        return self._covered
 
     def _is_live_household(self) -> bool:
         """A household with a worker who invited it or works for it; one that declined
@@ -210,12 +237,7 @@ class DatabaseFund(WorkerMoney, HouseholdAnswers):
         return worker
 
     def _household(self) -> Contributor | None:
-        worker, household = self._load_roles()
-        if household is None and worker is not None:
-            household = self.session.scalar(
-                select(Contributor).where(Contributor.person_id == self.person.id)
-            )
-        return household
+        return self._load_roles()[1]
 
     def _own_employment(self, employment_id: int) -> Employment:
         employment = self.session.get(Employment, employment_id)

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,9 @@ def gettext(message: Message, language: str, count: int | None = None) -> str:
     return catalog.gettext(message.msgid)
 
 
+# Babel takes tens of microseconds a value and the same amounts and days come back: each is
+# formatted once per process (the caches are bounded; values, never whole texts, are kept).
+@lru_cache(maxsize=8192)
 def format_money(money: Money, language: str) -> str:
     """Cents as the language writes money; integer arithmetic until the last step."""
     amount = Decimal(money.cents).scaleb(-2)
@@ -74,6 +77,7 @@ def format_money(money: Money, language: str) -> str:
     return f"+{text}" if money.signed and money.cents > 0 else text
 
 
+@lru_cache(maxsize=4096)
 def format_day(day: date, language: str) -> str:
     """A short day: 'Fri Nov 27', 'vie 27 nov', 'vandredi 27 nov'."""
     if language == "ht":
@@ -83,6 +87,7 @@ def format_day(day: date, language: str) -> str:
     )
 
 
+@lru_cache(maxsize=1024)
 def format_month(month: Month, language: str) -> str:
     """A month and year: 'Dec 2026', 'dic 2026', 'des 2026'."""
     if language == "ht":
@@ -91,6 +96,7 @@ def format_month(month: Month, language: str) -> str:
     return fold_to_gsm(format_date(first, "MMM yyyy", locale=FORMAT_LOCALES[language]))
 
 
+@lru_cache(maxsize=64)
 def format_weekday(weekday: Weekday, language: str) -> str:
     """A day of the week: 'Tuesday', 'martes', 'madi'."""
     if language == "ht":

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 LANGUAGES = ("en", "es", "pt_BR", "ht", "tl")
 
@@ -153,14 +154,29 @@ class Reading:
     text: str  # the whole normalized text
 
 
+DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d{1,2}\b)")  # 7,50
+NOT_KEPT = re.compile(r"[^\w\s$./:+#-]")
+FULL_STOP = re.compile(r"(?<!\d)[.:](?!\d)")  # a full stop or colon, not a decimal point
+# Short texts (commands, numbers, yes and no) come again and again: read each once per process.
+# Longer ones are read every time and never kept.
+CACHED_LENGTH = 24
+
+
 def normalize(text: str) -> str:
     """Lower case, no accents, punctuation as spaces (keeping what numbers and dates need)."""
+    return _normalize_short(text) if len(text) <= CACHED_LENGTH else _normalize(text)
+
+
+def _normalize(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = re.sub(r"(?<=\d),(?=\d{1,2}\b)", ".", plain)  # a decimal comma: 7,50
-    plain = re.sub(r"[^\w\s$./:+#-]", " ", plain)
-    plain = re.sub(r"(?<!\d)[.:](?!\d)", " ", plain)  # a full stop, not a decimal point
+    plain = DECIMAL_COMMA.sub(".", plain)
+    plain = NOT_KEPT.sub(" ", plain)
+    plain = FULL_STOP.sub(" ", plain)
     return " ".join(plain.split())
+
+
+_normalize_short = lru_cache(maxsize=4096)(_normalize)
 
 
 def _phrases() -> list[tuple[str, Intent]]:
@@ -176,6 +192,10 @@ PHRASES = _phrases()
 
 def read(text: str) -> Reading:
     """Find the keyword the message starts with, in any language."""
+    return _read_short(text) if len(text) <= CACHED_LENGTH else _read(text)
+
+
+def _read(text: str) -> Reading:
     plain = normalize(text)
     if plain in OPT_OUT_WORDS:
         return Reading(Intent.STOP, "", plain)
@@ -185,6 +205,9 @@ def read(text: str) -> Reading:
         if plain == phrase or plain.startswith(phrase + " "):
             return Reading(intent, plain[len(phrase) :].strip(), plain)
     return Reading(None, plain, plain)
+
+
+_read_short = lru_cache(maxsize=4096)(_read)
 
 
 def language_named(text: str) -> str | None:

@@ -13,6 +13,7 @@ GSM7_BASIC = frozenset(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
+GSM7 = GSM7_BASIC | GSM7_EXTENSION
 
 # Spaces and punctuation that Babel and keyboards produce, and their GSM-7 equivalents.
 GSM7_LOOKALIKES = {
@@ -28,6 +29,7 @@ GSM7_LOOKALIKES = {
     "\u2014": "-",
     "\u2026": "...",
 }
+_LOOKALIKES = str.maketrans(GSM7_LOOKALIKES)
 
 
 @dataclass(frozen=True)
@@ -41,17 +43,20 @@ class SegmentCount:
 
 def sms_safe(text: str) -> str:
     """Replace typographic spaces, quotes and dashes that would force UCS-2 for no reason."""
-    return "".join(GSM7_LOOKALIKES.get(character, character) for character in text)
+    return text.translate(_LOOKALIKES)
 
 
 def is_gsm7(text: str) -> bool:
     """Whether every character is in the GSM-7 alphabet or its extension table."""
-    return all(c in GSM7_BASIC or c in GSM7_EXTENSION for c in text)
+    return GSM7.issuperset(text)
 
 
 def count_segments(text: str) -> SegmentCount:
     """The encoding, the segment count and the units used by the text."""
     if is_gsm7(text):
+        escapes = sum(text.count(character) for character in GSM7_EXTENSION)
+        if len(text) + escapes <= 160:  # one segment, the usual reply: no need to pack
+            return SegmentCount("GSM-7", 1, len(text) + escapes)
         costs = [2 if character in GSM7_EXTENSION else 1 for character in text]
         return SegmentCount("GSM-7", _pack(costs, single=160, multi=153), sum(costs))
     encoded = text.encode("utf-16-le")

@@ -44,3 +44,21 @@ def test_sms_safe_replaces_babel_spaces_and_curly_quotes():
         == 'US$ 5.00 at 9:00 AM, "ok" - it\'s'
     )
     assert is_gsm7(sms_safe("\u00a0\u202f\u2019"))
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("a" * 160, 160),  # one segment: counted without packing
+        ("€" * 80, 160),
+        ("a" * 158 + "{", 160),
+        ("a" * 159 + "{", 161),  # the escape pair tips it into two segments
+        ("a" * 400, 400),
+    ],
+)
+def test_gsm7_units_count_escapes_twice(text, units):
+    assert count_segments(text).units == units
+
+
+def test_sms_safe_expands_an_ellipsis_and_keeps_the_rest():
+    assert sms_safe("ok\u2026 \u201cyes\u201d á") == 'ok... "yes" á'
