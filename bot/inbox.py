@@ -6,10 +6,13 @@ person are serialized by locking her row, so her conversation never forks.
 """
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot import consent, texts
@@ -17,12 +20,13 @@ from bot.db import run_in_transaction
 from bot.fund_port import DatabaseFund
 from bot.models import (
     Channel,
+    ChannelConsent,
     ConversationRecord,
     InboundMessage,
     Person,
 )
 from bot.notices import write_notice, write_reply_once
-from bot.orm import as_utc, upsert_insert, utcnow
+from bot.orm import as_utc, utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
 from conversations import messages as m
@@ -34,6 +38,41 @@ from conversations.talk import Say
 
 log = logging.getLogger(__name__)
 ENGINE: Engine = build_engine()
+
+
+def _upsert_person(dialect_insert: Callable[..., Any]) -> Any:
+    statement = dialect_insert(Person).values(
+        phone=bindparam("phone"),
+        language="en",
+        time_zone=bindparam("time_zone"),
+        last_channel=bindparam("last_channel"),
+        created_at=bindparam("created_at"),
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Person.phone], set_={"last_channel": statement.excluded.last_channel}
+    ).returning(Person)
+    return select(Person).from_statement(statement)
+
+
+# Built once (building a statement per message costs more Python than PostgreSQL spends on it).
+LOCK_PERSON = {
+    "postgresql": _upsert_person(postgresql.insert),
+    "sqlite": _upsert_person(sqlite.insert),
+}
+# What the turn needs, read in one statement once she is locked: an earlier delivery of this
+# MessageSid, her stored conversation, her opt-out on this channel.
+AFTER_LOCK = (
+    select(InboundMessage.id, InboundMessage.reply, ChannelConsent.opted_out, ConversationRecord)
+    .select_from(Person)
+    .outerjoin(InboundMessage, InboundMessage.message_sid == bindparam("message_sid"))
+    .outerjoin(
+        ChannelConsent,
+        and_(ChannelConsent.person_id == Person.id, ChannelConsent.channel == bindparam("channel")),
+    )
+    .outerjoin(ConversationRecord, ConversationRecord.person_id == Person.id)
+    .where(Person.id == bindparam("person_id"))
+)
+CLAIM = insert(InboundMessage.__table__)
 
 
 @dataclass(frozen=True)
@@ -108,36 +147,44 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
     # Lock the person first (one upsert): her messages queue here, one at a time, and a
     # second delivery of this MessageSid waits here until the first commits, then finds it.
     person = _lock_person(session, runtime, message)
-    earlier = session.execute(
-        select(InboundMessage.reply).where(InboundMessage.message_sid == message.message_sid)
-    ).first()
-    if earlier is not None:
-        return person, Handled(earlier.reply, (), replayed=True, language=person.language)
-    reply, outbox = _converse(session, runtime, person, message)
-    session.add(
-        InboundMessage(
-            message_sid=message.message_sid,
-            person_id=person.id,
-            channel=message.channel,
-            body=message.body,
-            num_media=message.num_media,
-            reply=reply,
-        )
+    # Read after the lock: this statement sees whatever the one who held it before committed.
+    claimed, earlier_reply, opted_out, record = session.execute(
+        AFTER_LOCK,
+        {"message_sid": message.message_sid, "channel": message.channel, "person_id": person.id},
+    ).one()
+    if claimed is not None:
+        return person, Handled(earlier_reply, (), replayed=True, language=person.language)
+    reply, outbox = _converse(
+        session, runtime, person, message, record=record, opted_out=bool(opted_out)
     )
-    session.flush()
+    session.execute(
+        CLAIM,
+        {
+            "message_sid": message.message_sid,
+            "person_id": person.id,
+            "channel": message.channel,
+            "body": message.body,
+            "num_media": message.num_media,
+            "reply": reply,
+        },
+    )
     return person, Handled(reply, tuple(outbox), language=person.language)
 
 
 def _converse(
-    session: Session, runtime: Runtime, person: Person, message: InboundText
+    session: Session,
+    runtime: Runtime,
+    person: Person,
+    message: InboundText,
+    *,
+    record: ConversationRecord | None,
+    opted_out: bool,
 ) -> tuple[str | None, list[int]]:
     reading = read(message.body)
-    opted_out = consent.opted_out(session, person.id, message.channel)
     if opted_out and reading.text == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
         opted_out = False
         consent.record(session, person.id, message.channel, opted_out=False)
-    record = session.get(ConversationRecord, person.id)
     if record is None:
         record = ConversationRecord(person_id=person.id, state=State.NEW.value, data={})
         session.add(record)
@@ -152,7 +199,8 @@ def _converse(
     today = now.astimezone(ZoneInfo(person.time_zone)).date()
     turn = ENGINE.run(conversation, Inbound(message.body, now, today, message.num_media > 0), fund)
     _store(record, turn.conversation)
-    person.language = turn.conversation.language
+    if person.language != turn.conversation.language:  # else no flush has anything to do
+        person.language = turn.conversation.language
     outbox = [write_notice(session, notice) for notice in turn.notices]
     session.flush()
     reply = texts.render(turn.replies, person.language) if turn.replies else None
@@ -178,18 +226,14 @@ def _store(record: ConversationRecord, conversation: Conversation) -> None:
 
 def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:
     """Create or find the sender and lock her row, in one statement."""
-    insert = upsert_insert(session)
-    statement = insert(Person).values(
-        phone=message.phone,
-        language="en",
-        time_zone=runtime.settings.default_time_zone,
-        last_channel=message.channel,
-        created_at=utcnow(),
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Person.phone], set_={"last_channel": statement.excluded.last_channel}
-    ).returning(Person)
-    return session.scalars(statement, execution_options={"populate_existing": True}).one()
+    statement = LOCK_PERSON[session.get_bind().dialect.name]
+    values = {
+        "phone": message.phone,
+        "time_zone": runtime.settings.default_time_zone,
+        "last_channel": message.channel,
+        "created_at": utcnow(),
+    }
+    return session.scalars(statement, values, execution_options={"populate_existing": True}).one()
 
 
 def describe(message: InboundText) -> str:
