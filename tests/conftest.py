@@ -126,6 +126,21 @@ def empty_tables(engine: Engine) -> None:
 
 # -- Redis -------------------------------------------------------------------------------
 
+CLAIM_KEY = "benefits-test-run"  # marks a Redis database number as this run's
+
+
+def flush_redis(client: Redis) -> None:
+    """Empty this run's Redis database but keep its claim, in one transaction: a bare
+    FLUSHDB would let a test run started meanwhile claim the same number and take our jobs."""
+    with client.pipeline(transaction=True) as pipe:
+        pipe.get(CLAIM_KEY)
+        claim = pipe.execute()[0]
+    with client.pipeline(transaction=True) as pipe:
+        pipe.flushdb()
+        if claim is not None:
+            pipe.set(CLAIM_KEY, claim)
+        pipe.execute()
+
 
 @pytest.fixture(scope="session")
 def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
@@ -137,7 +152,7 @@ def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
         for number in range(1, 16):
             client = Redis.from_url(f"{base}/{number}", socket_connect_timeout=2)
             # Claim the number atomically so two runs at once never share it.
-            if client.dbsize() == 0 and client.set("benefits-test-run", os.getpid(), nx=True):
+            if client.dbsize() == 0 and client.set(CLAIM_KEY, os.getpid(), nx=True):
                 chosen = number
                 client.close()
                 break

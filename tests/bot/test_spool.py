@@ -14,6 +14,7 @@ from bot.inbox import InboundText
 from bot.models import Channel, ConversationRecord, InboundMessage, OutboundMessage, Person
 from bot.spool.redis_store import STREAM
 from tests.bot.webhook_client import Twilio, new_sid
+from tests.conftest import flush_redis
 from tests.private_services import PrivateRedis
 
 DOWN = "postgresql+psycopg://postgres@127.0.0.1:1/gone?connect_timeout=1"
@@ -51,9 +52,9 @@ def db_url(postgres_engine):
 @pytest.fixture
 def redis(redis_url):
     client = Redis.from_url(redis_url)
-    client.flushdb()
+    flush_redis(client)
     yield client
-    client.flushdb()
+    flush_redis(client)
     client.close()
 
 
