@@ -3,6 +3,10 @@
 Each tick enqueues the jobs that are due, with a job id per period: RQ refuses a duplicate
 id (`unique=True`), and each job is idempotent per period in the database anyway, so two
 workers ticking at once, or a tick run twice, change nothing.
+
+They go on a queue of their own, QUEUE, which workers take from first (`bot.worker.QUEUES`):
+a backlog of notices never delays the sweeper or the spool drain by more than the one job a
+worker is running.
 """
 
 import logging
@@ -21,6 +25,7 @@ from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 15
+QUEUE = "clock"
 
 
 @dataclass(frozen=True)
@@ -71,22 +76,30 @@ PERIODIC: tuple[Periodic, ...] = (
 def tick(runtime: Runtime, now: datetime | None = None) -> list[str]:
     """Start every periodic job not yet started for its current period; return their ids."""
     now = now or utcnow()
-    started = []
+    started: list[str] = []
+    missed: list[str] = []  # not started: Redis did not answer
+    queue: Queue | None = None
+    if runtime.redis is not None:
+        queue = Queue(QUEUE, connection=runtime.redis, serializer=JSONSerializer)
     for periodic in PERIODIC:
         period = periodic.period(now)
         if period is None:
             continue
         job_id = f"{periodic.name}-{period}"
-        if runtime.redis is None:
+        if queue is None:
             periodic.run_here(runtime, period)
             started.append(job_id)
             continue
+        if missed:  # Redis failed already this tick: do not wait on it again
+            missed.append(periodic.name)
+            continue
         try:
-            queue = Queue("default", connection=runtime.redis, serializer=JSONSerializer)
             queue.enqueue(periodic.job, period, job_id=job_id, unique=True, result_ttl=86400)
             started.append(job_id)
         except DuplicateJobError:
             continue
         except RedisError:
-            log.warning("clock: redis unreachable, %s not started", periodic.name)
+            missed.append(periodic.name)
+    if missed:
+        log.warning("clock: redis unreachable, not started this tick: %s", ", ".join(missed))
     return started

@@ -10,7 +10,9 @@ from datetime import datetime, timedelta
 
 from redis.exceptions import RedisError
 from rq import Queue
+from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
+from rq.utils import utcparse
 from sqlalchemy import or_, select
 
 from bot import sender
@@ -23,6 +25,9 @@ log = logging.getLogger(__name__)
 QUEUE = "notices"
 DELIVER = "worker_jobs.notices.deliver"
 GRACE = timedelta(seconds=30)  # a pending notice younger than this is probably still queued
+# A job queued longer than this may be lost (its worker died between taking it from the queue
+# and starting it, until RQ's maintenance notices): the sweeper queues it again all the same.
+QUEUED_PATIENCE = timedelta(minutes=5)
 SWEEP_BATCH = 500
 
 
@@ -30,6 +35,11 @@ def notice_queue(runtime: Runtime) -> Queue:
     """The RQ queue notices go through (JSON serializer: ids only, never pickles)."""
     assert runtime.redis is not None
     return Queue(QUEUE, connection=runtime.redis, serializer=JSONSerializer)
+
+
+def job_id(outbox_id: int) -> str:
+    """The RQ job id of a notice's delivery: one per notice, so a repeat does not double."""
+    return f"notice-{outbox_id}"
 
 
 def hand_over(runtime: Runtime, outbox_ids: Iterable[int]) -> None:
@@ -46,7 +56,7 @@ def hand_over(runtime: Runtime, outbox_ids: Iterable[int]) -> None:
             queue.enqueue(
                 DELIVER,
                 outbox_id,
-                job_id=f"notice-{outbox_id}",
+                job_id=job_id(outbox_id),
                 result_ttl=3600,
                 failure_ttl=7 * 86400,
             )
@@ -85,9 +95,34 @@ def due(runtime: Runtime, now: datetime | None = None) -> list[int]:
 
 
 def sweep(runtime: Runtime, now: datetime | None = None) -> int:
-    """Hand over every notice that is due; return how many."""
-    ids = due(runtime, now)
+    """Hand over every notice that is due and not waiting in the queue already; return how
+    many."""
+    now = now or utcnow()
+    ids = _not_queued(runtime, due(runtime, now), now)
     if ids:
         log.info("sweeper: handing over %d notice(s)", len(ids))
         hand_over(runtime, ids)
     return len(ids)
+
+
+def _not_queued(runtime: Runtime, ids: list[int], now: datetime) -> list[int]:
+    """Leave out the notices whose job waits in the queue (for less than QUEUED_PATIENCE):
+    behind a long queue of notices the sweeper, which runs first, would otherwise queue them
+    again on every tick."""
+    if runtime.redis is None or not ids:
+        return ids
+    try:
+        with runtime.redis.pipeline(transaction=False) as pipe:
+            for outbox_id in ids:
+                pipe.hmget(Job.key_for(job_id(outbox_id)), ["status", "enqueued_at"])
+            jobs = pipe.execute()
+    except RedisError:
+        return ids  # hand_over finds Redis down too, and says so
+    return [i for i, job in zip(ids, jobs, strict=True) if not _waiting(job, now)]
+
+
+def _waiting(job: list[bytes | None], now: datetime) -> bool:
+    status, enqueued_at = job
+    if status != JobStatus.QUEUED.value.encode() or enqueued_at is None:
+        return False
+    return utcparse(enqueued_at.decode()) > now - QUEUED_PATIENCE

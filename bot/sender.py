@@ -4,18 +4,44 @@ A notice is claimed in one transaction (status `sending`), sent outside any tran
 settled in another. A job that runs twice finds it no longer pending and does nothing; one
 that died mid-send leaves it `sending`, and the retry first asks Twilio whether the text went
 out before sending it again.
+
+The usual notice (a pending SMS, due, to someone who has not said STOP) takes two statements,
+each a transaction of its own that PostgreSQL commits as it runs it (autocommit: one round
+trip each, no BEGIN, no COMMIT): an UPDATE ... RETURNING that claims it (and reads her number
+and her consent), and once Twilio took it an UPDATE that records the sid. The claim's commit
+waits for the WAL to reach the disk, like every other commit: a claim lost to a crash could
+let a text go out twice. The record's does not (its session runs with synchronous_commit off):
+it is committed and visible at once, and on disk a fraction of a second later, or with the
+next claim's commit. A crash of PostgreSQL in that moment loses the record and nothing else:
+the notice is still `sending`, and the sweeper's retry asks Twilio before sending, as after a
+worker that died mid-send. Anything else (WhatsApp, a retry, a notice already claimed, an
+opted-out number, an error from Twilio) takes the general path, in ordinary transactions.
 """
 
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import psycopg
 from requests.exceptions import ConnectionError as NetworkError
 from requests.exceptions import Timeout
-from sqlalchemy import Row, bindparam, case, func, select, update
+from requests.utils import get_environ_proxies
+from sqlalchemy import (
+    Engine,
+    Executable,
+    Row,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
@@ -23,7 +49,7 @@ from twilio.rest import Client
 
 from bot import limits, metrics
 from bot.consent import opted_out
-from bot.db import run_in_transaction
+from bot.db import make_engine, run_in_transaction
 from bot.models import (
     Channel,
     ChannelConsent,
@@ -70,6 +96,33 @@ MARK_SENDING = (
         next_attempt_at=None,
     )
 )
+CLAIM_SMS = (  # the usual notice, claimed in one statement (see the module's docstring)
+    update(OUTBOUND)
+    .where(
+        OUTBOUND.c.id == bindparam("notice_id"),
+        OUTBOUND.c.status == OutboundStatus.PENDING,
+        OUTBOUND.c.channel == Channel.SMS,
+        or_(
+            OUTBOUND.c.next_attempt_at.is_(None),
+            OUTBOUND.c.next_attempt_at <= bindparam("claimed_at"),
+        ),
+        ~exists().where(  # she has not said STOP on SMS
+            ChannelConsent.person_id == OUTBOUND.c.person_id,
+            ChannelConsent.channel == Channel.SMS,
+            ChannelConsent.opted_out,
+        ),
+    )
+    .values(
+        status=OutboundStatus.SENDING,
+        sending_at=bindparam("claimed_at"),
+        attempts=OUTBOUND.c.attempts + 1,
+        next_attempt_at=None,
+    )
+    .returning(
+        OUTBOUND.c.body,
+        select(Person.phone).where(Person.id == OUTBOUND.c.person_id).scalar_subquery(),
+    )
+)
 MARK_SENT = (  # a status a callback set first (delivered...) is kept
     update(OUTBOUND)
     .where(OUTBOUND.c.id == bindparam("notice_id"))
@@ -79,7 +132,8 @@ MARK_SENT = (  # a status a callback set first (delivered...) is kept
         next_attempt_at=None,
         status=case(
             (
-                OUTBOUND.c.status.in_((OutboundStatus.PENDING, OutboundStatus.SENDING)),
+                (OUTBOUND.c.status == OutboundStatus.PENDING)
+                | (OUTBOUND.c.status == OutboundStatus.SENDING),
                 bindparam("new_status"),
             ),
             else_=OUTBOUND.c.status,
@@ -127,28 +181,210 @@ def _new_client(runtime: Runtime) -> Client | None:
     settings = runtime.settings
     if not (settings.twilio_account_sid and settings.twilio_auth_token):
         return None
-    client = Client(
-        settings.twilio_account_sid,
-        settings.twilio_auth_token,
-        http_client=TwilioHttpClient(timeout=15, max_retries=0),
+    base_url = settings.twilio_api_base_url or "https://api.twilio.com"
+    # requests reads proxies and the CA bundle from the environment on every request (a scan of
+    # os.environ per call); read them once here, for the one host this client talks to.
+    http = _HttpClient(timeout=15, max_retries=0, proxy=get_environ_proxies(base_url))
+    assert http.session is not None  # pooled: one keep-alive connection per process
+    http.session.trust_env = False
+    http.session.verify = (
+        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
     )
+    client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http)
     if settings.twilio_api_base_url:
         client.api.base_url = settings.twilio_api_base_url
     return client
 
 
+def warm_up(runtime: Runtime) -> None:
+    """What processes forked from this one would otherwise each do again: build the Twilio
+    client and load its Messages API (twilio imports it on first use), and build the usual
+    notice's engines, connecting once so that they know the server."""
+    client = twilio_client(runtime)
+    if client is not None:
+        _ = client.messages
+    _usual(runtime).warm_up()
+
+
+def after_fork(runtime: Runtime) -> None:
+    """In a process forked from the one that built them: leave the parent its connections
+    (pools of our own, the parent's dropped unclosed) and its HTTP session."""
+    usual = runtime.clients.get("sender.usual")
+    if usual is not None:
+        usual.dispose(close=False)
+    runtime.clients.pop("twilio", None)
+
+
+class _HttpClient(TwilioHttpClient):
+    """twilio's HTTP client, minus the log lines it formats on every request before asking
+    the logger (`twilio.http_client`, quiet unless set to INFO) whether it wants them."""
+
+    def log_request(self, kwargs: dict[str, Any]) -> None:
+        if self.logger.isEnabledFor(logging.INFO):
+            super().log_request(kwargs)
+
+    def log_response(self, status_code: int, response: Any) -> None:
+        if self.logger.isEnabledFor(logging.INFO):
+            super().log_response(status_code, response)
+
+
+class _Usual:
+    """The usual notice's two statements, each a transaction of its own (see the module's
+    docstring), on engines of their own: claims commit durably, records without waiting for
+    the WAL flush. On PostgreSQL each statement runs in autocommit, compiled once and handed
+    straight to psycopg on a pooled connection: twice a notice, SQLAlchemy's execution layer
+    cost more than the round trip. On SQLite (a laptop) it is an ordinary transaction."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.postgres = runtime.engine.dialect.name == "postgresql"
+        self.claims = self.records = runtime.engine
+        self.compiled: dict[int, tuple[str, dict[str, Any]]] = {}
+        if self.postgres:
+            url = runtime.engine.url.render_as_string(hide_password=False)
+            self.claims = make_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+            self.records = make_engine(
+                url,
+                isolation_level="AUTOCOMMIT",
+                connect_args={"options": "-c synchronous_commit=off"},
+                pool_size=1,
+            )
+            runtime.on_close(self.dispose)
+
+    def claim(self, outbox_id: int, now: datetime) -> tuple[Any, ...] | None:
+        """CLAIM_SMS: the notice's body and her number if it was the usual one, else None."""
+        return self._run(self.claims, CLAIM_SMS, {"notice_id": outbox_id, "claimed_at": now})
+
+    def record(self, outbox_id: int, outcome: Outcome, status: OutboundStatus) -> None:
+        """MARK_SENT: Twilio took it."""
+        self._run(self.records, MARK_SENT, _sent_values(outbox_id, outcome, status))
+
+    def warm_up(self) -> None:
+        """Before forking: each engine learns the server (version, settings), each statement
+        is compiled."""
+        if self.postgres:
+            for engine in (self.claims, self.records):
+                with engine.connect():
+                    pass
+            self._compile(self.claims, CLAIM_SMS, dict.fromkeys(("notice_id", "claimed_at")))
+            recorded = _sent_values(0, Outcome(), OutboundStatus.QUEUED)
+            self._compile(self.records, MARK_SENT, dict.fromkeys(recorded))
+
+    def dispose(self, close: bool = True) -> None:
+        """Close the pools (`close=False`: drop them, in a process forked from their owner)."""
+        if self.postgres:
+            self.claims.dispose(close=close)
+            self.records.dispose(close=close)
+
+    def _run(
+        self, engine: Engine, statement: Executable, values: dict[str, Any]
+    ) -> tuple[Any, ...] | None:
+        if not self.postgres:
+            with engine.begin() as connection:  # SQLite: BEGIN IMMEDIATE ... COMMIT
+                result = connection.execute(statement, values)
+                row = result.first() if result.returns_rows else None
+                return tuple(row) if row is not None else None
+        sql, fixed = self._compile(engine, statement, values)
+        parameters = fixed | values
+        # A connection found dead (the database restarted since it was pooled) is replaced
+        # and the statement run again: both statements may run twice.
+        for attempt in range(1, 4):
+            connection = engine.raw_connection()
+            try:
+                cursor = connection.driver_connection.execute(sql, parameters)
+                return cursor.fetchone() if cursor.description else None
+            except psycopg.OperationalError:
+                if connection.driver_connection.broken:
+                    connection.invalidate()
+                if attempt == 3:
+                    raise
+            finally:
+                connection.close()
+        raise AssertionError("unreachable")
+
+    def _compile(
+        self, engine: Engine, statement: Executable, values: dict[str, Any]
+    ) -> tuple[str, dict[str, Any]]:
+        """The statement's SQL for this dialect, and the values it binds itself."""
+        found = self.compiled.get(id(statement))
+        if found is None:
+            compiled = statement.compile(dialect=engine.dialect)
+            # Nothing SQLAlchemy would do at execution: no expanding IN, no bind processors.
+            assert "POSTCOMPILE" not in compiled.string and not compiled._bind_processors
+            fixed = compiled.construct_params(dict.fromkeys(values))
+            found = compiled.string, {k: v for k, v in fixed.items() if k not in values}
+            self.compiled[id(statement)] = found
+        return found
+
+
+def _usual(runtime: Runtime) -> _Usual:
+    usual = runtime.clients.get("sender.usual")
+    if usual is None:
+        usual = runtime.clients["sender.usual"] = _Usual(runtime)
+    return usual
+
+
 def deliver(runtime: Runtime, outbox_id: int) -> OutboundStatus | None:
     """Send one notice if it is due; return its status afterwards (None: nothing to do)."""
     client = twilio_client(runtime)
-    attempt = run_in_transaction(runtime.sessions, lambda s: _claim(s, runtime, client, outbox_id))
-    if attempt is None or client is None:
+    claimed = _claim_sms(runtime, outbox_id) if client is not None else None
+    if claimed is None:  # not the usual case: the general path decides
+        claimed = run_in_transaction(
+            runtime.sessions, lambda s: _claim(s, runtime, client, outbox_id)
+        )
+    if isinstance(claimed, OutboundStatus):  # claimed, then capped
+        return claimed
+    if not isinstance(claimed, Attempt) or client is None:
         return _status(runtime, outbox_id)
+    attempt = claimed
     outcome = _already_sent(client, attempt) if attempt.resuming else None
     if outcome is None:
         outcome = _send(client, attempt)
-    status = run_in_transaction(runtime.sessions, lambda s: _settle(s, runtime, attempt, outcome))
+    if outcome.sid is not None:  # Twilio took it: one UPDATE, its own transaction
+        status = status_of(outcome.status)
+        _usual(runtime).record(attempt.outbox_id, outcome, status)
+    else:
+        status = run_in_transaction(
+            runtime.sessions, lambda s: _settle(s, runtime, attempt, outcome)
+        )
     metrics.count_notice(_settled_as(outcome, status))
     return status
+
+
+def _claim_sms(runtime: Runtime, outbox_id: int) -> Attempt | OutboundStatus | None:
+    """Claim the usual notice (see the module's docstring) in one statement. None: it is not
+    one (or no longer pending), and the general path looks at it under lock; a status: it was
+    claimed, then capped, and is settled."""
+    found = _usual(runtime).claim(outbox_id, utcnow())
+    if found is None:
+        return None
+    body, phone = found
+    if not limits.outbound(runtime, phone, body):
+        run_in_transaction(runtime.sessions, lambda s: _cap(s, outbox_id, claimed=True))
+        return OutboundStatus.SUPPRESSED
+    return Attempt(
+        outbox_id=outbox_id,
+        to=phone,
+        sender=(runtime.settings.twilio_sms_from or "").removeprefix("whatsapp:"),
+        body=body,
+        content_sid=None,
+        status_callback=_callback(runtime, outbox_id),
+        resuming=False,
+        since=None,
+    )
+
+
+def _callback(runtime: Runtime, outbox_id: int) -> str | None:
+    base = runtime.settings.public_base_url
+    return f"{base}/webhooks/twilio/status?outbox={outbox_id}" if base else None
+
+
+def _sent_values(outbox_id: int, outcome: Outcome, status: OutboundStatus) -> dict[str, Any]:
+    return {
+        "notice_id": outbox_id,
+        "sid": outcome.sid,
+        "accepted_at": utcnow(),
+        "new_status": status,
+    }
 
 
 def _settled_as(outcome: Outcome, status: OutboundStatus) -> str:
@@ -160,12 +396,17 @@ def _settled_as(outcome: Outcome, status: OutboundStatus) -> str:
     return "sent"
 
 
-def _cap(session: Session, outbox_id: int) -> None:
-    """Never send this one: her number reached a cap on texts (a loop, or too many today)."""
-    notice = session.get(OutboundMessage, outbox_id)  # already locked
+def _cap(session: Session, outbox_id: int, claimed: bool = False) -> None:
+    """Never send this one: her number reached a cap on texts (a loop, or too many today).
+
+    `claimed`: `_claim_sms` marked it sending (and counted an attempt) before it could count
+    the text against her caps; it was never tried."""
+    notice = session.get(OutboundMessage, outbox_id, with_for_update=claimed)  # else locked
     assert notice is not None
     session.add(DeliveryEvent(outbound_id=outbox_id, status="capped"))
     notice.status = OutboundStatus.SUPPRESSED
+    if claimed:
+        notice.attempts -= 1
     log.warning("notice #%d not sent: a cap on texts to that number is reached", outbox_id)
     metrics.count_notice("capped")
 
@@ -220,18 +461,13 @@ def _claim(
         else runtime.settings.twilio_sms_from
     )
     prefix = "whatsapp:" if channel is Channel.WHATSAPP else ""
-    callback = (
-        f"{runtime.settings.public_base_url}/webhooks/twilio/status?outbox={row.id}"
-        if runtime.settings.public_base_url
-        else None
-    )
     return Attempt(
         outbox_id=row.id,
         to=prefix + phone,
         sender=(prefix + sender.removeprefix("whatsapp:")) if sender else "",
         body=row.body,
         content_sid=content_sid,
-        status_callback=callback,
+        status_callback=_callback(runtime, row.id),
         resuming=resuming,
         since=since,
     )
@@ -317,15 +553,7 @@ def _settle(
     if outcome.sid is not None:
         # Twilio took it: one UPDATE. A callback that arrived first keeps its later status.
         new = status_of(outcome.status)
-        session.execute(
-            MARK_SENT,
-            {
-                "notice_id": attempt.outbox_id,
-                "sid": outcome.sid,
-                "accepted_at": now,
-                "new_status": new,
-            },
-        )
+        session.execute(MARK_SENT, _sent_values(attempt.outbox_id, outcome, new))
         return new
     row = session.scalars(
         select(OutboundMessage).where(OutboundMessage.id == attempt.outbox_id).with_for_update()

@@ -5,9 +5,10 @@ from redis import Redis
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
-from bot import outbox, reports
+from bot import reports
 from bot.app import create_app
 from bot.config import Settings
+from bot.worker import QUEUES
 from tests.bot.webhook_client import Twilio
 from tests.fake_twilio import FakeTwilio
 from worker_jobs import context
@@ -30,9 +31,9 @@ class Service:
 
     def work(self) -> None:
         """Run every queued job, as `benefits-bot worker --burst --simple` would."""
-        SimpleWorker(
-            ["default", outbox.QUEUE], connection=self.runtime.redis, serializer=JSONSerializer
-        ).work(burst=True)
+        SimpleWorker(list(QUEUES), connection=self.runtime.redis, serializer=JSONSerializer).work(
+            burst=True
+        )
 
     def notices(self):
         with self.runtime.sessions() as session:

@@ -6,7 +6,14 @@ from sqlalchemy import select, update
 
 from bot import outbox, sender
 from bot.db import run_in_transaction
-from bot.models import ChannelConsent, InboundMessage, OutboundMessage, OutboundStatus
+from bot.models import (
+    ChannelConsent,
+    DeliveryEvent,
+    InboundMessage,
+    OutboundMessage,
+    OutboundStatus,
+    Person,
+)
 from bot.orm import utcnow
 from tests.worker_jobs.conftest import Service
 from worker_jobs import context
@@ -253,3 +260,34 @@ def test_a_callback_before_an_unclear_answer_is_not_undone(service):
     service.work()
     assert service.notices()[-1]["status"] == "delivered"
     assert len(service.fake.to(WORKER)) == 2  # the answer to the invitation and this receipt
+
+
+def test_a_notice_over_her_daily_cap_is_suppressed_and_never_tried(service, monkeypatch):
+    monkeypatch.setenv("DAILY_OUTBOUND_LIMIT", "2")
+    context.runtime.cache_clear()  # the worker reads the new setting
+
+    def write(session):
+        person = Person(phone=WORKER, time_zone="America/New_York")
+        session.add(person)
+        session.flush()
+        rows = [
+            OutboundMessage(
+                person_id=person.id, channel="sms", kind="receipt", language="en", body=body
+            )
+            for body in ("Ana added $5.00.", "Ana added $6.00.", "Ana added $7.00.")
+        ]
+        session.add_all(rows)
+        session.flush()
+        return [row.id for row in rows]
+
+    outbox.hand_over(service.runtime, run_in_transaction(service.runtime.sessions, write))
+    service.work()
+    receipts = service.notices()
+    assert [n["status"] for n in receipts] == ["queued", "queued", "suppressed"]
+    assert receipts[-1]["attempts"] == 0  # claimed, counted, then capped: never tried
+    assert [m.body for m in service.fake.to(WORKER)] == ["Ana added $5.00.", "Ana added $6.00."]
+    with service.runtime.sessions() as session:
+        events = session.scalars(
+            select(DeliveryEvent.status).where(DeliveryEvent.outbound_id == receipts[-1]["id"])
+        ).all()
+    assert events == ["capped"]
