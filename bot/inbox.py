@@ -26,7 +26,7 @@ from bot.models import (
     Person,
 )
 from bot.notices import write_notice, write_reply_once
-from bot.orm import as_utc, utcnow
+from bot.orm import as_utc, upsert_insert, utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
 from conversations import messages as m
@@ -55,10 +55,8 @@ def _upsert_person(dialect_insert: Callable[..., Any]) -> Any:
 
 
 # Built once (building a statement per message costs more Python than PostgreSQL spends on it).
-LOCK_PERSON = {
-    "postgresql": _upsert_person(postgresql.insert),
-    "sqlite": _upsert_person(sqlite.insert),
-}
+# Keyed by the dialect INSERT that bot.orm.upsert_insert picks, so both choose alike.
+LOCK_PERSON = {insert: _upsert_person(insert) for insert in (postgresql.insert, sqlite.insert)}
 # What the turn needs, read in one statement once she is locked: an earlier delivery of this
 # MessageSid, her stored conversation, her opt-out on this channel.
 AFTER_LOCK = (
@@ -226,7 +224,7 @@ def _store(record: ConversationRecord, conversation: Conversation) -> None:
 
 def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:
     """Create or find the sender and lock her row, in one statement."""
-    statement = LOCK_PERSON[session.get_bind().dialect.name]
+    statement = LOCK_PERSON[upsert_insert(session)]
     values = {
         "phone": message.phone,
         "time_zone": runtime.settings.default_time_zone,
