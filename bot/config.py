@@ -93,7 +93,7 @@ class Settings:
             default_time_zone=env.get("DEFAULT_TIME_ZONE", "America/New_York"),
             spool_dir=env.get("SPOOL_DIR") or "benefits-bot-spool",
             spool_redis=_one_of(env, "SPOOL_REDIS", SPOOL_REDIS_CHOICES) or "auto",
-            spool_drain_threads=max(1, _count(env, "SPOOL_DRAIN_THREADS", 4)),
+            spool_drain_threads=_count(env, "SPOOL_DRAIN_THREADS", 4),
             inbound_limit=_rate(env, "INBOUND_LIMIT", (20, 600)),
             inbound_silence_seconds=_count(env, "INBOUND_SILENCE_SECONDS", 3600),
             identical_outbound_limit=_rate(env, "IDENTICAL_OUTBOUND_LIMIT", (5, 3600)),
