@@ -10,6 +10,7 @@ from bot.app import create_app
 from bot.config import Settings
 from bot.worker import QUEUES
 from tests.bot.webhook_client import Twilio
+from tests.conftest import flush_redis
 from tests.fake_twilio import FakeTwilio
 from worker_jobs import context
 
@@ -64,7 +65,7 @@ def service_env(monkeypatch, postgres_engine, redis_url, fake_twilio):
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     client = Redis.from_url(redis_url)
-    client.flushdb()
+    flush_redis(client)
     client.close()
     return env
 
@@ -80,5 +81,5 @@ def service(service_env, fake_twilio):
     if context.runtime.cache_info().currsize:
         context.runtime().close()
     context.runtime.cache_clear()
-    redis.flushdb()
+    flush_redis(redis)
     redis.close()
