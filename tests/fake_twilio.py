@@ -6,8 +6,10 @@ failures (429, 500, 21610, 63016...) when a test asks for them.
 
 import json
 import secrets
+import socket
 import threading
 from collections import deque
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -35,6 +37,7 @@ class FakeTwilio:
     script: deque[tuple[int, dict]] = field(default_factory=deque)
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
+    connections: set[socket.socket] = field(default_factory=set)  # kept alive, open now
 
     @property
     def base_url(self) -> str:
@@ -67,6 +70,21 @@ class FakeTwilio:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive, as Twilio's API does: the client's pooled connection is reused, so a
+            # benchmark measures our sender rather than a TCP handshake per notice.
+            protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True
+
+            def setup(self) -> None:
+                super().setup()
+                with fake.lock:
+                    fake.connections.add(self.connection)
+
+            def finish(self) -> None:
+                with fake.lock:
+                    fake.connections.discard(self.connection)
+                super().finish()
+
             def log_message(self, *args: object) -> None:
                 pass
 
@@ -110,6 +128,8 @@ class FakeTwilio:
                 self.wfile.write(body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.block_on_close = False
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
 
@@ -117,6 +137,11 @@ class FakeTwilio:
         if self.server is not None:
             self.server.shutdown()
             self.server.server_close()
+            with self.lock:  # a stopped Twilio answers nothing, kept-alive connections too
+                for connection in self.connections:
+                    with suppress(OSError):
+                        connection.shutdown(socket.SHUT_RDWR)
+                self.connections.clear()
 
 
 def _resource(message: Sent) -> dict:
