@@ -94,12 +94,17 @@ def _read_line() -> str:
 @main.command()
 @click.option("--burst", is_flag=True, help="Work until the queues are empty, then stop.")
 @click.option("--simple", is_flag=True, help="Run jobs in this process (RQ's SimpleWorker).")
+@click.option(
+    "--fork", is_flag=True, help="Run each job in a work horse forked for it (RQ's Worker)."
+)
 @click.pass_obj
-def worker(runtime: Runtime, burst: bool, simple: bool) -> None:
+def worker(runtime: Runtime, burst: bool, simple: bool, fork: bool) -> None:
     """Run background jobs (notices, schedules) with RQ's scheduler and the clock."""
     from bot import worker as background  # noqa: PLC0415
 
-    background.run(runtime, burst=burst, simple=simple)
+    if simple and fork:
+        raise click.UsageError("--simple and --fork ask for opposite things: choose one")
+    background.run(runtime, burst=burst, simple=simple, fork=fork)
 
 
 @main.command("outbox")

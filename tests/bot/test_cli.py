@@ -123,3 +123,23 @@ def test_a_malformed_setting_is_named(monkeypatch):
     result = invoke("ledger", "check")
     assert result.exit_code == 2
     assert "DAY_OFF_CENTS" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("flags", "mode"),
+    [((), {"simple": False, "fork": False}), (("--fork",), {"simple": False, "fork": True})],
+)
+def test_worker_runs_jobs_in_process_unless_asked_to_fork(monkeypatch, flags, mode):
+    from bot import worker  # noqa: PLC0415
+
+    calls = []
+    monkeypatch.setattr(worker, "run", lambda runtime, **options: calls.append(options))
+    result = invoke("worker", "--burst", *flags)
+    assert result.exit_code == 0, result.output
+    assert calls == [{"burst": True, **mode}]
+
+
+def test_worker_refuses_simple_and_fork_together():
+    result = invoke("worker", "--simple", "--fork")
+    assert result.exit_code == 2
+    assert "--simple and --fork" in result.output
