@@ -20,16 +20,12 @@ opted-out number, an error from Twilio) takes the general path, in ordinary tran
 
 import json
 import logging
-import os
 import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
-from requests.exceptions import ConnectionError as NetworkError
-from requests.exceptions import Timeout
-from requests.utils import get_environ_proxies
 from sqlalchemy import (
     Engine,
     Executable,
@@ -44,7 +40,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot import limits, metrics
@@ -63,6 +58,7 @@ from bot.notice_status import OPTED_OUT, mark_opted_out, set_status, status_of
 from bot.orm import as_utc, utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
+from bot.twilio_http import NETWORK_ERRORS, Urllib3HttpClient
 
 log = logging.getLogger(__name__)
 
@@ -182,14 +178,7 @@ def _new_client(runtime: Runtime) -> Client | None:
     if not (settings.twilio_account_sid and settings.twilio_auth_token):
         return None
     base_url = settings.twilio_api_base_url or "https://api.twilio.com"
-    # requests reads proxies and the CA bundle from the environment on every request (a scan of
-    # os.environ per call); read them once here, for the one host this client talks to.
-    http = _HttpClient(timeout=15, max_retries=0, proxy=get_environ_proxies(base_url))
-    assert http.session is not None  # pooled: one keep-alive connection per process
-    http.session.trust_env = False
-    http.session.verify = (
-        os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True
-    )
+    http = Urllib3HttpClient(base_url, timeout=15)
     client = Client(settings.twilio_account_sid, settings.twilio_auth_token, http_client=http)
     if settings.twilio_api_base_url:
         client.api.base_url = settings.twilio_api_base_url
@@ -213,19 +202,6 @@ def after_fork(runtime: Runtime) -> None:
     if usual is not None:
         usual.dispose(close=False)
     runtime.clients.pop("twilio", None)
-
-
-class _HttpClient(TwilioHttpClient):
-    """twilio's HTTP client, minus the log lines it formats on every request before asking
-    the logger (`twilio.http_client`, quiet unless set to INFO) whether it wants them."""
-
-    def log_request(self, kwargs: dict[str, Any]) -> None:
-        if self.logger.isEnabledFor(logging.INFO):
-            super().log_request(kwargs)
-
-    def log_response(self, status_code: int, response: Any) -> None:
-        if self.logger.isEnabledFor(logging.INFO):
-            super().log_response(status_code, response)
 
 
 class _Usual:
@@ -521,7 +497,7 @@ def _send(client: Client, attempt: Attempt) -> Outcome:
         return Outcome(
             error_code=error.code or error.status, transient=transient, uncertain=server_error
         )
-    except (NetworkError, Timeout):
+    except NETWORK_ERRORS:
         return Outcome(transient=True, uncertain=True)
     return Outcome(sid=message.sid, status=message.status)
 
@@ -531,7 +507,7 @@ def _already_sent(client: Client, attempt: Attempt) -> Outcome | None:
     it twice. Recent messages to her, by creation time (a queued one has no DateSent yet)."""
     try:
         recent = client.messages.list(to=attempt.to, limit=50)
-    except (TwilioRestException, NetworkError, Timeout):
+    except (TwilioRestException, *NETWORK_ERRORS):
         # Cannot tell: stay uncertain and look again later, rather than risk a double.
         return Outcome(transient=True, uncertain=True)
     since = (attempt.since or utcnow()) - LOOKUP_SLACK
