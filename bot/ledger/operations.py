@@ -75,7 +75,7 @@ def contribute(
         credit_kinds=WORKER,
         memo=check_memo({"reference": reference}),
     )
-    return submit(session, key, call, plan, _no_check)
+    return submit(session, key, call, plan)
 
 
 def grant_bonus(
@@ -105,7 +105,7 @@ def grant_bonus(
         credit_kinds=WORKER,
         memo=check_memo({"reference": reference}),
     )
-    return submit(session, key, call, plan, _no_check)
+    return submit(session, key, call, plan)
 
 
 def reserve_day_off(
@@ -141,7 +141,7 @@ def reserve_day_off(
         credit_kinds=frozenset({AccountKind.PAYOUTS}),
         memo={"day": day.isoformat(), "portion": portion},
     )
-    return submit(session, key, call, plan, _no_check)
+    return submit(session, key, call, plan)
 
 
 def pay_day_off(session: Session, *, key: str, pending_transfer_id: int) -> TransferResult:
@@ -183,7 +183,7 @@ def charge_premium(
         credit_kinds=frozenset({AccountKind.INSURER}),
         memo=check_memo({"period": period}),
     )
-    return submit(session, key, call, plan, _no_check)
+    return submit(session, key, call, plan)
 
 
 def reverse(session: Session, *, key: str, transfer_id: int, reason: str) -> TransferResult:
@@ -251,7 +251,3 @@ def _transfer(session: Session, transfer_id: int) -> Transfer:
     if transfer is None:
         raise UnknownTransfer(f"no transfer {transfer_id}")
     return transfer
-
-
-def _no_check(session: Session) -> None:
-    return None

@@ -1,0 +1,45 @@
+"""Hot-path SQL handed straight to psycopg, prepared once per connection.
+
+For a statement run on every contribution, SQLAlchemy's execution layer (compiled-cache
+lookup, bind processing, result metadata) costs about as much Python as the database spends
+on the statement. Here the SQL is written with psycopg's placeholders (`%(name)s`) and run on
+the session's own connection (so inside its transaction: psycopg sends the BEGIN, the
+session commits or rolls back as usual) as a server-side prepared statement. Errors come out
+as SQLAlchemy raises them, a `DBAPIError` wrapping psycopg's exception with
+`connection_invalidated` when the connection broke, so `bot.db.run_in_transaction` retries
+exactly what it retries for any other statement. On any other driver (SQLite) the statement
+goes through SQLAlchemy.
+"""
+
+from typing import Any
+
+import psycopg
+from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
+
+
+def fetch_one(connection: Connection, sql: str, parameters: dict[str, Any]) -> tuple[Any, ...]:
+    """Run the statement in the connection's transaction; its one row."""
+    driver = connection.connection.driver_connection
+    if not isinstance(driver, psycopg.Connection):
+        return tuple(connection.exec_driver_sql(sql, parameters).one())
+    try:
+        with driver.cursor() as cursor:
+            cursor.execute(sql, parameters, prepare=True)
+            row = cursor.fetchone()
+    except psycopg.Error as error:
+        broken = driver.broken
+        if broken:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            sql,
+            None,
+            error,
+            psycopg.Error,
+            hide_parameters=True,
+            connection_invalidated=broken,
+            dialect=connection.dialect,
+        ) from error
+    if row is None:
+        raise AssertionError("the statement answered no row")
+    return tuple(row)
