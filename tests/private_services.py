@@ -41,6 +41,7 @@ class PrivatePostgres:
         self.data = self.folder / "data"
         self.port = free_port()
         self.as_root = os.geteuid() == 0
+        self.started = False  # once started, it keeps its port: clients reconnect to it
         if self.as_root:
             shutil.chown(self.folder, "postgres", "postgres")
         self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "--no-sync")
@@ -56,12 +57,26 @@ class PrivatePostgres:
         subprocess.run(command, check=True, capture_output=True, timeout=60)
 
     def start(self) -> None:
-        options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l",
-                  str(self.folder / "log"), "-w", "-t", "30", "start")  # fmt: skip
+        """Start the server; before its first start, on another free port if another process
+        took this one meanwhile (free_port only found it free a moment ago)."""
+        for attempt in (1, 2, 3):
+            log = self.folder / "log"
+            written = log.stat().st_size if log.exists() else 0
+            options = (
+                f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off "
+                "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+            )
+            try:
+                self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(log),
+                          "-w", "-t", "60", "start")  # fmt: skip
+            except subprocess.CalledProcessError as error:
+                said = log.read_bytes()[written:].decode(errors="replace") if log.exists() else ""
+                if self.started or attempt == 3 or "could not bind" not in said:
+                    raise RuntimeError(f"PostgreSQL did not start; its log:\n{said}") from error
+                self.port = free_port()
+                continue
+            self.started = True
+            return
 
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "30", "stop")
