@@ -23,9 +23,12 @@ def fetch_one(connection: Connection, sql: str, parameters: dict[str, Any]) -> t
     driver = connection.connection.driver_connection
     if not isinstance(driver, psycopg.Connection):
         return tuple(connection.exec_driver_sql(sql, parameters).one())
+    # Prepared at once, unless prepared statements were turned off on this connection
+    # (`prepare_threshold=None`, as behind a transaction-pooling pgbouncer): then never.
+    prepare = True if driver.prepare_threshold is not None else None
     try:
         with driver.cursor() as cursor:
-            cursor.execute(sql, parameters, prepare=True)
+            cursor.execute(sql, parameters, prepare=prepare)
             row = cursor.fetchone()
     except psycopg.Error as error:
         broken = driver.broken

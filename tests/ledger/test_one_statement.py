@@ -232,3 +232,15 @@ def test_replays_rejections_and_bad_accounts_still_get_their_answers(sessions, f
     assert row_counts(sessions) == (1, 2)
     with sessions() as session:
         assert ledger.check(session) == []
+
+
+def test_with_prepared_statements_turned_off_nothing_is_prepared(postgres_url, fund):
+    engine = make_engine(postgres_url, connect_args={"prepare_threshold": None}, pool_size=1)
+    try:
+        sessions = make_session_factory(engine)
+        for n in range(3):
+            assert contribute(sessions, fund, f"visit:{n}").applied
+        assert statements_on_server(engine) == 0
+        assert posted(sessions, fund.workers[0]) == 1_500
+    finally:
+        engine.dispose()
