@@ -525,12 +525,8 @@ def _already_sent(client: Client, attempt: Attempt) -> Outcome | None:
 def _settle(
     session: Session, runtime: Runtime, attempt: Attempt, outcome: Outcome
 ) -> OutboundStatus:
+    """An attempt Twilio did not take (one it took is recorded by `_Usual.record`)."""
     now = utcnow()
-    if outcome.sid is not None:
-        # Twilio took it: one UPDATE. A callback that arrived first keeps its later status.
-        new = status_of(outcome.status)
-        session.execute(MARK_SENT, _sent_values(attempt.outbox_id, outcome, new))
-        return new
     row = session.scalars(
         select(OutboundMessage).where(OutboundMessage.id == attempt.outbox_id).with_for_update()
     ).one()
