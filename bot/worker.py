@@ -182,10 +182,10 @@ class ForkingWorker(SupervisedWorker, Worker):
         super().main_work_horse(job, queue)
 
 
-def make_worker(connection: Redis, simple: bool = False, fork: bool = False) -> SupervisedWorker:
+def make_worker(connection: Redis, fork: bool = False) -> SupervisedWorker:
     """An RQ worker on the fund's queues whose jobs report their latency and run time: jobs run
-    in this process, or with `fork` (and not `simple`) in a work horse forked for each."""
-    if fork and not simple:
+    in this process, or with `fork` in a work horse forked for each."""
+    if fork:
         if metrics.multiprocess():
             log.warning(
                 "PROMETHEUS_MULTIPROC_DIR is set and jobs run in forked processes: each job "

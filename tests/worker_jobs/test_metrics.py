@@ -18,7 +18,7 @@ def sample(name: str, **labels: str) -> float:
 
 def work(service) -> None:
     """Run the queued jobs with the worker `benefits-bot worker --simple` builds."""
-    make_worker(service.runtime.redis, simple=True).work(burst=True)
+    make_worker(service.runtime.redis).work(burst=True)
 
 
 def test_notices_handed_to_twilio_are_counted_and_their_jobs_timed(service):
