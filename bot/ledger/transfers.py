@@ -250,26 +250,19 @@ def _kinds_text(kinds: frozenset[AccountKind]) -> str:
 def _one_statement_parameters(
     plan: Plan, key: str, request_hash: str, created_at: datetime
 ) -> dict[str, str | None]:
-    """The parameters of `statements.POSTGRES_TRY_WRITE`, as text (the SQL casts them)."""
-    pending_sign, posted_sign = COUNTER_EFFECTS[plan.phase]
+    """The parameters of `statements.POSTGRES_TRY_WRITE`, as text (the SQL casts them): the
+    plan's row, the kinds it accepts, and the request to record."""
+    row = plan_row(plan)
     return {
+        **{name: None if value is None else str(value) for name, value in row.items()},
+        "memo": json.dumps(plan.memo),
+        "debit_kinds": _kinds_text(plan.debit_kinds),
+        "credit_kinds": _kinds_text(plan.credit_kinds),
         "key": key,
         "operation": plan.operation,
         "request_hash": request_hash,
         "outcome": Outcome.APPLIED.value,
         "created_at": created_at.isoformat(),
-        "kind": str(plan.kind),
-        "phase": str(plan.phase),
-        "debit_account_id": str(plan.debit_account_id),
-        "credit_account_id": str(plan.credit_account_id),
-        "debit_kinds": _kinds_text(plan.debit_kinds),
-        "credit_kinds": _kinds_text(plan.credit_kinds),
-        "amount": str(plan.amount),
-        "pending_id": None if plan.pending_id is None else str(plan.pending_id),
-        "reverses_id": None if plan.reverses_id is None else str(plan.reverses_id),
-        "memo": json.dumps(plan.memo),
-        "pending_delta": str(pending_sign * plan.amount),
-        "posted_delta": str(posted_sign * plan.amount),
     }
 
 
