@@ -37,7 +37,7 @@ class Urllib3HttpClient(HttpClient):
     def __init__(self, base_url: str, timeout: float, max_connections: int = 4) -> None:
         super().__init__(logging.getLogger("twilio.http_client"), is_async=False, timeout=timeout)
         options: dict[str, Any] = {
-            "retries": False,
+            "retries": False,  # every request's: the sender decides whether to try again
             "timeout": urllib3.Timeout(timeout),
             "maxsize": max_connections,
             # requests' defaults, read once: a bundle named in the environment, else certifi's
@@ -76,21 +76,13 @@ class Urllib3HttpClient(HttpClient):
             else:
                 body = urlencode(data, doseq=True)
                 headers.setdefault("Content-Type", FORM)
+        per_call = {"timeout": urllib3.Timeout(timeout)} if timeout else {}  # else the pool's
         answer = self.pool.request(
-            method.upper(),
-            url,
-            body=body,
-            headers=headers,
-            redirect=allow_redirects,
-            retries=False,
-            timeout=urllib3.Timeout(timeout or self.timeout),
+            method.upper(), url, body=body, headers=headers, redirect=allow_redirects, **per_call
         )
         text = answer.data.decode("utf-8", errors="replace")
         self._test_only_last_response = Response(answer.status, text, answer.headers)
         return self._test_only_last_response
-
-    def close(self) -> None:
-        self.pool.clear()
 
     def _basic(self, auth: tuple[str, str]) -> str:
         value = self._authorization.get(auth)
