@@ -59,8 +59,8 @@ class PrivatePostgres:
     def start(self) -> None:
         """Start the server; before its first start, on another free port if another process
         took this one meanwhile (free_port only found it free a moment ago)."""
+        log = self.folder / "log"
         for attempt in (1, 2, 3):
-            log = self.folder / "log"
             written = log.stat().st_size if log.exists() else 0
             options = (
                 f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} -c fsync=off "

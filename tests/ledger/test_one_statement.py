@@ -32,14 +32,15 @@ def fund(sessions):
     return open_fund(sessions)
 
 
-def contribute(sessions, fund, key, amount=500, worker=0):
+def contribute(sessions, fund, key, amount=500, worker=0, *, source=None, target=None):
+    """A household's contribution to a worker (`source`, `target`: other account ids)."""
     return run_in_transaction(
         sessions,
         lambda session: ledger.contribute(
             session,
             key=key,
-            contributor_account_id=fund.households[0],
-            worker_account_id=fund.workers[worker],
+            contributor_account_id=source or fund.households[0],
+            worker_account_id=target or fund.workers[worker],
             amount_cents=amount,
         ),
     )
@@ -195,27 +196,9 @@ def test_replays_rejections_and_bad_accounts_still_get_their_answers(sessions, f
     with pytest.raises(ledger.IdempotencyConflict):
         contribute(sessions, fund, "visit:1", amount=600)
     with pytest.raises(ledger.WrongAccountKind):
-        run_in_transaction(
-            sessions,
-            lambda session: ledger.contribute(
-                session,
-                key="visit:2",
-                contributor_account_id=fund.workers[1],
-                worker_account_id=fund.workers[0],
-                amount_cents=500,
-            ),
-        )
+        contribute(sessions, fund, "visit:2", source=fund.workers[1])
     with pytest.raises(ledger.UnknownAccount):
-        run_in_transaction(
-            sessions,
-            lambda session: ledger.contribute(
-                session,
-                key="visit:3",
-                contributor_account_id=fund.households[0],
-                worker_account_id=999_999,
-                amount_cents=500,
-            ),
-        )
+        contribute(sessions, fund, "visit:3", target=999_999)
     rejected = run_in_transaction(
         sessions,
         lambda session: ledger.charge_premium(
