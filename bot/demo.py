@@ -29,6 +29,7 @@ from bot.orm import as_utc, replaying_at, utcnow
 from bot.partners import contributions, enrolment, registry
 from bot.runtime import Runtime
 from conversations import messages as m
+from conversations.flows import visits
 from conversations.states import State
 from conversations.talk import Money, Notice, Say
 
@@ -53,6 +54,8 @@ class Summary:
     failed_notice: int | None = None
     try_phone: str = ""
     try_name: str = ""
+    try_household_phone: str = ""  # a household with a visit of hers to confirm
+    try_household: str = ""
 
 
 def people_in(session: Session) -> int:
@@ -116,8 +119,8 @@ class Story:
             self._visit(plan)
         for day, milestone in sorted(milestones.items()):
             milestone(day)
+        self._visit_waiting(next(job for job in jobs if job.worker == 0))
         self._settle_notices()
-        self.summary.try_phone, self.summary.try_name = self.workers[0].phone, cast.WORKERS[0][0]
         return self.summary
 
     def at(self, day: date, hour: int, minute: int = 0) -> datetime:
@@ -196,6 +199,19 @@ class Story:
                     },
                 )
                 self._notice(write_notice(self.session, Notice(worker.id, "receipt", (receipt,))))
+
+    def _visit_waiting(self, job: cast.Job) -> None:
+        """The first worker reported today's visit an hour ago; the household has not
+        answered yet (its YES, in `benefits-bot chat`, confirms it)."""
+        worker, household = self.workers[job.worker], self.households[job.household]
+        employment_id = self.employments[(job.worker, job.household)]
+        with replaying_at(self.now - timedelta(hours=1)):
+            visit = self.fund(worker, "demo").report_visit(employment_id, self.today)
+            question = Notice(household.id, "visit_prompt", (visits.prompt(visit),))
+            self._notice(write_notice(self.session, question))
+        self.summary.try_phone, self.summary.try_name = worker.phone, cast.WORKERS[job.worker][0]
+        self.summary.try_household_phone = household.phone
+        self.summary.try_household = cast.HOUSEHOLDS[job.household][1]
 
     def _partner(self, day: date) -> None:
         """A cleaning platform joins and gives three of its workers a jump-start."""

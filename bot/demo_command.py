@@ -70,6 +70,10 @@ def _report(runtime: Runtime, summary: "Summary") -> None:
         f"talk to the bot as {summary.try_name}: benefits-bot chat --phone {summary.try_phone}"
     )
     click.echo(
+        f"or as {summary.try_household}, asked to confirm her visit today (reply YES):"
+        f" benefits-bot chat --phone {summary.try_household_phone}"
+    )
+    click.echo(
         "see the dashboard: benefits-bot staff create you@example.org, "
         "then benefits-bot serve, and open http://127.0.0.1:8000/staff/"
     )

@@ -70,6 +70,7 @@ def test_demo_fills_an_empty_database_with_a_fund_to_try(demo_fund):
     url, output = demo_fund
     assert "10 workers (en, es, pt_BR, ht, tl)" in output
     assert "benefits-bot staff create you@example.org" in output and "/staff/" in output
+    assert len(TRY_PHONE.findall(output)) == 2  # a worker, and a household with a question
     phone = demo_phone(output)
 
     balance = json.loads(succeeds(url, "balance", phone, "--json"))
@@ -112,6 +113,7 @@ def test_the_demo_fund_is_believable(demo_fund):
     assert shared >= 1
     assert visits[(VisitStatus.CONFIRMED, 500)] > 100
     assert visits[(VisitStatus.CONFIRMED, 1_000)] > 0 and visits[(VisitStatus.DECLINED, None)] > 0
+    assert visits[(VisitStatus.REPORTED, None)] == 1  # today's, waiting for the household's YES
     assert datetime.now(UTC) - as_utc(first_money) > timedelta(days=80)  # three months back
     assert bonuses == 3
 
