@@ -43,6 +43,7 @@ class Summary:
 
     area_code: str
     workers: int = 0
+    languages: tuple[str, ...] = ()
     households: int = 0
     contributions: int = 0
     contributed_cents: int = 0
@@ -157,6 +158,7 @@ class Story:
                 self.session.add(ConversationRecord(person_id=worker.person_id, state=State.IDLE))
             self._invite([job for job in jobs if job.worker == index], joined)
         self.summary.workers = len(self.workers)
+        self.summary.languages = tuple(dict.fromkeys(person.language for person in self.workers))
         self.summary.households = len(self.households)
 
     def _invite(self, jobs: list[cast.Job], joined: date) -> None:

@@ -35,9 +35,7 @@ def demo_command(runtime: Runtime, force: bool) -> None:
     area_code = run_in_transaction(runtime.sessions, demo.free_area_code)
     if area_code is None:
         _refuse("every block of demo numbers is taken: this database holds enough demo funds")
-    summary = demo.build(runtime, area_code)
-    runtime.drain()
-    _report(runtime, summary)
+    _report(runtime, demo.build(runtime, area_code))
 
 
 def _refuse(reason: str) -> None:
@@ -52,7 +50,7 @@ def _report(runtime: Runtime, summary: "Summary") -> None:
         return f"{cents // 100:,}.{cents % 100:02d} {currency}"
 
     click.echo(
-        f"demo fund ready: {summary.workers} workers (en, es, pt_BR, ht, tl), "
+        f"demo fund ready: {summary.workers} workers ({', '.join(summary.languages)}), "
         f"{summary.households} households, 1 partner ({summary.partner})"
     )
     click.echo(
