@@ -114,8 +114,8 @@ class Story:
             self.today - timedelta(days=45): self._paid_day_off,
             self.today - timedelta(days=2): self._waiting_day_off,
         }
-        for plan in plans:
-            for day in [d for d in milestones if d <= plan.day]:
+        for plan in plans:  # a milestone happens once its day's visits are done
+            for day in sorted(d for d in milestones if d < plan.day):
                 milestones.pop(day)(day)
             self._visit(plan)
         for day, milestone in sorted(milestones.items()):
