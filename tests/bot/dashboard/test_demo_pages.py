@@ -5,6 +5,7 @@ import re
 from tests.bot.test_demo import succeeds
 
 FIGURES = re.compile(r'<span class="value">([^<]+)</span>\s*<span class="name">([^<]+)<')
+WORKER_LINK = re.compile(r'href="(/staff/workers/\d+)">Lucía<')
 BAR_HEIGHTS = re.compile(r'<rect [^>]*height="([0-9.]+)" class="bar"')
 
 
@@ -25,3 +26,9 @@ def test_overview_and_workers_list_show_the_demo_fund(app, client):
     workers = client.get("/staff/workers").get_data(as_text=True)
     for name in ("Lucía", "Rosa María", "Conceição", "Marie-Ange", "Ligaya", "Keisha"):
         assert name in workers
+
+    lucia = client.get(WORKER_LINK.search(workers).group(1))  # type: ignore[union-attr]
+    assert lucia.status_code == 200
+    page = lucia.get_data(as_text=True)
+    assert "saldo" in page and "Tu saldo" in page  # her last text and the bot's answer
+    assert "Madan Claire" in page and "Herrera" in page  # two households she works for
