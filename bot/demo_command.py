@@ -2,7 +2,7 @@
 
 import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -29,7 +29,7 @@ def demo_command(runtime: Runtime, force: bool) -> None:
     people = run_in_transaction(runtime.sessions, demo.people_in)
     if people and not force:
         _refuse(
-            f"this database already holds {people} people; "
+            f"this database already holds people ({people}); "
             "`benefits-bot demo --force` adds a demo fund anyway"
         )
     area_code = run_in_transaction(runtime.sessions, demo.free_area_code)
@@ -38,7 +38,7 @@ def demo_command(runtime: Runtime, force: bool) -> None:
     _report(runtime, demo.build(runtime, area_code))
 
 
-def _refuse(reason: str) -> None:
+def _refuse(reason: str) -> NoReturn:
     click.echo(f"benefits-bot: {reason}", err=True)
     sys.exit(1)
 
