@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot import ledger, membership, migrate
 from bot.config import ConfigError, Settings
 from bot.dashboard.cli import staff
+from bot.demo_command import demo_command
 from bot.guard_commands import limits_command, spool_command
 from bot.logs import configure_logging
 from bot.partners.commands import partner
@@ -216,6 +217,7 @@ main.add_command(staff)  # benefits-bot staff create|disable EMAIL
 main.add_command(partner)  # benefits-bot partner create|key|revoke|match|list
 main.add_command(limits_command)  # benefits-bot limits: numbers that reached a limit
 main.add_command(spool_command)  # benefits-bot spool [--drain]: messages waiting for the db
+main.add_command(demo_command)  # benefits-bot demo [--force]: a believable fund to try
 
 
 @main.group()

@@ -1,6 +1,8 @@
 """The declarative base every table shares, with constraint names Alembic can rely on."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,9 +30,24 @@ class Base(DeclarativeBase):
     }
 
 
+# Set only by `replaying_at`: `benefits-bot demo` writes three months of history, each row
+# stamped with the moment it stands for.
+_REPLAYED_NOW: ContextVar[datetime | None] = ContextVar("replayed_now", default=None)
+
+
 def utcnow() -> datetime:
     """Now, as an aware UTC datetime (stored timestamps are always UTC)."""
-    return datetime.now(UTC)
+    return _REPLAYED_NOW.get() or datetime.now(UTC)
+
+
+@contextmanager
+def replaying_at(moment: datetime) -> Iterator[None]:
+    """Within the block, `utcnow()` (and every timestamp written through it) is `moment`."""
+    token = _REPLAYED_NOW.set(moment.astimezone(UTC))
+    try:
+        yield
+    finally:
+        _REPLAYED_NOW.reset(token)
 
 
 def as_utc(moment: datetime) -> datetime:
