@@ -44,14 +44,15 @@ def fenced_block(text: str, info: str) -> str:
 def table_rows(text: str) -> list[list[str]]:
     """The first Markdown table in the text, as cells per row (header and rule left out).
 
-    A table ends at its first line that is not a row, as a Markdown renderer ends it."""
-    lines = text.splitlines()
+    A table ends at its first line that is not a row, as a Markdown renderer ends it; it may
+    be indented (inside a list item)."""
+    lines = [line.strip() for line in text.splitlines()]
     start = next(i for i, line in enumerate(lines) if line.startswith("|"))
     rows = []
     for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
-        rows.append([cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip())[1:-1]])
+        rows.append([cell.strip() for cell in re.split(r"(?<!\\)\|", line)[1:-1]])
     return rows
 
 
