@@ -124,6 +124,15 @@ def content_variables(kind: str, language: str, body: str) -> dict[str, str] | N
     return None
 
 
+def template_message(kind: str, language: str, body: str) -> tuple[str, str] | None:
+    """For the sender: the notice's content variables (as Twilio takes them, JSON) and the
+    text WhatsApp will show, or None when the notice does not read as its template."""
+    variables = content_variables(kind, language, body)
+    if variables is None:
+        return None
+    return json.dumps(variables), _filled(template_body(kind, language), variables)
+
+
 def _filled(body: str, variables: Mapping[str, str]) -> str:
     return re.sub(r"\{\{(\d+)\}\}", lambda number: variables[number.group(1)], body)
 
