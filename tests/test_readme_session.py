@@ -57,10 +57,10 @@ def test_the_transcript_is_what_the_test_expects():
     assert sum(line.startswith("[") for run in runs for line in run.expected) == 4
 
 
-def test_the_readme_session_runs_as_written(tmp_path, sqlite_url):
+def test_the_readme_session_runs_as_written(tmp_path):
     """Each run's `you>` lines typed into the command; every `bot>` line and bracketed notice
-    comes back, in order, on the one database the runs share."""
-    env = command_environment(sqlite_url)
+    comes back, in order, on the one database the runs share (new, as a newcomer's is)."""
+    env = command_environment(f"sqlite:///{tmp_path / 'benefits-bot.sqlite3'}")
     runs = transcript_runs(fenced_block(section("Try it without Twilio"), "text"))
     for run in runs:
         result = run_command(run.arguments, env, tmp_path, stdin="\n".join(run.typed) + "\n")
