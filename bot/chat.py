@@ -7,7 +7,8 @@ from flask import Flask
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from bot.models import OutboundMessage
+from bot.models import OutboundMessage, Person
+from bot.phone import mask_phone
 from bot.runtime import Runtime
 from bot.webhook import auth_token
 
@@ -49,17 +50,22 @@ class ChatSession:
         with self.runtime.sessions() as session:
             return session.scalar(select(func.max(OutboundMessage.id))) or 0
 
-    def _new_notices(self) -> list[OutboundMessage]:
+    def _new_notices(self) -> list[tuple[OutboundMessage, str]]:
+        # Without Redis the notices are delivered in a thread of this process: wait for it, so
+        # each shows how it settled rather than a status caught halfway.
+        self.runtime.drain()
         with self.runtime.sessions() as session:
-            rows = list(
-                session.scalars(
-                    select(OutboundMessage)
+            rows = [
+                (notice, phone)
+                for notice, phone in session.execute(
+                    select(OutboundMessage, Person.phone)
+                    .join(Person, Person.id == OutboundMessage.person_id)
                     .where(OutboundMessage.id > self.seen_outbox)
                     .order_by(OutboundMessage.id)
-                )
-            )
+                ).tuples()
+            ]
         if rows:
-            self.seen_outbox = rows[-1].id
+            self.seen_outbox = rows[-1][0].id
         return rows
 
 
@@ -80,4 +86,7 @@ def run(session: ChatSession, read_line: Callable[[], str], write: Callable[[str
         reply, notices = session.send(line)
         write(f"bot> {reply}" if reply else "bot> (no reply)")
         for notice, to in notices:
-            write(f"  [{notice.kind} to {to} by {notice.channel}, {notice.status}] {notice.body}")
+            write(
+                f"  [{notice.kind} to {mask_phone(to)} by {notice.channel}, {notice.status}]"
+                f" {notice.body}"
+            )

@@ -17,6 +17,7 @@ from bot.logs import configure_logging
 from bot.partners.commands import partner
 from bot.phone import InvalidPhoneNumber, mask_phone, normalize_phone
 from bot.runtime import Runtime
+from bot.whatsapp_templates import whatsapp_templates_command
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -218,6 +219,7 @@ main.add_command(partner)  # benefits-bot partner create|key|revoke|match|list
 main.add_command(limits_command)  # benefits-bot limits: numbers that reached a limit
 main.add_command(spool_command)  # benefits-bot spool [--drain]: messages waiting for the db
 main.add_command(demo_command)  # benefits-bot demo [--force]: a believable fund to try
+main.add_command(whatsapp_templates_command)  # templates to submit to WhatsApp for approval
 
 
 @main.group()

@@ -18,7 +18,6 @@ worker that died mid-send. Anything else (WhatsApp, a retry, a notice already cl
 opted-out number, an error from Twilio) takes the general path, in ordinary transactions.
 """
 
-import json
 import logging
 import sys
 from dataclasses import dataclass
@@ -42,7 +41,7 @@ from sqlalchemy.orm import Session
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
-from bot import limits, metrics
+from bot import limits, metrics, whatsapp_templates
 from bot.consent import opted_out
 from bot.db import make_engine, run_in_transaction
 from bot.models import (
@@ -150,6 +149,7 @@ class Attempt:
     status_callback: str | None
     resuming: bool  # a previous attempt may have reached Twilio
     since: datetime | None
+    content_variables: str | None = None  # a template's values, JSON: {"1": "Ana", ...}
 
 
 @dataclass(frozen=True)
@@ -397,7 +397,7 @@ def _claim(
         return None
     row, phone, stopped = found, found.phone, found.stopped
     resuming = row.status == OutboundStatus.SENDING
-    channel, content_sid = _route(session, runtime, row, row.person_id, now)
+    channel, content_sid, template = _route(session, runtime, row, row.person_id, now)
     if channel != row.channel:  # rerouted (WhatsApp by SMS): her consent there counts
         stopped = opted_out(session, row.person_id, channel)
     sending_now = client is not None and not stopped and not resuming
@@ -441,8 +441,10 @@ def _claim(
         outbox_id=row.id,
         to=prefix + phone,
         sender=(prefix + sender.removeprefix("whatsapp:")) if sender else "",
-        body=row.body,
+        # By template, what WhatsApp shows: the approved text around the notice's values.
+        body=template[1] if template else row.body,
         content_sid=content_sid,
+        content_variables=template[0] if template else None,
         status_callback=_callback(runtime, row.id),
         resuming=resuming,
         since=since,
@@ -461,21 +463,23 @@ def _due(row: Row[Any], now: datetime) -> bool:
 
 def _route(
     session: Session, runtime: Runtime, row: Row[Any], person_id: int, now: datetime
-) -> tuple[Channel, str | None]:
-    """WhatsApp inside her 24-hour window; outside it a template if one is set, else SMS."""
+) -> tuple[Channel, str | None, tuple[str, str] | None]:
+    """WhatsApp inside her 24-hour window; outside it the template set for the notice's kind
+    and language if the notice reads as it (its variables and the text shown), else SMS."""
     if Channel(row.channel) is not Channel.WHATSAPP:
-        return Channel.SMS, None
+        return Channel.SMS, None, None
     last = session.scalar(
         select(func.max(InboundMessage.received_at)).where(
             InboundMessage.person_id == person_id, InboundMessage.channel == Channel.WHATSAPP
         )
     )
     if last is not None and as_utc(last) > now - WHATSAPP_WINDOW and not row.via_template:
-        return Channel.WHATSAPP, None
+        return Channel.WHATSAPP, None, None
     template = runtime.settings.whatsapp_templates.get(f"{row.kind}:{row.language}")
-    if template:
-        return Channel.WHATSAPP, template
-    return Channel.SMS, None
+    message = template and whatsapp_templates.template_message(row.kind, row.language, row.body)
+    if message:
+        return Channel.WHATSAPP, template, message
+    return Channel.SMS, None, None
 
 
 def _send(client: Client, attempt: Attempt) -> Outcome:
@@ -483,7 +487,7 @@ def _send(client: Client, attempt: Attempt) -> Outcome:
     if attempt.content_sid:
         arguments |= {
             "content_sid": attempt.content_sid,
-            "content_variables": json.dumps({"1": attempt.body}),
+            "content_variables": attempt.content_variables,
         }
     else:
         arguments["body"] = attempt.body

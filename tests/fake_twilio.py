@@ -5,6 +5,7 @@ failures (429, 500, 21610, 63016...) when a test asks for them.
 """
 
 import json
+import re
 import secrets
 import socket
 import threading
@@ -38,12 +39,23 @@ class FakeTwilio:
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
     connections: set[socket.socket] = field(default_factory=set)  # kept alive, open now
+    # Approved content templates, content SID -> body with {{1}}, {{2}}...: a message sent
+    # with one reads as Twilio would show it.
+    templates: dict[str, str] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
         assert self.server is not None
         host, port = self.server.server_address[:2]
         return f"http://{host}:{port}"
+
+    def shown(self, form: dict[str, str]) -> str | None:
+        """The text of a message sent with a content template, its variables filled in."""
+        template = self.templates.get(form.get("ContentSid", ""))
+        if template is None:
+            return None
+        variables = json.loads(form.get("ContentVariables") or "{}")
+        return re.sub(r"\{\{(\d+)\}\}", lambda v: variables[v.group(1)], template)
 
     def accept_then_fail(self, status: int = 500) -> None:
         """The next create is accepted (the text goes out) but answered with an error, as when
@@ -99,7 +111,7 @@ class FakeTwilio:
                         sid="SM" + secrets.token_hex(16),
                         to=form.get("To", ""),
                         sender=form.get("From", ""),
-                        body=form.get("Body"),
+                        body=form.get("Body") or fake.shown(form),
                         content_sid=form.get("ContentSid"),
                         content_variables=form.get("ContentVariables"),
                         status_callback=form.get("StatusCallback"),

@@ -1,5 +1,6 @@
 """Notices end to end: inbound webhook -> outbox -> RQ -> the twilio client -> a fake Twilio."""
 
+import json
 from datetime import timedelta
 
 from sqlalchemy import select, update
@@ -15,6 +16,7 @@ from bot.models import (
     Person,
 )
 from bot.orm import utcnow
+from bot.whatsapp_templates import template_body
 from tests.worker_jobs.conftest import Service
 from worker_jobs import context
 
@@ -207,14 +209,38 @@ def test_63016_falls_back_to_sms_without_a_template(service):
 
 
 def test_outside_the_window_a_configured_template_is_used(service, monkeypatch):
-    monkeypatch.setenv("WHATSAPP_TEMPLATES", '{"receipt:en": "HX' + "b" * 32 + '"}')
+    content_sid = "HX" + "b" * 32
+    monkeypatch.setenv("WHATSAPP_TEMPLATES", json.dumps({"receipt:en": content_sid}))
+    # The template WhatsApp approved: what `benefits-bot whatsapp-templates` printed for it.
+    service.fake.templates[content_sid] = template_body("receipt", "en")
     contribution(service, worker=f"whatsapp:{WORKER}")
     with service.runtime.sessions.begin() as session:  # her last WhatsApp message was days ago
         session.execute(update(InboundMessage).values(received_at=utcnow() - timedelta(days=3)))
     context.runtime.cache_clear()  # the worker reads the new setting
     service.work()
     receipt = service.fake.to(f"whatsapp:{WORKER}")[-1]
-    assert receipt.content_sid == "HX" + "b" * 32 and "Ana added" in receipt.content_variables
+    assert receipt.content_sid == content_sid and "Ana added" in receipt.body
+    # Each of the template's numbered variables gets its own value, so she reads the notice.
+    assert json.loads(receipt.content_variables) == {"1": "Ana", "2": "$5.00", "3": "$5.00"}
+    assert receipt.body == service.notices()[-1]["text"]
+
+
+def test_a_notice_that_does_not_read_as_its_template_goes_by_sms(service, monkeypatch):
+    """A declined invitation is not the accepted one the invitation_answer template says."""
+    content_sid = "HX" + "c" * 32
+    monkeypatch.setenv("WHATSAPP_TEMPLATES", json.dumps({"invitation_answer:en": content_sid}))
+    service.fake.templates[content_sid] = template_body("invitation_answer", "en")
+    for text in ("hi", "1", "yes", "Maria", f"add {HOUSEHOLD} Ana"):
+        service.text(f"whatsapp:{WORKER}", text)
+    with service.runtime.sessions.begin() as session:
+        session.execute(update(InboundMessage).values(received_at=utcnow() - timedelta(days=3)))
+    context.runtime.cache_clear()
+    service.text(HOUSEHOLD, "no")
+    service.work()
+    answer = next(n for n in service.notices() if n["kind"] == "invitation_answer")
+    assert answer["channel"] == "sms"
+    assert [m.content_sid for m in service.fake.to(WORKER)] == [None]
+    assert "declined" in service.fake.to(WORKER)[0].body
 
 
 def test_an_answer_lost_after_twilio_took_the_text_does_not_send_it_twice(service):
