@@ -5,18 +5,20 @@ apart by number ("YES 2"), never guessed.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from conversations import messages as m
 from conversations.amounts import parse_cents
+from conversations.flows.anywhere import follow_household_language
 from conversations.dates import parse_day
 from conversations.engine import Rule, Step, rule
 from conversations.flows.common import choice, picked
-from conversations.keywords import Intent, read
-from conversations.ports import Role, VisitView
+from conversations.keywords import Intent, Reading, normalize, read
+from conversations.ports import HouseholdView, InvitationView, Role, VisitView
 from conversations.states import State
 from conversations.talk import Choices, Money, Say, Weekday
+from conversations.understanding.numbers import amount_cents
 
 VISIT_LOOKBACK = timedelta(days=14)  # how far back DONE may name a day
 NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
@@ -30,19 +32,35 @@ def done(step: Step) -> None:
         step.say(m.DONE_NO_HOUSEHOLDS)
         step.go(State.IDLE)
         return
-    number, day_words = _leading_number(step.reading.rest)
+    named, rest = _named(step.reading.rest, active)
+    number, day_words = _leading_number(rest)
     day = _visit_day(step, day_words)
+    if number and _visit_day(step, rest) is not None:  # "2 days ago" is a day, not household 2
+        number, day = "", _visit_day(step, rest)
     if day is None:
         step.say(m.NOT_UNDERSTOOD)
         step.go(State.IDLE)
         return
     ids = [h.employment_id for h in active]
     picked_id = ids[0] if len(ids) == 1 and not number else choice(number, ids)
+    picked_id = named or picked_id
     if picked_id is None:
         step.say(m.DONE_WHICH, list=Choices(tuple(h.label for h in active)))
         step.go(State.PICKING_VISIT_HOUSEHOLD, ids=ids, day=day.isoformat())
         return
     _report(step, picked_id, day)
+
+
+def _named(rest: str, active: list[HouseholdView]) -> tuple[int | None, str]:
+    """'ana yesterday' -> (Ana's employment, 'yesterday'): a household named by its label."""
+    words = rest.split()
+    for household in active:
+        label = normalize(household.label).split()
+        for start in range(len(words) - len(label) + 1):
+            if label and words[start : start + len(label)] == label:
+                left = words[:start] + words[start + len(label) :]
+                return household.employment_id, " ".join(left)
+    return None, rest
 
 
 def _leading_number(rest: str) -> tuple[str, str]:
@@ -99,8 +117,15 @@ def from_household(step: Step) -> bool:
 
 def household_answer(step: Step) -> None:
     """YES, NO or an amount: for an invitation first, then for an open visit."""
+    if step.reading.language is None:
+        _, language = amount_cents(step.reading.text, step.language)
+        step.reading = replace(step.reading, language=language)
+    follow_household_language(step)
     invitations = step.fund.invitations()
     intent = step.reading.intent
+    if intent is Intent.WHO_IS_THIS:
+        _who_is_this(step, invitations)
+        return
     if invitations and intent in (Intent.YES, Intent.NO):
         # Two workers' invitations open at once are told apart by number, never guessed.
         number, _answer = _split_number(step.reading.text)
@@ -115,7 +140,10 @@ def household_answer(step: Step) -> None:
         _answer_invitation(step, chosen.employment_id, accept=intent is Intent.YES)
         return
     visits = step.fund.open_visits()
-    answer = read_answer(step.reading.text, {v.number for v in visits})
+    if not visits and (intent is Intent.THANKS or step.reading.ack):
+        step.say(m.YOU_ARE_WELCOME)
+        return
+    answer = read_answer(step.reading.text, {v.number for v in visits}, step.language)
     if answer is None:
         step.say(m.AMOUNT_UNCLEAR if visits else m.MENU_HOUSEHOLD)
         return
@@ -136,6 +164,17 @@ def household_answer(step: Step) -> None:
         step.notify(visit.worker_person_id, "visit_declined", notice)
         return
     _confirm(step, visit, answer.cents if answer.cents is not None else visit.amount_cents)
+
+
+def _who_is_this(step: Step, invitations: list[InvitationView]) -> None:
+    """Who invited them and what YES means; with no invitation open, what they can do."""
+    if not invitations:
+        step.say(m.MENU_HOUSEHOLD)
+        return
+    invitation = invitations[0]
+    step.say(
+        m.INVITATION_WHO, worker=invitation.worker_name, amount=Money(invitation.amount_cents)
+    )
 
 
 def member_goes_on(step: Step) -> None:
@@ -190,7 +229,7 @@ class Answer:
     cents: int | None  # None with declined=False: yes, the suggested amount
 
 
-def read_answer(text: str, open_numbers: set[int]) -> Answer | None:
+def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answer | None:
     """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50'; None if it is none of these.
 
     In 'YES N', N is a visit when a visit has that number; otherwise a small N is too
@@ -198,11 +237,11 @@ def read_answer(text: str, open_numbers: set[int]) -> Answer | None:
     """
     number = None
     match = NUMBER_FIRST.match(text)
-    if match and parse_cents(text) is None:
+    if match and amount_cents(normalize(text), language)[0] is None:
         number, text = int(match.group(1)), match.group(2)
     reading = read(text)
     if reading.intent not in (Intent.YES, Intent.NO):
-        cents = parse_cents(text)
+        cents, _ = amount_cents(_amount_words(reading), language)
         return Answer(number, False, cents) if cents is not None else None
     declined = reading.intent is Intent.NO
     rest = reading.rest.lstrip("#").strip()
@@ -215,8 +254,13 @@ def read_answer(text: str, open_numbers: set[int]) -> Answer | None:
     ):
         # -1 names no visit, so the household is asked which one it meant.
         return Answer(int(rest) if int(rest) in open_numbers else -1, declined, None)
-    cents = None if declined else parse_cents(rest)
+    cents = None if declined else amount_cents(rest, language)[0]
     return Answer(number, declined, cents) if cents is not None else None
+
+
+def _amount_words(reading: Reading) -> str:
+    """The words that may name an amount: without filler ("make it 20"), unless that is all."""
+    return reading.rest if reading.intent is None and reading.rest else normalize(reading.text)
 
 
 def _split_number(text: str) -> tuple[int | None, str]:

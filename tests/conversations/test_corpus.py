@@ -136,7 +136,9 @@ def _no(scene: Scene, turn: Turn) -> bool:
 
 def _done(scene: Scene, turn: Turn) -> bool:
     world = scene.chat.world
-    reported = [(v.day, world.label(world.employments[v.employment_id])) for v in world.visits.values()]
+    reported = [
+        (v.day, world.label(world.employments[v.employment_id])) for v in world.visits.values()
+    ]
     wanted = (date.fromisoformat(scene.row.argument or ""), scene.row.household or "Ana")
     return reported == [wanted]
 
