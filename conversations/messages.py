@@ -94,8 +94,7 @@ COMMAND_LANGUAGE = N_("LANGUAGE")
 COMMAND_HOUSEHOLDS = N_("HOUSEHOLDS")
 # TRANSLATORS: after two texts in a row we did not understand; she answers with a digit.
 MENU_NUMBERED = N_(
-    "Reply with a number: 1 BALANCE, 2 HISTORY, 3 DAY OFF, 4 DONE (a visit), 5 HOUSEHOLDS, "
-    "6 HELP"
+    "Reply with a number: 1 BALANCE, 2 HISTORY, 3 DAY OFF, 4 DONE (a visit), 5 HOUSEHOLDS, 6 HELP"
 )
 # TRANSLATORS: the answer to "thanks" or "ok" when no question is open.
 YOU_ARE_WELCOME = N_("Happy to help! Text MENU any time.")

@@ -1,10 +1,8 @@
 """The whole conversation as one table: words that work anywhere, then each state's rules."""
 
-from conversations import messages as m
-from conversations.engine import Engine, Rule, Step, rule
+from conversations.engine import Engine, Rule, rule
 from conversations.flows import anywhere, days_off, joining, unsure, visits, worker
 from conversations.states import State
-
 
 not_understood = unsure.not_understood
 

@@ -9,10 +9,9 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from conversations import messages as m
-from conversations.amounts import parse_cents
-from conversations.flows.anywhere import follow_household_language
 from conversations.dates import parse_day
 from conversations.engine import Rule, Step, rule
+from conversations.flows.anywhere import follow_household_language
 from conversations.flows.common import choice, picked
 from conversations.keywords import Intent, Reading, normalize, read
 from conversations.ports import HouseholdView, InvitationView, Role, VisitView
@@ -35,8 +34,8 @@ def done(step: Step) -> None:
     named, rest = _named(step.reading.rest, active)
     number, day_words = _leading_number(rest)
     day = _visit_day(step, day_words)
-    if number and _visit_day(step, rest) is not None:  # "2 days ago" is a day, not household 2
-        number, day = "", _visit_day(step, rest)
+    if number and day is None and _visit_day(step, rest) is not None:
+        number, day = "", _visit_day(step, rest)  # "2 days ago" is a day, not household 2
     if day is None:
         step.say(m.NOT_UNDERSTOOD)
         step.go(State.IDLE)
@@ -125,20 +124,29 @@ def household_answer(step: Step) -> None:
     intent = step.reading.intent
     if intent is Intent.WHO_IS_THIS:
         _who_is_this(step, invitations)
+    elif invitations and intent in (Intent.YES, Intent.NO):
+        _invitation_answer(step, invitations, accept=intent is Intent.YES)
+    else:
+        _visit_answer(step)
+
+
+def _invitation_answer(step: Step, invitations: list[InvitationView], accept: bool) -> None:
+    """Two workers' invitations open at once are told apart by number, never guessed."""
+    number, _answer = _split_number(step.reading.text)
+    if len(invitations) == 1 and number in (None, 1):
+        chosen = invitations[0]
+    elif number is not None and 1 <= number <= len(invitations):
+        chosen = invitations[number - 1]
+    else:
+        labels = tuple((f"#{n}", i.worker_name) for n, i in enumerate(invitations, 1))
+        step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
         return
-    if invitations and intent in (Intent.YES, Intent.NO):
-        # Two workers' invitations open at once are told apart by number, never guessed.
-        number, _answer = _split_number(step.reading.text)
-        if len(invitations) == 1 and number in (None, 1):
-            chosen = invitations[0]
-        elif number is not None and 1 <= number <= len(invitations):
-            chosen = invitations[number - 1]
-        else:
-            labels = tuple((f"#{n}", i.worker_name) for n, i in enumerate(invitations, 1))
-            step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
-            return
-        _answer_invitation(step, chosen.employment_id, accept=intent is Intent.YES)
-        return
+    _answer_invitation(step, chosen.employment_id, accept=accept)
+
+
+def _visit_answer(step: Step) -> None:
+    """YES, NO or an amount for an open visit; thanks or "ok" with nothing open."""
+    intent = step.reading.intent
     visits = step.fund.open_visits()
     if not visits and (intent is Intent.THANKS or step.reading.ack):
         step.say(m.YOU_ARE_WELCOME)
@@ -172,9 +180,7 @@ def _who_is_this(step: Step, invitations: list[InvitationView]) -> None:
         step.say(m.MENU_HOUSEHOLD)
         return
     invitation = invitations[0]
-    step.say(
-        m.INVITATION_WHO, worker=invitation.worker_name, amount=Money(invitation.amount_cents)
-    )
+    step.say(m.INVITATION_WHO, worker=invitation.worker_name, amount=Money(invitation.amount_cents))
 
 
 def member_goes_on(step: Step) -> None:

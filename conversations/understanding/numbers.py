@@ -11,7 +11,8 @@ from text_to_num import text2num
 from conversations.amounts import parse_cents
 
 CURRENCY_WORDS = frozenset(
-    "dollar dollars dolar dolares dola dolyar dolyares bucks usd us$ us $ pesos".split()
+    {"dollar", "dollars", "dolar", "dolares", "dola", "dolyar", "dolyares", "bucks"}
+    | {"usd", "us$", "us", "$", "pesos"}
 )
 TEXT2NUM_LANGUAGES = {"en": "en", "es": "es", "pt_BR": "pt"}
 

@@ -12,7 +12,6 @@ from conversations.understanding.fuzzy import Corrector
 from conversations.understanding.intents import Intent
 from conversations.understanding.numbers import is_number_word
 from conversations.understanding.tables import (
-    ACK_WORDS,
     FILLER_PHRASES,
     FILLER_WORDS,
     PHRASES,
@@ -74,7 +73,7 @@ def _read(text: str) -> Reading:
     if not found:
         return _guess(plain, words)
     best = min(found, key=lambda match: (PRIORITY[match[1].intent], match[0], -match[1].size))
-    start, phrase = best
+    _, phrase = best
     if phrase.at_start:
         rest = " ".join(words[phrase.size :])
     else:

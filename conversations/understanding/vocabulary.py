@@ -18,7 +18,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.DAY_OFF: "day of|off|days off|time off|free day",
         I.HALF_DAY: "half a day|half day off|half",
         I.DONE: "finished|finish|worked|i worked|visit done|all done|completed",
-        I.UNDO: "undo my day off|call back|callback",
+        I.UNDO: "undo my day off|call back|callback|cancel day off|cancel my day off",
         I.HELP: "help me|how does this work|info|information",
         I.LANGUAGE: "change language|other language|another language",
         I.YES: "yeah|yep|yup|sure|ok|okay|k|of course|sounds good|alright|all right|fine|accept"
@@ -77,8 +77,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.NO: "pa kounye a|mwen pa vle|pa vle|non mesi|emojino",
         I.GREETING: "bonjou|bonswa|alo|allo|sak pase|koman ou ye|bonjou bonjou",
         I.THANKS: "mesi|mesi anpil|mesi bokou",
-        I.WHO_IS_THIS: "kiyes sa a|kiyes sa|kisa sa ye|kisa sa a|ki moun sa a|ki moun sa"
-        "|kisa sa",
+        I.WHO_IS_THIS: "kiyes sa a|kiyes sa|kisa sa ye|kisa sa a|ki moun sa a|ki moun sa|kisa sa",
     },
     "tl": {
         I.BALANCE: "magkano|magkano na|ilan na pera|pera ko|balanse ko",
