@@ -105,7 +105,7 @@ def _matches(words: list[str]) -> list[tuple[int, Phrase]]:
 
 def _covered(found: list[tuple[int, Phrase]], intent: Intent) -> set[int]:
     """The positions of the words that said the intent (and, for UNDO, the day off undone)."""
-    related = {intent}
+    related = {intent, Intent.GREETING, Intent.THANKS}  # "hola, saldo" is just the balance
     if intent is Intent.UNDO:
         related |= {Intent.DAY_OFF, Intent.HALF_DAY}
     if intent in (Intent.YES, Intent.NO):
