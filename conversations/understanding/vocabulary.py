@@ -100,7 +100,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
 FILLERS: dict[str, str] = {
     "en": "please|pls|plz|pleas|i|im|i m|me|my|a|an|the|to|can|could|would|like|want|need"
     "|take|get|have|do|is|it|its|on|for|this|that|just|now|today s|make|be|of|so|well|and|for"
-    "|oh|hmm|ok so|let|lets|book|give|in|at|you|your|we|our|what|whats|s|there",
+    "|oh|hmm|ok so|let|lets|book|give|in|at|you|your|we|our|what|whats|s|there|d|ll|with",
     "es": "por favor|porfa|porfavor|pf|xfa|x favor|mi|mis|me|el|la|los|las|un|una|quiero"
     "|necesito|quisiera|puedo|tomar|pedir|de|del|para|a|yo|es|esta|ver|con|y|pues|bueno"
     "|tengo|dar|ya",
