@@ -8,6 +8,7 @@ not_understood = unsure.not_understood
 
 ANYWHERE: tuple[Rule, ...] = (
     *anywhere.ANYWHERE,
+    *unsure.ANYWHERE,
     *worker.COMMANDS,
     *visits.COMMANDS,
     *days_off.COMMANDS,

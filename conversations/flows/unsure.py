@@ -55,6 +55,11 @@ def thanked(step: Step) -> bool:
     return step.reading.intent is Intent.THANKS or step.reading.ack
 
 
+def member_thanks(step: Step) -> bool:
+    """A member's thanks, in any state: never answered with "I did not understand"."""
+    return step.reading.intent is Intent.THANKS and step.profile.role is not Role.STRANGER
+
+
 def you_are_welcome(step: Step) -> None:
     """A short friendly word back."""
     step.say(m.YOU_ARE_WELCOME)
@@ -103,7 +108,8 @@ FALLBACK = rule(
     "not understood", lambda step: True, not_understood, State.CONFIRMING_GUESS,
     State.PICKING_FROM_MENU,
 )  # fmt: skip
-IDLE: tuple[Rule, ...] = (rule("thanks", thanked, you_are_welcome),)
+ANYWHERE: tuple[Rule, ...] = (rule("thanks", member_thanks, you_are_welcome),)
+IDLE: tuple[Rule, ...] = (rule("ok", thanked, you_are_welcome),)
 CONFIRMING_GUESS: tuple[Rule, ...] = (
     rule("guess confirmed", intent(Intent.YES), guess_confirmed, *AFTER_REDO),
     rule("guess refused", intent(Intent.NO), guess_refused, State.PICKING_FROM_MENU),

@@ -1800,6 +1800,39 @@ def test_greetings_get_her_menu_and_thanks_a_friendly_word(chat: Chat, lang: Wor
 
 
 @EVERY_LANGUAGE
+def test_thanks_inside_a_question_keeps_it_open_and_ok_answers_it(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code, cents=20_000)
+    thanks = OWN_WORDS[lang.code][2]
+    chat.play(
+        [
+            ("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM),
+            ("maria", thanks, m.YOU_ARE_WELCOME),
+            ("maria", "ok", say(m.DAY_OFF_BOOKED, date=FRIDAY)),
+        ]
+    )
+    assert [r.day for r in chat.world.waiting(maria.person_id)] == [FRIDAY]
+
+
+@EVERY_LANGUAGE
+def test_a_household_picks_its_language_by_name(chat: Chat, lang: Words):
+    maria = chat.worker(lang="en")
+    chat.household(maria, "ana", "en", status=EmploymentStatus.INVITED)
+    chat.play(
+        [
+            ("ana", lang.name, m.LANGUAGE_SET),
+            (
+                "ana",
+                lang.yes,
+                m.HOUSEHOLD_JOINED,
+                (sent("maria", "invitation_answer", m.INVITATION_ACCEPTED),),
+            ),
+        ]
+    )
+    assert chat.person("ana").language == lang.code
+    assert chat.person("maria").language == "en"
+
+
+@EVERY_LANGUAGE
 def test_a_household_asking_what_this_is_hears_who_invited_it(chat: Chat, lang: Words):
     maria = chat.worker(lang=lang.code)
     chat.household(maria, "ana", lang.code, status=EmploymentStatus.INVITED)
