@@ -5,15 +5,16 @@ apart by number ("YES 2"), never guessed.
 """
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, timedelta
 
 from conversations import messages as m
 from conversations.dates import parse_day
 from conversations.engine import Rule, Step, rule
+from conversations.flows.answers import read_answer, split_number
 from conversations.flows.anywhere import follow_household_language
 from conversations.flows.common import choice, picked
-from conversations.keywords import Intent, Reading, normalize, read
+from conversations.keywords import Intent, normalize, read
 from conversations.ports import HouseholdView, InvitationView, Role, VisitView
 from conversations.states import State
 from conversations.talk import Choices, Money, Say, Weekday
@@ -132,7 +133,7 @@ def household_answer(step: Step) -> None:
 
 def _invitation_answer(step: Step, invitations: list[InvitationView], accept: bool) -> None:
     """Two workers' invitations open at once are told apart by number, never guessed."""
-    number, _answer = _split_number(step.reading.text)
+    number, _answer = split_number(step.reading.text)
     if len(invitations) == 1 and number in (None, 1):
         chosen = invitations[0]
     elif number is not None and 1 <= number <= len(invitations):
@@ -224,60 +225,6 @@ def _answer_invitation(step: Step, employment_id: int, accept: bool) -> None:
         step.say(m.HOUSEHOLD_SAID_NO)
         notice = Say(m.INVITATION_DECLINED, {"household": label})
     step.notify(invitation.worker_person_id, "invitation_answer", notice)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A household's answer: which visit (if it said), and yes, no, or an amount."""
-
-    number: int | None
-    declined: bool
-    cents: int | None  # None with declined=False: yes, the suggested amount
-
-
-def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answer | None:
-    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50'; None if it is none of these.
-
-    In 'YES N', N is a visit when a visit has that number; otherwise a small N is too
-    ambiguous to take as money (the household is asked which), a larger one is an amount.
-    """
-    number = None
-    match = NUMBER_FIRST.match(text)
-    if match and amount_cents(normalize(text), language)[0] is None:
-        number, text = int(match.group(1)), match.group(2)
-    reading = read(text)
-    if reading.intent not in (Intent.YES, Intent.NO):
-        cents, _ = amount_cents(_amount_words(reading), language)
-        return Answer(number, False, cents) if cents is not None else None
-    declined = reading.intent is Intent.NO
-    rest = reading.rest.lstrip("#").strip()
-    if not rest:
-        return Answer(number, declined, None)
-    if (
-        number is None
-        and rest.isdigit()
-        and (int(rest) in open_numbers or int(rest) < AMBIGUOUS_BELOW)
-    ):
-        # -1 names no visit, so the household is asked which one it meant.
-        return Answer(int(rest) if int(rest) in open_numbers else -1, declined, None)
-    cents = None if declined else amount_cents(rest, language)[0]
-    return Answer(number, declined, cents) if cents is not None else None
-
-
-def _amount_words(reading: Reading) -> str:
-    """The words that may name an amount: without filler ("make it 20"), unless that is all."""
-    return reading.rest if reading.intent is None and reading.rest else normalize(reading.text)
-
-
-def _split_number(text: str) -> tuple[int | None, str]:
-    """'yes 2' or '2 yes' -> (2, 'yes'); 'yes' -> (None, 'yes')."""
-    match = NUMBER_FIRST.match(text)
-    if match:
-        return int(match.group(1)), match.group(2)
-    reading = read(text)
-    if re.fullmatch(r"#?\d{1,2}", reading.rest):
-        return int(reading.rest.lstrip("#")), text
-    return None, text
 
 
 def _which(visits: list[VisitView], number: int | None) -> VisitView | None:
