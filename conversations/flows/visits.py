@@ -21,8 +21,6 @@ from conversations.talk import Choices, Money, Say, Weekday
 from conversations.understanding.numbers import amount_cents
 
 VISIT_LOOKBACK = timedelta(days=14)  # how far back DONE may name a day
-NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
-AMBIGUOUS_BELOW = 5  # "YES 3" is a visit number, never three dollars
 
 
 def done(step: Step) -> None:
