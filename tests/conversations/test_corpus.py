@@ -87,8 +87,7 @@ class Scene:
 
     def text(self, text: str) -> Turn:
         turn = self.chat.text(self.sender, text)
-        guessing = getattr(State, "CONFIRMING_GUESS", None)
-        if guessing is not None and self.chat.state(self.sender) is guessing:
+        if self.chat.state(self.sender) is State.CONFIRMING_GUESS:
             turn = self.chat.text(self.sender, YES[self.row.language])
         return turn
 
@@ -150,15 +149,15 @@ def _menu(scene: Scene) -> m.Message:
 CHECKS: dict[str, Callable[[Scene, Turn], bool]] = {
     "balance": lambda s, t: _first(t, m.BALANCE),
     "history": lambda s, t: _first(t, m.HISTORY_HEADER, m.HISTORY_EMPTY),
-    "help": lambda s, t: _first(t, m.HELP, getattr(m, "HELP_HOUSEHOLD", None)),
+    "help": lambda s, t: _first(t, m.HELP, m.HELP_HOUSEHOLD),
     "menu": lambda s, t: _first(t, _menu(s)),
     "greeting": lambda s, t: _menu(s) in _messages(t),
     "language": lambda s, t: _first(t, m.LANGUAGE_MENU),
-    "thanks": lambda s, t: _messages(t) == [getattr(m, "YOU_ARE_WELCOME", None)],
+    "thanks": lambda s, t: _messages(t) == [m.YOU_ARE_WELCOME],
     "undo": lambda s, t: not s.chat.world.waiting(s.maria.person_id),
     "remove": lambda s, t: _first(t, m.REMOVE_WHICH, m.REMOVED),
     "add": lambda s, t: [n.kind for n in t.notices] == ["invitation"],
-    "whois": lambda s, t: _first(t, getattr(m, "INVITATION_WHO", None)),
+    "whois": lambda s, t: _first(t, m.INVITATION_WHO),
     "yes": _yes,
     "no": _no,
     "amount": lambda s, t: _visit(s) == int(s.row.argument or 0),
