@@ -69,6 +69,7 @@ class Step:
             self.reading = Reading(None, self.reading.rest, self.reading.text)
         self.choose: Callable[[Step], Rule] | None = None  # the engine's choice of rule
         self.opted_out: bool | None = None
+        self.missed = False  # this text was not understood (counted in the data's MISSES)
         self.profile: Profile = fund.profile()
         self.language = conversation.language
         self.data: dict[str, Any] = dict(conversation.data)
@@ -150,7 +151,7 @@ class Engine:
         chosen = self._choose(step)
         step.allowed = chosen.goes_to | {step.state}
         chosen.handle(step)
-        if chosen is not self.fallback:
+        if not step.missed:
             step.data.pop(MISSES, None)  # only misses in a row lead to the numbered menu
         if step.state not in QUESTIONS:
             asked_at = None

@@ -44,6 +44,7 @@ def not_understood(step: Step) -> None:
         return
     step.say(m.NOT_UNDERSTOOD)
     step.data[MISSES] = misses
+    step.missed = True
 
 
 def _may(step: Step, guessed: Intent | None) -> bool:
@@ -104,10 +105,8 @@ AFTER_REDO = (
     State.PICKING_HOUSEHOLD_TO_REMOVE,
     State.CHOOSING_LANGUAGE,
 )
-FALLBACK = rule(
-    "not understood", lambda step: True, not_understood, State.CONFIRMING_GUESS,
-    State.PICKING_FROM_MENU,
-)  # fmt: skip
+UNSURE = (State.CONFIRMING_GUESS, State.PICKING_FROM_MENU)  # where a miss may lead
+FALLBACK = rule("not understood", lambda step: True, not_understood, *UNSURE)
 ANYWHERE: tuple[Rule, ...] = (rule("thanks", member_thanks, you_are_welcome),)
 IDLE: tuple[Rule, ...] = (rule("ok", thanked, you_are_welcome),)
 CONFIRMING_GUESS: tuple[Rule, ...] = (

@@ -1850,3 +1850,19 @@ def test_a_household_asking_what_this_is_hears_who_invited_it(chat: Chat, lang: 
         ]
     )
     assert chat.person("ana").language == lang.code
+
+
+def test_two_misses_inside_a_day_off_question_get_the_numbered_menu(chat: Chat):
+    maria = chat.worker(lang="es", cents=20_000)
+    chat.play(
+        [
+            ("maria", "dia libre el viernes", m.DAY_OFF_CONFIRM),
+            ("maria", "mmm", m.NOT_UNDERSTOOD),
+            ("maria", "ayuda", m.HELP),  # a word that works: the count starts again
+            ("maria", "mmm", m.NOT_UNDERSTOOD),
+            ("maria", "qué?", m.MENU_NUMBERED),
+            ("maria", "3", m.DAY_OFF_HOW),
+        ]
+    )
+    assert chat.world.waiting(maria.person_id) == []
+    assert chat.state("maria") is State.IDLE
