@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from conversations.keywords import DEFAULT_FUND_OPT_OUT_WORDS, normalize
+
 DEFAULT_DATABASE_URL = "sqlite:///benefits-bot.sqlite3"
 CURRENCIES = ("USD",)  # what the fund's texts know how to say; one currency per fund
 
@@ -58,6 +60,8 @@ class Settings:
     inbound_silence_seconds: int = 3600
     identical_outbound_limit: tuple[int, int] = (5, 3600)
     daily_outbound_limit: int = 40
+    # The fund's opt-out words besides Twilio's own, as in its Twilio Advanced Opt-Out.
+    opt_out_words: frozenset[str] = DEFAULT_FUND_OPT_OUT_WORDS
     # Signs staff sessions on the dashboard; unset, a random key per process (a warning says so).
     secret_key: str | None = field(default=None, repr=False)
     # Session cookies only over HTTPS; on by default when PUBLIC_BASE_URL is https.
@@ -98,6 +102,7 @@ class Settings:
             inbound_silence_seconds=_count(env, "INBOUND_SILENCE_SECONDS", 3600),
             identical_outbound_limit=_rate(env, "IDENTICAL_OUTBOUND_LIMIT", (5, 3600)),
             daily_outbound_limit=_count(env, "DAILY_OUTBOUND_LIMIT", 40),
+            opt_out_words=_words(env, "OPT_OUT_WORDS", DEFAULT_FUND_OPT_OUT_WORDS),
             secret_key=env.get("SECRET_KEY") or None,
             session_cookie_secure=_flag(
                 env, "SESSION_COOKIE_SECURE", (public_base_url or "").startswith("https://")
@@ -163,6 +168,15 @@ def _cents(env: Mapping[str, str], name: str, default: int) -> int:
     if not raw.strip().isdigit() or int(raw) <= 0:
         raise ConfigError(f"{name} must be a positive whole number of cents, not {raw!r}")
     return int(raw)
+
+
+def _words(env: Mapping[str, str], name: str, default: frozenset[str]) -> frozenset[str]:
+    """A comma-separated list of words, compared as the reader compares them (no case or
+    accents); unset, the default."""
+    raw = env.get(name)
+    if raw is None or not raw.strip():
+        return default
+    return frozenset(normalize(word) for word in raw.split(",") if word.strip())
 
 
 def _count(env: Mapping[str, str], name: str, default: int) -> int:

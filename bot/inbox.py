@@ -32,7 +32,7 @@ from bot.runtime import Runtime
 from conversations import messages as m
 from conversations.engine import Conversation, Engine, Inbound
 from conversations.flows.table import build_engine
-from conversations.keywords import Intent, read
+from conversations.keywords import normalize
 from conversations.states import State
 from conversations.talk import Say
 
@@ -178,8 +178,7 @@ def _converse(
     record: ConversationRecord | None,
     opted_out: bool,
 ) -> tuple[str | None, list[int]]:
-    reading = read(message.body)
-    if opted_out and reading.text == "yes":
+    if opted_out and normalize(message.body) == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
         opted_out = False
         consent.record(session, person.id, message.channel, opted_out=False)
@@ -195,7 +194,14 @@ def _converse(
     )
     fund = DatabaseFund(session, runtime.settings, person, message.channel, message.message_sid)
     today = now.astimezone(ZoneInfo(person.time_zone)).date()
-    turn = ENGINE.run(conversation, Inbound(message.body, now, today, message.num_media > 0), fund)
+    inbound = Inbound(
+        message.body,
+        now,
+        today,
+        message.num_media > 0,
+        opt_out_words=runtime.settings.opt_out_words,
+    )
+    turn = ENGINE.run(conversation, inbound, fund)
     _store(record, turn.conversation)
     if person.language != turn.conversation.language:  # else no flush has anything to do
         person.language = turn.conversation.language
@@ -203,9 +209,9 @@ def _converse(
     session.flush()
     reply = texts.render(turn.replies, person.language) if turn.replies else None
     # Only STOP and START change the opt-out: no need to read it back.
-    if reading.intent is Intent.STOP:
+    if turn.opted_out is True:
         return reply, [row.id for row in outbox]  # the one acknowledgement of STOP
-    if opted_out and reading.intent is not Intent.START:
+    if opted_out and turn.opted_out is not False:
         reply = None  # nothing to an opted-out number
     return reply, [row.id for row in outbox]
 

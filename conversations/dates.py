@@ -11,6 +11,7 @@ import re
 from typing import Literal
 
 from dateparser.date import DateDataParser
+from text_to_num import alpha2digit
 
 from conversations.keywords import normalize
 
@@ -54,10 +55,21 @@ RELATIVE_NAMES = {
     "ht": ("ye", "jodi a|jodia|jodi", "demen", "apre demen|apredemen"),
     "tl": ("kahapon", "ngayon|ngayong araw", "bukas", "makalawa|sa makalawa"),
 }
+# The day before yesterday, which dateparser does not know in every language.
+TWO_DAYS_AGO = {
+    "en": "day before yesterday",
+    "es": "anteayer|antier|antes de ayer",
+    "pt_BR": "anteontem|antes de ontem",
+    "ht": "avanye|avan ye",
+    "tl": "kamakalawa",
+}
 RELATIVE_DAYS = {
     language: {name: offset for offset, names in enumerate(table, -1) for name in names.split("|")}
+    | dict.fromkeys(TWO_DAYS_AGO[language].split("|"), -2)
     for language, table in RELATIVE_NAMES.items()
 }
+# Number words dateparser misses ("hace dos dias"), written as digits first (text2num).
+TEXT2NUM_LANGUAGES = {"en": "en", "es": "es", "pt_BR": "pt"}
 
 # Monday to Sunday, separated by spaces, each as "|"-separated names and abbreviations.
 WEEKDAY_NAMES = {
@@ -104,8 +116,14 @@ def parse_day(
     if day is None and language == "ht":
         day = _kreyol_date(rest, today, prefer)
     if day is None and A_WORD.search(rest):
-        day = _dateparser_day(rest, language, today, prefer)
+        day = _dateparser_day(_digits(rest, language), language, today, prefer)
     return day
+
+
+def _digits(text: str, language: str) -> str:
+    """Number words as digits, in her language ("hace dos dias" -> "hace 2 dias")."""
+    code = TEXT2NUM_LANGUAGES.get(language)
+    return alpha2digit(text, code, threshold=0) if code else text
 
 
 def warm_up() -> None:

@@ -12,13 +12,14 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from conversations import messages as m
-from conversations.keywords import Reading, read
+from conversations.keywords import DEFAULT_FUND_OPT_OUT_WORDS, Intent, Reading, read
 from conversations.messages import Message
 from conversations.ports import Fund, Profile, Role
 from conversations.states import JOINING, QUESTIONS, State
 from conversations.talk import Notice, Param, Say
 
 QUESTION_LIFETIME = timedelta(days=1)
+MISSES = "misses"  # in a conversation's data: texts not understood in a row
 MAX_TEXT = 1600  # Twilio's limit; anything longer is not a person typing
 
 
@@ -40,6 +41,8 @@ class Inbound:
     now: datetime  # aware
     today: date  # in the person's time zone
     has_media: bool = False
+    # The fund's own opt-out words besides Twilio's (the OPT_OUT_WORDS setting), normalized.
+    opt_out_words: frozenset[str] = DEFAULT_FUND_OPT_OUT_WORDS
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class Turn:
     conversation: Conversation
     replies: tuple[Say, ...]
     notices: tuple[Notice, ...]
+    opted_out: bool | None = None  # True: STOP was recorded, False: START; None: neither
 
 
 class Step:
@@ -58,7 +62,14 @@ class Step:
         self.conversation = conversation
         self.inbound = inbound
         self.fund = fund
-        self.reading: Reading = read(inbound.text)
+        self.reading: Reading = _opt_out_or(read(inbound.text), inbound, conversation.state)
+        # A typo's likeliest meaning is only acted on once she confirms it.
+        self.guess: Reading | None = None if self.reading.sure else self.reading
+        if self.guess is not None:
+            self.reading = Reading(None, self.reading.rest, self.reading.text)
+        self.choose: Callable[[Step], Rule] | None = None  # the engine's choice of rule
+        self.opted_out: bool | None = None
+        self.missed = False  # this text was not understood (counted in the data's MISSES)
         self.profile: Profile = fund.profile()
         self.language = conversation.language
         self.data: dict[str, Any] = dict(conversation.data)
@@ -136,9 +147,12 @@ class Engine:
         _settle(step)
         if expired:
             step.say(m.EXPIRED)
+        step.choose = self._choose
         chosen = self._choose(step)
         step.allowed = chosen.goes_to | {step.state}
         chosen.handle(step)
+        if not step.missed:
+            step.data.pop(MISSES, None)  # only misses in a row lead to the numbered menu
         if step.state not in QUESTIONS:
             asked_at = None
         elif step.asked or step.state != conversation.state:
@@ -146,7 +160,7 @@ class Engine:
         else:
             asked_at = conversation.asked_at
         next_conversation = Conversation(step.state, step.language, step.data, asked_at)
-        return Turn(next_conversation, tuple(step.says), tuple(step.notices))
+        return Turn(next_conversation, tuple(step.says), tuple(step.notices), step.opted_out)
 
     def _choose(self, step: Step) -> Rule:
         for candidate in (*self.first.get(step.state, ()), *self.anywhere, *self.flows[step.state]):
@@ -196,6 +210,16 @@ def _settle(step: Step) -> None:
     elif step.profile.role is Role.STRANGER and step.state not in JOINING:
         step.state = State.NEW
     step.data = {} if step.state != step.conversation.state else step.data
+
+
+def _opt_out_or(reading: Reading, inbound: Inbound, state: State) -> Reading:
+    """The fund's own opt-out words end all texts only as the whole message, and not when
+    they are also an everyday answer to an open question ("cancelar" = no to this day off)."""
+    if reading.text not in inbound.opt_out_words:
+        return reading
+    if state in QUESTIONS and reading.intent in (Intent.YES, Intent.NO):
+        return reading
+    return Reading(Intent.STOP, "", reading.text)
 
 
 def _after_expiry(state: State) -> State:

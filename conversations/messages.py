@@ -78,6 +78,38 @@ KEPT_FOR_LATER = N_("Got it. We will answer you shortly.")
 # TRANSLATORS: the only answer to someone sending very many messages; later ones are ignored.
 SLOW_DOWN = N_("You sent many messages at once. Please wait a while before texting again.")
 
+# -- When she is not understood at once ----------------------------------------------------
+# TRANSLATORS: a typo's likeliest meaning, confirmed; %(command)s is one of the words below.
+GUESS = N_("Did you mean %(command)s? Reply YES or NO.")
+# TRANSLATORS: the menu words a guess names, in capitals, as the texts teach them.
+COMMAND_BALANCE = N_("BALANCE")
+COMMAND_HISTORY = N_("HISTORY")
+COMMAND_DAY_OFF = N_("DAY OFF")
+COMMAND_HALF_DAY = N_("HALF DAY")
+COMMAND_UNDO = N_("UNDO")
+COMMAND_DONE = N_("DONE")
+COMMAND_HELP = N_("HELP")
+COMMAND_MENU = N_("MENU")
+COMMAND_LANGUAGE = N_("LANGUAGE")
+COMMAND_HOUSEHOLDS = N_("HOUSEHOLDS")
+# TRANSLATORS: after two texts in a row we did not understand; she answers with a digit.
+MENU_NUMBERED = N_(
+    "Reply with a number: 1 BALANCE, 2 HISTORY, 3 DAY OFF, 4 DONE (a visit), 5 HOUSEHOLDS, 6 HELP"
+)
+# TRANSLATORS: the answer to "thanks" or "ok" when no question is open.
+YOU_ARE_WELCOME = N_("Happy to help! Text MENU any time.")
+HELP_HOUSEHOLD = N_(
+    "Benefits Fund help. After a visit we ask you to confirm: reply YES, NO or an amount "
+    "like 10. EVERY + day: a weekly question. STOP to end texts."
+)
+# TRANSLATORS: a household invited by a worker asks "what is this?" or "who is this?".
+INVITATION_WHO = N_(
+    "%(worker)s invited you to the Benefits Fund, for her paid days off. YES: you add about "
+    "%(amount)s per visit, on top of her pay. NO: we stop asking."
+)
+# TRANSLATORS: follows the invitation; name the four other languages in capitals.
+LANGUAGE_HINT = N_("Other languages: reply ESPAÑOL, PORTUGUES, KREYOL or TAGALOG.")
+
 # -- Balance and history --------------------------------------------------------------------
 BALANCE = N_("Your balance: %(balance)s, %(available)s available.")
 DAYS_OFF = NP_("That pays %(count)d day off.", "That pays %(count)d days off.")

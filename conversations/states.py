@@ -15,6 +15,8 @@ class State(StrEnum):
     CONFIRMING_DAY_OFF = "confirming_day_off"
     PICKING_DAY_OFF_TO_UNDO = "picking_day_off_to_undo"
     PICKING_HOUSEHOLD_TO_REMOVE = "picking_household_to_remove"
+    CONFIRMING_GUESS = "confirming_guess"  # "Did you mean BALANCE? Reply YES or NO."
+    PICKING_FROM_MENU = "picking_from_menu"  # the numbered menu, after two misses
 
 
 JOINING = frozenset({State.NEW, State.CHOOSING_LANGUAGE, State.READING_TERMS, State.GIVING_NAME})

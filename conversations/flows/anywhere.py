@@ -22,18 +22,21 @@ def only_text(step: Step) -> None:
 def stop(step: Step) -> None:
     """STOP: record the opt-out on this channel; the question stays as it was."""
     step.fund.set_opted_out(True)
+    step.opted_out = True
     step.say(m.OPTED_OUT)
 
 
 def start(step: Step) -> None:
     """START: texts may flow again."""
     step.fund.set_opted_out(False)
+    step.opted_out = False
     step.say(m.OPTED_IN)
 
 
 def help_(step: Step) -> None:
-    """HELP: the words that work, without leaving the question."""
-    step.say(m.HELP)
+    """HELP: the words that work, without leaving the question; a household's own help."""
+    follow_household_language(step)
+    step.say(m.HELP_HOUSEHOLD if step.profile.role is Role.HOUSEHOLD else m.HELP)
 
 
 def names_language(step: Step) -> bool:
@@ -74,6 +77,7 @@ def language_menu(step: Step) -> None:
 
 def menu(step: Step) -> None:
     """MENU: what this person can do; it ends any open question."""
+    follow_household_language(step)
     if step.profile.role is Role.WORKER:
         step.say(m.MENU_WORKER)
         step.go(State.IDLE)
@@ -83,6 +87,19 @@ def menu(step: Step) -> None:
     else:
         step.say(m.WELCOME)
         step.go(State.CHOOSING_LANGUAGE)
+
+
+def member_greets(step: Step) -> bool:
+    """A member's hello ("hi", "hola", "bonjou", "kumusta"): she is shown her menu."""
+    return step.reading.intent is Intent.GREETING and step.profile.role is not Role.STRANGER
+
+
+def follow_household_language(step: Step) -> None:
+    """A household is answered in the language it writes in, when its words say which."""
+    language = step.reading.language
+    if step.profile.role is Role.HOUSEHOLD and language and language != step.language:
+        step.fund.set_language(language)
+        step.language = language
 
 
 def picks_language(step: Step) -> bool:
@@ -103,4 +120,5 @@ ANYWHERE: tuple[Rule, ...] = (
     rule("language name", names_language, switch_language, State.READING_TERMS, State.IDLE),
     rule("language", intent(Intent.LANGUAGE), language_menu, State.CHOOSING_LANGUAGE),
     rule("menu", intent(Intent.MENU), menu, State.IDLE, State.CHOOSING_LANGUAGE),
+    rule("hello", member_greets, menu, State.IDLE, State.CHOOSING_LANGUAGE),
 )

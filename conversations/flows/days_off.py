@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from conversations import messages as m
 from conversations.dates import parse_day
 from conversations.engine import Rule, Step, rule
+from conversations.flows import unsure
 from conversations.flows.common import choice, intent, picked
 from conversations.keywords import Intent
 from conversations.ports import DayOff, DayOffStatus, Role
@@ -76,11 +77,6 @@ def keep(step: Step) -> None:
     step.go(State.IDLE)
 
 
-def unclear(step: Step) -> None:
-    """Anything else while confirming: the question again, in other words."""
-    step.say(m.NOT_UNDERSTOOD)
-
-
 def _refusal(step: Step, day_off: DayOff) -> None:
     if day_off.status is DayOffStatus.ALREADY:
         step.say(m.DAY_OFF_ALREADY, date=day_off.day)
@@ -148,6 +144,6 @@ COMMANDS: tuple[Rule, ...] = (
 CONFIRMING_DAY_OFF: tuple[Rule, ...] = (
     rule("yes", intent(Intent.YES), book, State.IDLE),
     rule("no", intent(Intent.NO), keep, State.IDLE),
-    rule("unclear", lambda step: True, unclear),
+    rule("unclear", lambda step: True, unsure.not_understood, *unsure.UNSURE),
 )
 PICKING_DAY_OFF_TO_UNDO: tuple[Rule, ...] = (rule("picked", picked, undo_picked, State.IDLE),)

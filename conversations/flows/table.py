@@ -1,19 +1,14 @@
 """The whole conversation as one table: words that work anywhere, then each state's rules."""
 
-from conversations import messages as m
-from conversations.engine import Engine, Rule, Step, rule
-from conversations.flows import anywhere, days_off, joining, visits, worker
-from conversations.flows.common import anything
+from conversations.engine import Engine, Rule, rule
+from conversations.flows import anywhere, days_off, joining, unsure, visits, worker
 from conversations.states import State
 
-
-def not_understood(step: Step) -> None:
-    """Nothing matched: a short pointer to MENU; the question stays open."""
-    step.say(m.NOT_UNDERSTOOD)
-
+not_understood = unsure.not_understood
 
 ANYWHERE: tuple[Rule, ...] = (
     *anywhere.ANYWHERE,
+    *unsure.ANYWHERE,
     *worker.COMMANDS,
     *visits.COMMANDS,
     *days_off.COMMANDS,
@@ -34,15 +29,16 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     ),
     State.READING_TERMS: joining.READING_TERMS,
     State.GIVING_NAME: joining.GIVING_NAME,
-    State.IDLE: visits.HOUSEHOLD,
+    State.IDLE: (*visits.HOUSEHOLD, *unsure.IDLE),
     State.PICKING_VISIT_HOUSEHOLD: visits.PICKING_VISIT_HOUSEHOLD,
     State.CONFIRMING_DAY_OFF: days_off.CONFIRMING_DAY_OFF,
     State.PICKING_DAY_OFF_TO_UNDO: days_off.PICKING_DAY_OFF_TO_UNDO,
     State.PICKING_HOUSEHOLD_TO_REMOVE: worker.PICKING_HOUSEHOLD_TO_REMOVE,
+    State.CONFIRMING_GUESS: unsure.CONFIRMING_GUESS,
+    State.PICKING_FROM_MENU: unsure.PICKING_FROM_MENU,
 }
 
 
 def build_engine() -> Engine:
     """The checked engine for the whole service."""
-    fallback = rule("not understood", anything, not_understood)
-    return Engine(ANYWHERE, FLOWS, fallback, first={State.GIVING_NAME: joining.NAME_FIRST})
+    return Engine(ANYWHERE, FLOWS, unsure.FALLBACK, first={State.GIVING_NAME: joining.NAME_FIRST})

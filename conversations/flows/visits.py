@@ -5,22 +5,22 @@ apart by number ("YES 2"), never guessed.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, timedelta
 
 from conversations import messages as m
-from conversations.amounts import parse_cents
 from conversations.dates import parse_day
 from conversations.engine import Rule, Step, rule
+from conversations.flows.answers import read_answer, split_number
+from conversations.flows.anywhere import follow_household_language
 from conversations.flows.common import choice, picked
-from conversations.keywords import Intent, read
-from conversations.ports import Role, VisitView
+from conversations.keywords import Intent, normalize, read
+from conversations.ports import HouseholdView, InvitationView, Role, VisitView
 from conversations.states import State
 from conversations.talk import Choices, Money, Say, Weekday
+from conversations.understanding.numbers import amount_cents
 
 VISIT_LOOKBACK = timedelta(days=14)  # how far back DONE may name a day
-NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
-AMBIGUOUS_BELOW = 5  # "YES 3" is a visit number, never three dollars
 
 
 def done(step: Step) -> None:
@@ -30,19 +30,35 @@ def done(step: Step) -> None:
         step.say(m.DONE_NO_HOUSEHOLDS)
         step.go(State.IDLE)
         return
-    number, day_words = _leading_number(step.reading.rest)
+    named, rest = _named(step.reading.rest, active)
+    number, day_words = _leading_number(rest)
     day = _visit_day(step, day_words)
+    if number and day is None and _visit_day(step, rest) is not None:
+        number, day = "", _visit_day(step, rest)  # "2 days ago" is a day, not household 2
     if day is None:
         step.say(m.NOT_UNDERSTOOD)
         step.go(State.IDLE)
         return
     ids = [h.employment_id for h in active]
     picked_id = ids[0] if len(ids) == 1 and not number else choice(number, ids)
+    picked_id = named or picked_id
     if picked_id is None:
         step.say(m.DONE_WHICH, list=Choices(tuple(h.label for h in active)))
         step.go(State.PICKING_VISIT_HOUSEHOLD, ids=ids, day=day.isoformat())
         return
     _report(step, picked_id, day)
+
+
+def _named(rest: str, active: list[HouseholdView]) -> tuple[int | None, str]:
+    """'ana yesterday' -> (Ana's employment, 'yesterday'): a household named by its label."""
+    words = rest.split()
+    for household in active:
+        label = normalize(household.label).split()
+        for start in range(len(words) - len(label) + 1):
+            if label and words[start : start + len(label)] == label:
+                left = words[:start] + words[start + len(label) :]
+                return household.employment_id, " ".join(left)
+    return None, rest
 
 
 def _leading_number(rest: str) -> tuple[str, str]:
@@ -99,23 +115,42 @@ def from_household(step: Step) -> bool:
 
 def household_answer(step: Step) -> None:
     """YES, NO or an amount: for an invitation first, then for an open visit."""
+    if step.reading.language is None:
+        _, language = amount_cents(step.reading.text, step.language)
+        step.reading = replace(step.reading, language=language)
+    follow_household_language(step)
     invitations = step.fund.invitations()
     intent = step.reading.intent
-    if invitations and intent in (Intent.YES, Intent.NO):
-        # Two workers' invitations open at once are told apart by number, never guessed.
-        number, _answer = _split_number(step.reading.text)
-        if len(invitations) == 1 and number in (None, 1):
-            chosen = invitations[0]
-        elif number is not None and 1 <= number <= len(invitations):
-            chosen = invitations[number - 1]
-        else:
-            labels = tuple((f"#{n}", i.worker_name) for n, i in enumerate(invitations, 1))
-            step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
-            return
-        _answer_invitation(step, chosen.employment_id, accept=intent is Intent.YES)
+    if intent is Intent.WHO_IS_THIS:
+        _who_is_this(step, invitations)
+    elif invitations and intent in (Intent.YES, Intent.NO):
+        _invitation_answer(step, invitations, accept=intent is Intent.YES)
+    else:
+        _visit_answer(step)
+
+
+def _invitation_answer(step: Step, invitations: list[InvitationView], accept: bool) -> None:
+    """Two workers' invitations open at once are told apart by number, never guessed."""
+    number, _answer = split_number(step.reading.text)
+    if len(invitations) == 1 and number in (None, 1):
+        chosen = invitations[0]
+    elif number is not None and 1 <= number <= len(invitations):
+        chosen = invitations[number - 1]
+    else:
+        labels = tuple((f"#{n}", i.worker_name) for n, i in enumerate(invitations, 1))
+        step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
         return
+    _answer_invitation(step, chosen.employment_id, accept=accept)
+
+
+def _visit_answer(step: Step) -> None:
+    """YES, NO or an amount for an open visit; thanks or "ok" with nothing open."""
+    intent = step.reading.intent
     visits = step.fund.open_visits()
-    answer = read_answer(step.reading.text, {v.number for v in visits})
+    if not visits and (intent is Intent.THANKS or step.reading.ack):
+        step.say(m.YOU_ARE_WELCOME)
+        return
+    answer = read_answer(step.reading.text, {v.number for v in visits}, step.language)
     if answer is None:
         step.say(m.AMOUNT_UNCLEAR if visits else m.MENU_HOUSEHOLD)
         return
@@ -136,6 +171,15 @@ def household_answer(step: Step) -> None:
         step.notify(visit.worker_person_id, "visit_declined", notice)
         return
     _confirm(step, visit, answer.cents if answer.cents is not None else visit.amount_cents)
+
+
+def _who_is_this(step: Step, invitations: list[InvitationView]) -> None:
+    """Who invited them and what YES means; with no invitation open, what they can do."""
+    if not invitations:
+        step.say(m.MENU_HOUSEHOLD)
+        return
+    invitation = invitations[0]
+    step.say(m.INVITATION_WHO, worker=invitation.worker_name, amount=Money(invitation.amount_cents))
 
 
 def member_goes_on(step: Step) -> None:
@@ -179,55 +223,6 @@ def _answer_invitation(step: Step, employment_id: int, accept: bool) -> None:
         step.say(m.HOUSEHOLD_SAID_NO)
         notice = Say(m.INVITATION_DECLINED, {"household": label})
     step.notify(invitation.worker_person_id, "invitation_answer", notice)
-
-
-@dataclass(frozen=True)
-class Answer:
-    """A household's answer: which visit (if it said), and yes, no, or an amount."""
-
-    number: int | None
-    declined: bool
-    cents: int | None  # None with declined=False: yes, the suggested amount
-
-
-def read_answer(text: str, open_numbers: set[int]) -> Answer | None:
-    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50'; None if it is none of these.
-
-    In 'YES N', N is a visit when a visit has that number; otherwise a small N is too
-    ambiguous to take as money (the household is asked which), a larger one is an amount.
-    """
-    number = None
-    match = NUMBER_FIRST.match(text)
-    if match and parse_cents(text) is None:
-        number, text = int(match.group(1)), match.group(2)
-    reading = read(text)
-    if reading.intent not in (Intent.YES, Intent.NO):
-        cents = parse_cents(text)
-        return Answer(number, False, cents) if cents is not None else None
-    declined = reading.intent is Intent.NO
-    rest = reading.rest.lstrip("#").strip()
-    if not rest:
-        return Answer(number, declined, None)
-    if (
-        number is None
-        and rest.isdigit()
-        and (int(rest) in open_numbers or int(rest) < AMBIGUOUS_BELOW)
-    ):
-        # -1 names no visit, so the household is asked which one it meant.
-        return Answer(int(rest) if int(rest) in open_numbers else -1, declined, None)
-    cents = None if declined else parse_cents(rest)
-    return Answer(number, declined, cents) if cents is not None else None
-
-
-def _split_number(text: str) -> tuple[int | None, str]:
-    """'yes 2' or '2 yes' -> (2, 'yes'); 'yes' -> (None, 'yes')."""
-    match = NUMBER_FIRST.match(text)
-    if match:
-        return int(match.group(1)), match.group(2)
-    reading = read(text)
-    if re.fullmatch(r"#?\d{1,2}", reading.rest):
-        return int(reading.rest.lstrip("#")), text
-    return None, text
 
 
 def _which(visits: list[VisitView], number: int | None) -> VisitView | None:

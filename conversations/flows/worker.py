@@ -78,6 +78,7 @@ def add(step: Step) -> None:
                 m.INVITATION,
                 {"worker": step.profile.name or "", "amount": Money(invite.amount_cents)},
             ),
+            Say(m.LANGUAGE_HINT),  # how to pick another language, in one line
         )
     elif invite.status is InviteStatus.ALREADY and household is not None:
         step.say(m.ADD_ALREADY, household=household.label)

@@ -52,3 +52,9 @@ def test_half_day_follows_the_day_rate_unless_set():
 def test_malformed_values_are_named(environ, named):
     with pytest.raises(ConfigError, match=named):
         Settings.from_env(environ)
+
+
+def test_opt_out_words_are_a_comma_separated_setting():
+    assert Settings.from_env({}).opt_out_words == frozenset({"parar", "baja", "cancelar"})
+    words = Settings.from_env({"OPT_OUT_WORDS": "PARAR, Sair ,ARRÊTER,"}).opt_out_words
+    assert words == frozenset({"parar", "sair", "arreter"})

@@ -49,11 +49,13 @@ NOTICES = frozenset(
         "VISIT_DECLINED_NOTICE",
         "PARTNER_INVITATION",
         "PARTNER_LINKED",
+        "LANGUAGE_HINT",  # follows an invitation
     }
 )
 VALUES_ONLY = frozenset(
     {"LIST_ITEM", "LIFE_INSURANCE", "DISABILITY_INSURANCE", "PAID_DAY_OFF", "INSURANCE"}
     | {"CORRECTION"}
+    | {name for name in MESSAGES if name.startswith("COMMAND_")}  # the words a guess names
 )
 PARTS_ONLY = frozenset(
     {"BALANCE", "DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"}
@@ -105,6 +107,7 @@ def worst_values(language: str) -> dict[str, Param]:
         "weekday": Weekday(2),  # Wednesday: the longest name in most languages
         "added": Money(123450),
         "used": Money(123450),
+        "command": m.COMMAND_HALF_DAY,  # the longest menu word a guess names
     }
 
 

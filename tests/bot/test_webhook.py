@@ -8,9 +8,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
+from bot import texts
 from bot.app import create_app
 from bot.config import Settings
 from bot.models import ChannelConsent, InboundMessage, OutboundMessage, Person
+from conversations import messages as m
+from conversations.talk import Say
 from tests.bot.webhook_client import PATH, Twilio, new_sid
 
 WORKER = "+12125550123"
@@ -246,3 +249,31 @@ def test_one_message_delivered_20_times_at_once_has_one_effect(make_app, engine)
 def test_fuzzed_messages_never_get_a_500(twilio, body, sender):
     response = twilio.post(twilio.form(sender, body))
     assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+
+
+def opted_out(app, phone=WORKER):
+    with app.extensions["runtime"].sessions() as session:
+        return {c.channel: c.opted_out for c in session.scalars(select(ChannelConsent))}
+
+
+def test_cancelar_answers_an_open_question_and_opts_out_only_with_nothing_open(app, twilio):
+    twilio.text(WORKER, "hola")
+    twilio.text(WORKER, "2")  # Spanish: the terms, a YES/NO question
+    not_joined = texts.render([Say(m.NOT_JOINED)], "es")
+    assert twilio.text(WORKER, "CANCELAR") == not_joined  # NO to the terms
+    assert opted_out(app) == {}
+    assert "START" in twilio.text(WORKER, "CANCELAR")  # nothing open: the fund's opt-out word
+    assert opted_out(app) == {"sms": True}
+    assert twilio.text(WORKER, "hola") == ""  # nothing to an opted-out number
+
+
+def test_the_fund_s_opt_out_words_come_from_the_setting(make_app, engine):
+    app = make_app(
+        engine.url.render_as_string(hide_password=False), opt_out_words=frozenset({"sair"})
+    )
+    twilio = Twilio(app)
+    twilio.text(WORKER, "oi")
+    assert twilio.text(WORKER, "PARAR") != ""  # not this fund's word
+    assert opted_out(app) == {}
+    assert "START" in twilio.text(WORKER, "Sair")
+    assert opted_out(app) == {"sms": True}

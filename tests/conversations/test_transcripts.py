@@ -503,7 +503,7 @@ def test_balance_while_confirming_a_day_off_answers_and_ends_the_question(chat: 
     assert chat.world.waiting(maria.person_id) == []
 
 
-@pytest.mark.parametrize("text", ["stop", "STOP", "Stop.", "parar", "baja", "cancelar", "END"])
+@pytest.mark.parametrize("text", ["stop", "STOP", "Stop.", "parar", "baja", "END"])
 def test_opt_out_words_are_recorded_and_keep_the_state(chat: Chat, text: str):
     maria = chat.worker(cents=20_000)
     chat.play([("maria", "day off friday", m.DAY_OFF_CONFIRM), ("maria", text, m.OPTED_OUT)])
@@ -519,10 +519,12 @@ def test_opt_out_is_recorded_for_the_channel_it_came_from(chat: Chat):
     assert maria.opted_out == {"whatsapp": True}
 
 
-@pytest.mark.parametrize("text", ["stop texting me", "cancel day off"])
-def test_opt_out_words_count_only_as_the_whole_message(chat: Chat, text: str):
+@pytest.mark.parametrize(
+    ("text", "reply"), [("stop texting me", m.NOT_UNDERSTOOD), ("cancel day off", m.UNDO_NOTHING)]
+)
+def test_opt_out_words_count_only_as_the_whole_message(chat: Chat, text: str, reply: Message):
     maria = chat.worker()
-    chat.play([("maria", text, m.NOT_UNDERSTOOD)])
+    chat.play([("maria", text, reply)])
     assert maria.opted_out == {}
 
 
@@ -531,7 +533,7 @@ def test_households_get_help_and_their_own_menu(chat: Chat, lang: Words):
     chat.household(chat.worker(), "ana", lang.code)
     chat.play(
         [
-            ("ana", lang[Intent.HELP], m.HELP),
+            ("ana", lang[Intent.HELP], m.HELP_HOUSEHOLD),
             ("ana", lang[Intent.MENU], m.MENU_HOUSEHOLD),
             ("ana", lang.stop, m.OPTED_OUT),
         ]
@@ -676,13 +678,13 @@ def test_adding_listing_and_removing_households(chat: Chat, lang: Words):
                 "maria",
                 f"{add} 212-555-0199",
                 say(m.ADD_INVITED, household="(...0199)"),
-                (sent("ana", "invitation", invitation),),
+                (sent("ana", "invitation", invitation, m.LANGUAGE_HINT),),
             ),
             (
                 "maria",
                 f"{add} (212) 555 0188 casa grande",
                 say(m.ADD_INVITED, household="Casa Grande"),
-                (sent("casa", "invitation", invitation),),
+                (sent("casa", "invitation", invitation, m.LANGUAGE_HINT),),
             ),
             ("maria", f"{add} +1 212 555 0199", say(m.ADD_ALREADY, household="(...0199)")),
             ("maria", add, m.ADD_HOW),
@@ -730,7 +732,7 @@ def test_a_phone_number_written_many_ways(chat: Chat, text: str, label: str):
                 "maria",
                 text,
                 say(m.ADD_INVITED, household=label),
-                (sent("ana", "invitation", m.INVITATION),),
+                (sent("ana", "invitation", m.INVITATION, m.LANGUAGE_HINT),),
             )
         ]
     )
@@ -753,7 +755,7 @@ def test_a_removed_household_can_be_invited_again(chat: Chat):
                 "maria",
                 "add 212 555 0199",
                 say(m.ADD_INVITED, household="Ana"),
-                (sent("ana", "invitation", m.INVITATION),),
+                (sent("ana", "invitation", m.INVITATION, m.LANGUAGE_HINT),),
             ),
             ("maria", "done", m.DONE_NO_HOUSEHOLDS),
         ]
@@ -772,7 +774,7 @@ def test_a_household_accepts_an_invitation(chat: Chat, lang: Words):
                 "maria",
                 f"{lang[Intent.ADD]} 212 555 0199 Ana",
                 m.ADD_INVITED,
-                (sent("ana", "invitation", m.INVITATION),),
+                (sent("ana", "invitation", m.INVITATION, m.LANGUAGE_HINT),),
             ),
             ("maria", lang[Intent.DONE], m.DONE_NO_HOUSEHOLDS),
             (
@@ -958,7 +960,7 @@ def test_a_household_answers_visits_in_its_language(chat: Chat, lang: Words):
     chat.play(
         [
             ("maria", done, m.DONE_REPORTED, (sent("ana", "visit_prompt", prompt(SUNDAY)),)),
-            ("ana", "diez", m.AMOUNT_UNCLEAR),
+            ("ana", "hmm", m.AMOUNT_UNCLEAR),
             ("ana", "500", say(m.AMOUNT_TOO_BIG, max=Money(10_000))),
             ("ana", "100.01", m.AMOUNT_TOO_BIG),
             (
@@ -1377,7 +1379,7 @@ def test_a_day_off_question_left_for_more_than_a_day(chat: Chat, lang: Words):
     chat.play([("maria", lang.yes, (m.EXPIRED, m.NOT_UNDERSTOOD))])
     assert chat.world.reservations == {}
     assert chat.state("maria") is State.IDLE
-    chat.play([("maria", lang.yes, m.NOT_UNDERSTOOD)])
+    chat.play([("maria", lang.yes, m.MENU_NUMBERED)])  # a second miss in a row
 
 
 @EVERY_LANGUAGE
@@ -1483,7 +1485,7 @@ def test_emoji_only_texts_get_a_helpful_reply(chat: Chat, text: str):
     for who in ("maria", "ana"):
         turn = chat.text(who, text)
         # A household with nothing open is shown what it can do.
-        helpful = ([m.NOT_UNDERSTOOD], [m.ONLY_TEXT], [m.MENU_HOUSEHOLD])
+        helpful = ([m.NOT_UNDERSTOOD], [m.ONLY_TEXT], [m.MENU_HOUSEHOLD], [m.YOU_ARE_WELCOME])
         assert [s.message for s in turn.replies] in helpful, who
         assert turn.notices == ()
         assert chat.state(who) is State.IDLE
@@ -1494,7 +1496,7 @@ def test_emoji_around_words_is_ignored(chat: Chat):
     chat.play(
         [
             ("maria", "🙂 balance 🙂", (m.BALANCE, m.DAYS_OFF)),
-            ("maria", "🙂 hola", m.NOT_UNDERSTOOD),
+            ("maria", "🙂 hola", m.MENU_WORKER),
         ]
     )
 
@@ -1653,3 +1655,214 @@ def test_a_household_sets_and_stops_its_regular_day(chat: Chat, lang: Words):
         ]
     )
     assert [e.schedule_weekday for e in chat.world.employments.values()] == [None]
+
+
+# -- Understood in her own words (issue 14) ----------------------------------------------------
+
+# A typo of the balance word, a greeting, a thanks, and "what is this?", in each language.
+OWN_WORDS = {
+    "en": ("blance", "hello", "thank you", "what is this?"),
+    "es": ("sldo", "hola", "gracias", "¿quién es?"),
+    "pt_BR": ("sadlo", "oi", "obrigada", "o que é isso"),
+    "ht": ("blans", "bonjou", "mèsi", "kiyes sa a?"),
+    "tl": ("blanse", "kumusta", "salamat po", "sino ito?"),
+}
+
+
+def test_a_spanish_worker_s_household_answering_in_spanish_is_answered_in_spanish(chat: Chat):
+    maria = chat.worker(lang="es")
+    chat.household(maria, "ana", "en")
+    chat.play(
+        [
+            ("maria", "listo", m.DONE_REPORTED, (sent("ana", "visit_prompt", prompt(SUNDAY)),)),
+            (
+                "ana",
+                "sí claro",
+                say(m.CONTRIBUTION_THANKS, amount=Money(500)),
+                (sent("maria", "receipt", m.RECEIPT),),
+            ),
+        ]
+    )
+    assert chat.person("ana").language == "es"
+    chat.play([("ana", "gracias", m.YOU_ARE_WELCOME)])
+    assert chat.person("ana").language == "es"
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"), [("sí", 500), ("diez", 1_000), ("si, 10 dólares", 1_000)]
+)
+def test_an_english_worker_s_household_that_writes_spanish_switches_to_spanish(
+    chat: Chat, text: str, cents: int
+):
+    maria = chat.worker(lang="en")
+    chat.household(maria, "ana", "en")
+    chat.text("maria", "done")
+    receipt = (sent("maria", "receipt", say(m.RECEIPT, amount=Money(cents))),)
+    chat.play([("ana", text, say(m.CONTRIBUTION_THANKS, amount=Money(cents)), receipt)])
+    assert chat.person("ana").language == "es"
+    chat.play([("ana", "ok", m.YOU_ARE_WELCOME), ("ana", "no", m.NOTHING_TO_CONFIRM)])
+    assert chat.person("ana").language == "es"  # words every language has change nothing
+
+
+@pytest.mark.parametrize("text", ["CANCELAR", "cancelar", "no quiero", "cancel this"])
+def test_cancelar_inside_a_day_off_question_leaves_her_subscribed(chat: Chat, text: str):
+    maria = chat.worker(lang="es", cents=20_000)
+    chat.play(
+        [
+            ("maria", "dia libre el viernes", say(m.DAY_OFF_CONFIRM, date=FRIDAY)),
+            ("maria", text, m.DAY_OFF_NOT_BOOKED),
+        ]
+    )
+    assert maria.opted_out == {}
+    assert chat.world.waiting(maria.person_id) == []
+
+
+def test_cancelar_as_the_whole_message_with_nothing_open_opts_out(chat: Chat):
+    maria = chat.worker(lang="es")
+    turn = chat.play([("maria", "CANCELAR", m.OPTED_OUT)])[0]
+    assert maria.opted_out == {"sms": True} and turn.opted_out is True
+
+
+def test_the_fund_s_own_opt_out_words_are_a_setting(chat: Chat):
+    maria = chat.worker(lang="pt_BR")
+    person = chat.person("maria")
+    inbound = Inbound("sair", NOW, SUNDAY, opt_out_words=frozenset({"sair"}))
+    turn = ENGINE.run(
+        Conversation(language="pt_BR"), inbound, FakeFund(chat.world, person.person_id)
+    )
+    assert [s.message for s in turn.replies] == [m.OPTED_OUT] and maria.opted_out == {"sms": True}
+    inbound = Inbound("parar", NOW, SUNDAY, opt_out_words=frozenset({"sair"}))
+    turn = ENGINE.run(
+        Conversation(language="pt_BR"), inbound, FakeFund(chat.world, person.person_id)
+    )
+    assert turn.opted_out is None  # not the fund's word: not an opt-out
+
+
+@EVERY_LANGUAGE
+def test_a_likely_meaning_is_confirmed_in_one_short_question(chat: Chat, lang: Words):
+    chat.worker(lang=lang.code, cents=50_000)
+    typo = OWN_WORDS[lang.code][0]
+    guess = say(m.GUESS, command=m.COMMAND_BALANCE)
+    chat.play(
+        [
+            ("maria", typo, guess),
+            ("maria", lang.yes, (say(m.BALANCE, balance=Money(50_000)), m.DAYS_OFF)),
+            ("maria", typo, guess),
+            ("maria", lang.no, m.MENU_NUMBERED),
+            ("maria", "2", (m.HISTORY_HEADER, m.HISTORY_LINE)),
+        ]
+    )
+    assert chat.state("maria") is State.IDLE
+
+
+@EVERY_LANGUAGE
+def test_two_misses_in_a_row_get_the_numbered_menu(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code, cents=50_000)
+    chat.household(maria, "ana", lang.code)
+    chat.play(
+        [
+            ("maria", "qwerty", m.NOT_UNDERSTOOD),
+            ("maria", lang[Intent.BALANCE], (m.BALANCE, m.DAYS_OFF)),
+            ("maria", "qwerty", m.NOT_UNDERSTOOD),  # a miss, but not two in a row
+            ("maria", "zzz zzz", m.MENU_NUMBERED),
+            ("maria", "9", m.NOT_UNDERSTOOD),
+            ("maria", "asdf", m.MENU_NUMBERED),
+            (
+                "maria",
+                "4",
+                say(m.DONE_REPORTED, household="Ana", date=SUNDAY),
+                (sent("ana", "visit_prompt", prompt(SUNDAY)),),
+            ),
+            ("maria", "asdf", m.NOT_UNDERSTOOD),
+            ("maria", "asdf", m.MENU_NUMBERED),
+            ("maria", "1", (m.BALANCE, m.DAYS_OFF)),
+        ]
+    )
+
+
+@EVERY_LANGUAGE
+def test_greetings_get_her_menu_and_thanks_a_friendly_word(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code)
+    chat.household(maria, "ana", lang.code)
+    _, hello, thanks, _ = OWN_WORDS[lang.code]
+    chat.play(
+        [
+            ("maria", hello, m.MENU_WORKER),
+            ("maria", thanks, m.YOU_ARE_WELCOME),
+            ("maria", "ok", m.YOU_ARE_WELCOME),
+            ("maria", "👍", m.YOU_ARE_WELCOME),
+            ("ana", hello, m.MENU_HOUSEHOLD),
+            ("ana", thanks, m.YOU_ARE_WELCOME),
+            ("new", hello, m.WELCOME),  # a stranger's hello is the welcome, as before
+        ]
+    )
+    assert chat.person("ana").language == lang.code
+
+
+@EVERY_LANGUAGE
+def test_thanks_inside_a_question_keeps_it_open_and_ok_answers_it(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code, cents=20_000)
+    thanks = OWN_WORDS[lang.code][2]
+    chat.play(
+        [
+            ("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM),
+            ("maria", thanks, m.YOU_ARE_WELCOME),
+            ("maria", "ok", say(m.DAY_OFF_BOOKED, date=FRIDAY)),
+        ]
+    )
+    assert [r.day for r in chat.world.waiting(maria.person_id)] == [FRIDAY]
+
+
+@EVERY_LANGUAGE
+def test_a_household_picks_its_language_by_name(chat: Chat, lang: Words):
+    maria = chat.worker(lang="en")
+    chat.household(maria, "ana", "en", status=EmploymentStatus.INVITED)
+    chat.play(
+        [
+            ("ana", lang.name, m.LANGUAGE_SET),
+            (
+                "ana",
+                lang.yes,
+                m.HOUSEHOLD_JOINED,
+                (sent("maria", "invitation_answer", m.INVITATION_ACCEPTED),),
+            ),
+        ]
+    )
+    assert chat.person("ana").language == lang.code
+    assert chat.person("maria").language == "en"
+
+
+@EVERY_LANGUAGE
+def test_a_household_asking_what_this_is_hears_who_invited_it(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code)
+    chat.household(maria, "ana", lang.code, status=EmploymentStatus.INVITED)
+    _, _, _, what = OWN_WORDS[lang.code]
+    chat.play(
+        [
+            ("ana", what, say(m.INVITATION_WHO, worker="Maria", amount=Money(500))),
+            (
+                "ana",
+                lang.yes,
+                m.HOUSEHOLD_JOINED,
+                (sent("maria", "invitation_answer", m.INVITATION_ACCEPTED),),
+            ),
+            ("ana", what, m.MENU_HOUSEHOLD),
+        ]
+    )
+    assert chat.person("ana").language == lang.code
+
+
+def test_two_misses_inside_a_day_off_question_get_the_numbered_menu(chat: Chat):
+    maria = chat.worker(lang="es", cents=20_000)
+    chat.play(
+        [
+            ("maria", "dia libre el viernes", m.DAY_OFF_CONFIRM),
+            ("maria", "mmm", m.NOT_UNDERSTOOD),
+            ("maria", "ayuda", m.HELP),  # a word that works: the count starts again
+            ("maria", "mmm", m.NOT_UNDERSTOOD),
+            ("maria", "qué?", m.MENU_NUMBERED),
+            ("maria", "3", m.DAY_OFF_HOW),
+        ]
+    )
+    assert chat.world.waiting(maria.person_id) == []
+    assert chat.state("maria") is State.IDLE

@@ -1,0 +1,64 @@
+"""A household's answer to a visit prompt or an invitation, read: which one, yes, no, an amount."""
+
+import re
+from dataclasses import dataclass
+
+from conversations.keywords import Intent, Reading, normalize, read
+from conversations.understanding.numbers import amount_cents
+
+NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
+AMBIGUOUS_BELOW = 5  # "YES 3" is a visit number, never three dollars
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A household's answer: which visit (if it said), and yes, no, or an amount."""
+
+    number: int | None
+    declined: bool
+    cents: int | None  # None with declined=False: yes, the suggested amount
+
+
+def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answer | None:
+    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50'; None if it is none of these.
+
+    In 'YES N', N is a visit when a visit has that number; otherwise a small N is too
+    ambiguous to take as money (the household is asked which), a larger one is an amount.
+    """
+    number = None
+    match = NUMBER_FIRST.match(text)
+    if match and amount_cents(normalize(text), language)[0] is None:
+        number, text = int(match.group(1)), match.group(2)
+    reading = read(text)
+    if reading.intent not in (Intent.YES, Intent.NO):
+        cents, _ = amount_cents(_amount_words(reading), language)
+        return Answer(number, False, cents) if cents is not None else None
+    declined = reading.intent is Intent.NO
+    rest = reading.rest.lstrip("#").strip()
+    if not rest:
+        return Answer(number, declined, None)
+    if (
+        number is None
+        and rest.isdigit()
+        and (int(rest) in open_numbers or int(rest) < AMBIGUOUS_BELOW)
+    ):
+        # -1 names no visit, so the household is asked which one it meant.
+        return Answer(int(rest) if int(rest) in open_numbers else -1, declined, None)
+    cents = None if declined else amount_cents(rest, language)[0]
+    return Answer(number, declined, cents) if cents is not None else None
+
+
+def _amount_words(reading: Reading) -> str:
+    """The words that may name an amount: without filler ("make it 20"), unless that is all."""
+    return reading.rest if reading.intent is None and reading.rest else normalize(reading.text)
+
+
+def split_number(text: str) -> tuple[int | None, str]:
+    """'yes 2' or '2 yes' -> (2, 'yes'); 'yes' -> (None, 'yes')."""
+    match = NUMBER_FIRST.match(text)
+    if match:
+        return int(match.group(1)), match.group(2)
+    reading = read(text)
+    if re.fullmatch(r"#?\d{1,2}", reading.rest):
+        return int(reading.rest.lstrip("#")), text
+    return None, text

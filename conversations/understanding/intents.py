@@ -1,0 +1,28 @@
+"""What a message asks for."""
+
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    """What a message asks for."""
+
+    HELP = "help"
+    MENU = "menu"
+    LANGUAGE = "language"
+    STOP = "stop"
+    START = "start"
+    BALANCE = "balance"
+    HISTORY = "history"
+    DAY_OFF = "day_off"
+    HALF_DAY = "half_day"
+    UNDO = "undo"
+    ADD = "add"
+    DONE = "done"
+    HOUSEHOLDS = "households"
+    REMOVE = "remove"
+    SCHEDULE = "schedule"  # a household's regular day: EVERY tuesday
+    YES = "yes"
+    NO = "no"
+    GREETING = "greeting"
+    THANKS = "thanks"
+    WHO_IS_THIS = "who_is_this"  # a household asking who invited it, and why

@@ -1,0 +1,105 @@
+"""The words the texts print in CAPITALS, per language, and each language's own names.
+
+The first word of each intent is the one the texts teach (BALANCE, SALDO, BALANS...).
+"""
+
+from conversations.understanding.intents import Intent
+
+LANGUAGES = ("en", "es", "pt_BR", "ht", "tl")
+
+KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
+    "en": {
+        Intent.HELP: ("help", "info"),
+        Intent.MENU: ("menu",),
+        Intent.LANGUAGE: ("language",),
+        Intent.BALANCE: ("balance", "bal"),
+        Intent.HISTORY: ("history",),
+        Intent.DAY_OFF: ("day off", "dayoff"),
+        Intent.HALF_DAY: ("half day off", "half day", "halfday"),
+        Intent.UNDO: ("undo",),
+        Intent.ADD: ("add",),
+        Intent.DONE: ("done",),
+        Intent.HOUSEHOLDS: ("households", "household"),
+        Intent.REMOVE: ("remove",),
+        Intent.SCHEDULE: ("every",),
+        Intent.YES: ("yes", "y", "ok", "okay"),
+        Intent.NO: ("no", "n"),
+    },
+    "es": {
+        Intent.HELP: ("ayuda",),
+        Intent.MENU: ("menu",),
+        Intent.LANGUAGE: ("idioma",),
+        Intent.BALANCE: ("saldo",),
+        Intent.HISTORY: ("historial",),
+        Intent.DAY_OFF: ("dia libre", "dialibre"),
+        Intent.HALF_DAY: ("medio dia libre", "medio dia"),
+        Intent.UNDO: ("anular",),
+        Intent.ADD: ("agregar", "anadir"),
+        Intent.DONE: ("listo", "lista"),
+        Intent.HOUSEHOLDS: ("casas",),
+        Intent.REMOVE: ("quitar",),
+        Intent.SCHEDULE: ("cada",),
+        Intent.YES: ("si", "s"),
+        Intent.NO: ("no",),
+    },
+    "pt_BR": {
+        Intent.HELP: ("ajuda",),
+        Intent.MENU: ("menu",),
+        Intent.LANGUAGE: ("idioma", "lingua"),
+        Intent.BALANCE: ("saldo",),
+        Intent.HISTORY: ("historico",),
+        Intent.DAY_OFF: ("folga", "dia de folga"),
+        Intent.HALF_DAY: ("meia folga", "meio dia de folga", "meio dia"),
+        Intent.UNDO: ("desfazer",),
+        Intent.ADD: ("adicionar",),
+        Intent.DONE: ("pronto", "feito"),
+        Intent.HOUSEHOLDS: ("casas",),
+        Intent.REMOVE: ("remover", "tirar"),
+        Intent.SCHEDULE: ("toda", "todo"),
+        Intent.YES: ("sim",),
+        Intent.NO: ("nao",),
+    },
+    "ht": {
+        Intent.HELP: ("ed",),
+        Intent.MENU: ("meni",),
+        Intent.LANGUAGE: ("lang",),
+        Intent.BALANCE: ("balans",),
+        Intent.HISTORY: ("istwa",),
+        Intent.DAY_OFF: ("konje",),
+        Intent.HALF_DAY: ("demi konje", "mwatye konje"),
+        Intent.UNDO: ("anile",),
+        Intent.ADD: ("ajoute",),
+        Intent.DONE: ("fini",),
+        Intent.HOUSEHOLDS: ("kay yo", "kay"),
+        Intent.REMOVE: ("retire",),
+        Intent.SCHEDULE: ("chak",),
+        Intent.YES: ("wi",),
+        Intent.NO: ("non",),
+    },
+    "tl": {
+        Intent.HELP: ("tulong",),
+        Intent.MENU: ("menu",),
+        Intent.LANGUAGE: ("wika",),
+        Intent.BALANCE: ("balanse",),
+        Intent.HISTORY: ("kasaysayan",),
+        Intent.DAY_OFF: ("pahinga",),
+        Intent.HALF_DAY: ("kalahating araw", "kalahati"),
+        Intent.UNDO: ("bawiin",),
+        Intent.ADD: ("idagdag", "dagdag"),
+        Intent.DONE: ("tapos",),
+        Intent.HOUSEHOLDS: ("mga amo", "amo"),
+        Intent.REMOVE: ("alisin",),
+        Intent.SCHEDULE: ("tuwing",),
+        Intent.YES: ("oo", "opo"),
+        Intent.NO: ("hindi",),
+    },
+}
+
+# What each language is called, in its own words and in English; any of these switches.
+LANGUAGE_NAMES: dict[str, tuple[str, ...]] = {
+    "en": ("english", "ingles", "angle"),
+    "es": ("espanol", "spanish", "castellano", "panyol"),
+    "pt_BR": ("portugues", "portuguese", "potige"),
+    "ht": ("kreyol", "creole", "haitian", "ayisyen", "kreyol ayisyen"),
+    "tl": ("tagalog", "filipino", "pilipino"),
+}

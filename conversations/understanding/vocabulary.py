@@ -1,0 +1,116 @@
+"""Each language's words: commands, questions, answers, greetings, thanks, and filler.
+
+Phrases are written without accents, separated by "|". A phrase starting with "^" counts
+only at the start of a message (what follows it is data: a phone number, a day); one
+starting with "=" only as the whole message (after filler words). The menu words that the
+texts print in CAPITALS come first, in `conversations.keywords.KEYWORDS`; these are the other
+ways people say the same things.
+"""
+
+from conversations.understanding.intents import Intent
+
+I = Intent  # noqa: E741 - the tables below read better with a short name
+
+EXTRA: dict[str, dict[Intent, str]] = {
+    "en": {
+        I.BALANCE: "^bal|how much|how much money|my money|check balance|balance check",
+        I.HISTORY: "payments|my payments|last payments|statement",
+        I.DAY_OFF: "day of|off|days off|time off|free day",
+        I.HALF_DAY: "half a day|half day off|half",
+        I.DONE: "finished|finish|worked|i worked|visit done|all done|completed",
+        I.UNDO: "undo my day off|call back|callback|cancel day off|cancel my day off",
+        I.HELP: "help me|how does this work|info|information",
+        I.LANGUAGE: "change language|other language|another language",
+        I.YES: "yeah|yep|yup|sure|ok|okay|k|of course|sounds good|alright|all right|fine|accept"
+        "|i accept|emojiyes|yea|absolutely|=y",
+        I.NO: "nope|nah|not this time|not now|no thanks|cancel this|decline|emojino|not|dont"
+        "|do not|=n",
+        I.GREETING: "hi|hello|hey|hiya|good morning|good afternoon|good evening|morning",
+        I.THANKS: "thanks|thank you|thx|ty|thank u|thanks a lot|many thanks|thnx",
+        I.WHO_IS_THIS: "what is this|whats this|who is this|who are you|what is it|what s this"
+        "|who is it|what is this about",
+    },
+    "es": {
+        I.BALANCE: "cuanto|cuanto tengo|cuanto dinero|mi dinero|cual es mi saldo",
+        I.HISTORY: "historia|pagos|mis pagos|movimientos",
+        I.DAY_OFF: "libre|dia de descanso|descanso",
+        I.HALF_DAY: "medio dia libre|medio dia|media jornada",
+        I.DONE: "termine|ya termine|terminado|hecho|trabaje",
+        I.UNDO: "deshacer|cancelar mi dia libre|cancelar dia libre",
+        I.HELP: "ayudame|ayudeme|informacion",
+        I.LANGUAGE: "cambiar idioma|otro idioma|lenguaje",
+        I.ADD: "^anadir|^agrega|^anade",
+        I.REMOVE: "^borrar|^eliminar|^sacar",
+        I.YES: "claro|claro que si|dale|vale|de acuerdo|acepto|por supuesto|bueno|ok|sip"
+        "|esta bien|emojiyes",
+        I.NO: "ahora no|no puedo|no quiero|mejor no|cancelar|no gracias|nop|nel|emojino",
+        I.GREETING: "hola|buenos dias|buen dia|buenas|buenas tardes|buenas noches|que tal",
+        I.THANKS: "gracias|muchas gracias|mil gracias|grax",
+        I.WHO_IS_THIS: "quien es|que es esto|que es|quien eres|quien habla|de que se trata",
+    },
+    "pt_BR": {
+        I.BALANCE: "quanto|quanto tenho|quanto eu tenho|qual meu saldo|meu dinheiro",
+        I.HISTORY: "historico|pagamentos|meus pagamentos|extrato",
+        I.DAY_OFF: "dia livre|livre|descanso",
+        I.HALF_DAY: "meia|meio periodo",
+        I.DONE: "terminei|acabei|trabalhei|concluido",
+        I.UNDO: "cancelar folga|desfaz",
+        I.HELP: "me ajuda|ajude|socorro",
+        I.LANGUAGE: "mudar idioma|outro idioma|trocar idioma",
+        I.REMOVE: "^excluir|^apagar",
+        I.YES: "claro|pode ser|pode|aceito|beleza|ok|ta bom|com certeza|isso|emojiyes",
+        I.NO: "agora nao|nao quero|nao obrigado|nao obrigada|cancelar|nao posso|emojino",
+        I.GREETING: "oi|ola|bom dia|boa tarde|boa noite|oie|e ai",
+        I.THANKS: "obrigada|obrigado|muito obrigada|muito obrigado|valeu|brigada|brigado",
+        I.WHO_IS_THIS: "o que e isso|que e isso|quem e|quem|quem e voce|o que e",
+    },
+    "ht": {
+        I.BALANCE: "konbyen|konbyen m genyen|konbyen kob|lajan mwen|kob mwen",
+        I.HISTORY: "peman|peman mwen",
+        I.DAY_OFF: "jou konje|repo",
+        I.HALF_DAY: "demi|mwatye|demi jounen",
+        I.DONE: "m fini|mwen fini|fin|travay fini",
+        I.UNDO: "anile konje",
+        I.HELP: "ede|ede m|ede mwen|ed souple",
+        I.LANGUAGE: "chanje lang|lot lang",
+        I.YES: "dako|oke|ok|wi wi|emojiyes",
+        I.NO: "pa kounye a|mwen pa vle|pa vle|non mesi|emojino",
+        I.GREETING: "bonjou|bonswa|alo|allo|sak pase|koman ou ye|bonjou bonjou",
+        I.THANKS: "mesi|mesi anpil|mesi bokou",
+        I.WHO_IS_THIS: "kiyes sa a|kiyes sa|kisa sa ye|kisa sa a|ki moun sa a|ki moun sa|kisa sa",
+    },
+    "tl": {
+        I.BALANCE: "magkano|magkano na|ilan na pera|pera ko|balanse ko",
+        I.HISTORY: "mga bayad|bayad ko|bayad",
+        I.DAY_OFF: "day off|off|bakasyon",
+        I.HALF_DAY: "half day|kalahating araw na pahinga",
+        I.DONE: "tapos na|natapos|tapos na po|done",
+        I.UNDO: "bawi|bawiin ang pahinga",
+        I.HELP: "tulungan|saklolo|help",
+        I.LANGUAGE: "palit wika|ibang wika",
+        I.YES: "sige|oo naman|ok|opo naman|sige po|game|g|emojiyes",
+        I.NO: "ayoko|ayaw|huwag|huwag na|wag|wag na|hindi na|emojino",
+        I.GREETING: "kumusta|kamusta|magandang umaga|magandang hapon|magandang gabi|hello|hi",
+        I.THANKS: "salamat|maraming salamat",
+        I.WHO_IS_THIS: "sino ito|ano ito|sino po ito|ano po ito|sino ka|sino kayo",
+    },
+}
+
+# Words that carry no meaning of their own here: politeness, pronouns, articles, "I want".
+FILLERS: dict[str, str] = {
+    "en": "please|pls|plz|pleas|i|im|i m|me|my|a|an|the|to|can|could|would|like|want|need"
+    "|take|get|have|do|is|it|its|on|for|this|that|just|now|today s|make|be|of|so|well|and|for"
+    "|oh|hmm|ok so|let|lets|book|give|in|at|you|your|we|our|what|whats|s|there|d|ll|with",
+    "es": "por favor|porfa|porfavor|pf|xfa|x favor|mi|mis|me|el|la|los|las|un|una|quiero"
+    "|necesito|quisiera|puedo|tomar|pedir|de|del|para|a|yo|es|esta|ver|con|y|pues|bueno"
+    "|tengo|dar|ya",
+    "pt_BR": "por favor|pf|pfv|pfvr|meu|minha|meus|minhas|o|a|os|as|um|uma|quero|preciso"
+    "|de|do|da|para|pra|eu|e|na|ver|pegar|tenho|ter|com|posso",
+    "ht": "souple|silvouple|tanpri|mwen|m|a|la|yo|vle|bezwen|pou|nan|yon|bay|ou|ki|map"
+    "|tanpri souple|fe",
+    "tl": "po|pls|paki|ko|ng|ang|sa|na|ako|gusto|kailangan|yung|mga|ba|lang|naman|nga"
+    "|akin|ko po|kay|mag|ng araw",
+}
+
+# Words that are yes inside a question and a friendly "ok" outside one.
+ACK_WORDS = frozenset({"ok", "okay", "k", "oke", "emojiyes", "vale", "dale", "sige", "beleza"})

@@ -1,0 +1,18 @@
+"""Reports the corpus's understood share per language at the end of the run."""
+
+import pytest
+
+# The share understood per language: (understood, total, misses), set by the corpus test.
+CORPUS_SHARES = pytest.StashKey[dict[str, tuple[int, int, list[str]]]]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per language: the share of the corpus understood, and the misses."""
+    shares = terminalreporter.config.stash.get(CORPUS_SHARES, None)
+    if shares is None:
+        return
+    terminalreporter.section("corpus: share understood per language")
+    for language, (good, total, misses) in shares.items():
+        terminalreporter.write_line(f"{language:6} {good:4}/{total:<4} {100 * good / total:5.1f} %")
+        for miss in misses:
+            terminalreporter.write_line(f"         miss {miss}")
