@@ -41,8 +41,10 @@ __all__ = [
 ]
 
 # The fund's own opt-out words in its other languages, unless OPT_OUT_WORDS says otherwise;
-# the README asks operators to list the same ones in Twilio's Advanced Opt-Out.
-DEFAULT_FUND_OPT_OUT_WORDS = frozenset({"parar", "baja", "cancelar"})
+# the README asks operators to list the same ones in Twilio's Advanced Opt-Out. CANCELAR is
+# not one by default: it is an everyday answer ("cancelar" = no to this day off), and a word in
+# Twilio's list ends all texts at Twilio whatever question was open.
+DEFAULT_FUND_OPT_OUT_WORDS = frozenset({"parar", "baja"})
 OPT_OUT_WORDS = TWILIO_OPT_OUT_WORDS | DEFAULT_FUND_OPT_OUT_WORDS
 LANGUAGE_MENU_ORDER = LANGUAGES  # "1 English, 2 Español, ..." in this order
 

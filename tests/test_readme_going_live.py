@@ -1,7 +1,11 @@
 """The README's steps for going live name the bot's real opt-out words, so the list an
 operator copies into Twilio's Advanced Opt-Out matches what the bot obeys."""
 
+from conversations import messages as m
+from conversations.engine import Conversation, Inbound
 from conversations.keywords import KEYWORDS, OPT_IN_WORDS, OPT_OUT_WORDS, Intent, read
+from tests.conversations.fake_fund import FakeFund
+from tests.conversations.test_transcripts import ENGINE, NOW, SUNDAY, Chat
 from tests.readme import section, table_rows
 
 
@@ -26,7 +30,12 @@ def test_each_word_the_readme_lists_stops_or_starts_texts():
     table = opt_out_table()
     opt_in = table.pop("opt-in (every language)")
     for word in set().union(*table.values()):
-        assert read(word.upper()).intent is Intent.STOP, word
+        chat = Chat()
+        maria = chat.worker(lang="es")
+        fund = FakeFund(chat.world, chat.person("maria").person_id)
+        turn = ENGINE.run(Conversation(language="es"), Inbound(word.upper(), NOW, SUNDAY), fund)
+        assert [said.message for said in turn.replies] == [m.OPTED_OUT], word
+        assert maria.opted_out == {"sms": True}, word
     for word in opt_in:
         assert read(word.capitalize()).intent is Intent.START, word
 

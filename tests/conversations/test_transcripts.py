@@ -1717,9 +1717,22 @@ def test_cancelar_inside_a_day_off_question_leaves_her_subscribed(chat: Chat, te
     assert chat.world.waiting(maria.person_id) == []
 
 
-def test_cancelar_as_the_whole_message_with_nothing_open_opts_out(chat: Chat):
+def test_cancelar_is_not_an_opt_out_by_default(chat: Chat):
+    """Not in the default list (Twilio would end all texts for it inside a question too)."""
     maria = chat.worker(lang="es")
-    turn = chat.play([("maria", "CANCELAR", m.OPTED_OUT)])[0]
+    turn = chat.play([("maria", "CANCELAR", m.NOT_UNDERSTOOD)])[0]
+    assert maria.opted_out == {} and turn.opted_out is None
+
+
+def test_cancelar_as_the_whole_message_with_nothing_open_opts_out_where_the_fund_lists_it(
+    chat: Chat,
+):
+    maria = chat.worker(lang="es")
+    person = chat.person("maria")
+    words = frozenset({"parar", "baja", "cancelar"})
+    inbound = Inbound("CANCELAR", NOW, SUNDAY, opt_out_words=words)
+    turn = ENGINE.run(Conversation(language="es"), inbound, FakeFund(chat.world, person.person_id))
+    assert [s.message for s in turn.replies] == [m.OPTED_OUT]
     assert maria.opted_out == {"sms": True} and turn.opted_out is True
 
 
