@@ -224,12 +224,22 @@ def db() -> None:
 
 
 @db.command("upgrade")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step Alembic takes.")
 @click.pass_obj
-def db_upgrade(runtime: Runtime) -> None:
+def db_upgrade(runtime: Runtime, verbose: bool) -> None:
     """Apply every migration not yet applied."""
-    logging.getLogger("alembic").setLevel(logging.INFO)
+    before = migrate.current_revision(runtime.engine)
+    alembic_log = logging.getLogger("alembic")
+    alembic_log.setLevel(logging.INFO if verbose else logging.WARNING)
     migrate.upgrade(runtime.engine)
-    click.echo("database is up to date")
+    alembic_log.setLevel(logging.WARNING)  # its INFO lines were about the upgrade only
+    after = migrate.current_revision(runtime.engine)
+    if after == before:
+        click.echo(f"database already at revision {after}")
+    elif before is None:
+        click.echo(f"database created at revision {after}")
+    else:
+        click.echo(f"database upgraded from revision {before} to {after}")
 
 
 @main.command()
