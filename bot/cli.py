@@ -76,7 +76,7 @@ def chat(runtime: Runtime, phone: str, whatsapp: bool) -> None:
     except InvalidPhoneNumber:
         fail(f"{phone[:20]!r} is not a phone number (try +12125550123)", 2)
     migrate.upgrade(runtime.engine)
-    app = create_app(runtime.settings)
+    app = create_app(runtime.settings, server=False)  # serves nobody: no server warnings
     logging.getLogger().setLevel(logging.WARNING)  # after create_app, which sets LOG_LEVEL
     app.extensions["runtime"].print_notices = False  # the simulator shows them itself
     session = simulator.ChatSession(app, number, whatsapp)

@@ -15,6 +15,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger as GunicornLogger
 
+from bot import startup_warnings
 from bot.config import Settings
 from bot.logs import configure_logging
 
@@ -50,6 +51,7 @@ def on_starting(_server: Any) -> None:
     The operator's PROMETHEUS_MULTIPROC_DIR (shared with `benefits-bot worker` on the same
     host, the web's /metrics then shows the jobs' metrics too), or else a new one, removed
     when the server stops. Workers inherit it, so a scrape adds up every worker's counts."""
+    startup_warnings.for_server(Settings.from_env())  # here once; forked workers stay quiet
     directory = os.environ.get(MULTIPROCESS_ENV)
     if directory:
         os.makedirs(directory, exist_ok=True)

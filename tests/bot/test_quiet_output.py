@@ -1,5 +1,5 @@
 """What the console command prints when all goes well: one line from `db upgrade` (Alembic's
-own lines with -v), nothing written to the home folder."""
+own lines with -v), no server warnings from `chat`, nothing written to the home folder."""
 
 import os
 import subprocess
@@ -12,6 +12,7 @@ from bot import migrate
 from bot.db import make_engine
 
 COMMAND = Path(sys.executable).parent / "benefits-bot"  # this virtualenv's console script
+SERVER_WARNINGS = ("SECRET_KEY is not set", "TWILIO_AUTH_TOKEN is not set")
 
 
 def run(home: Path, *arguments: str, stdin: str = "") -> subprocess.CompletedProcess:
@@ -77,3 +78,12 @@ def test_db_upgrade_names_the_revisions_it_went_between(tmp_path):
     assert result.stdout == f"database upgraded from revision {before} to {head}\n"
     assert f"Running upgrade {before} -> {head}" in result.stderr
 
+
+def test_chat_gives_no_server_warnings_and_leaves_home_alone(tmp_path):
+    home = home_folder(tmp_path)
+    result = run(home, "chat", "--phone", "+12125550123", stdin="hi\n")
+    assert result.returncode == 0, result.stderr
+    assert "Reply with a number" in result.stdout  # it did talk to the bot
+    for warning in SERVER_WARNINGS:
+        assert warning not in result.stderr
+    assert list(home.iterdir()) == []

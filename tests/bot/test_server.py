@@ -38,8 +38,10 @@ def server(tmp_path, sqlite_url):
         "TMPDIR": str(tmp_path),  # where serve makes its metrics directory
         "LOG_FORMAT": "json",
     }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    env.pop("REDIS_URL", None)
+    for name in ("PROMETHEUS_MULTIPROC_DIR", "REDIS_URL"):
+        env.pop(name, None)
+    for name in ("SECRET_KEY", "TWILIO_AUTH_TOKEN"):  # laptop settings: the server warns
+        env.pop(name, None)
     command = [sys.executable, "-c", "from bot.cli import main; main()"]
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
@@ -89,3 +91,13 @@ def test_serve_logs_json_and_shares_metrics_between_workers(server):
     assert any('"GET /healthz HTTP/1.1" 200' in line for line in access)
     assert not any("phone=" in line or "2125550123" in line for line in access)
     assert not list(server["tmp"].glob("benefits-bot-metrics-*"))  # removed when it stopped
+
+
+def test_serve_warns_once(server):
+    get(server["url"] + "/healthz")
+    server["process"].send_signal(signal.SIGTERM)
+    server["process"].wait(timeout=30)
+    records = [json.loads(line) for line in server["log"].read_text().splitlines()]
+    messages = [record["message"] for record in records if record["level"] == "WARNING"]
+    for warning in ("SECRET_KEY is not set", "TWILIO_AUTH_TOKEN is not set"):
+        assert sum(warning in message for message in messages) == 1, messages  # 2 workers
