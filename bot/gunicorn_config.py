@@ -25,6 +25,9 @@ _made_here: list[str] = []  # the metrics directory on_starting made, for on_exi
 # Path without the query string (a query may name someone), status, size, milliseconds.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 accesslog = "-"
+# Newer gunicorn (27 here) opens a control socket for gunicornc in $XDG_RUNTIME_DIR or
+# ~/.gunicorn; the fund does not use it, and a server writes nothing into its user's home.
+control_socket_disable = True
 
 
 class Logger(GunicornLogger):
