@@ -128,3 +128,15 @@ def test_a_malformed_variable_stops_db_upgrade_in_one_line(upgrades, name):
 def test_a_malformed_setting_stops_any_command(tmp_path, arguments):
     result = run_command("DATABASE_URL", "postgresql+asyncpg://fund@db/fund", tmp_path, *arguments)
     assert_named_in_one_line(result, "DATABASE_URL")
+
+
+def test_a_database_that_cannot_be_reached_is_said_in_one_line(tmp_path):
+    # Well formed, but nothing listens on port 1: no traceback either, exit 1.
+    result = run_command(
+        "DATABASE_URL", "postgresql://fund@127.0.0.1:1/fund", tmp_path, "db", "upgrade"
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1
+    [line] = result.stderr.splitlines()
+    assert line.startswith("benefits-bot: the database in DATABASE_URL cannot be reached: ")
+    assert "port 1 failed: Connection refused" in line
