@@ -16,7 +16,7 @@ from typing import Any
 from gunicorn.glogging import Logger as GunicornLogger
 
 from bot import startup_warnings
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -36,7 +36,12 @@ class Logger(GunicornLogger):
     def setup(self, cfg: Any) -> None:
         """Let gunicorn set levels, then hand its console logs to the service's handler."""
         super().setup(cfg)
-        configure_logging(Settings.from_env())  # the master never builds the app
+        try:
+            settings = Settings.from_env()
+        except ConfigError as error:  # the Procfile's gunicorn: no traceback for a typo
+            sys.stderr.write(f"benefits-bot: configuration: {error}\n")
+            sys.exit(2)
+        configure_logging(settings)  # the master never builds the app
         for log, output in ((self.error_log, cfg.errorlog), (self.access_log, cfg.accesslog)):
             if output != "-":
                 continue  # a log file the operator asked for stays as gunicorn made it

@@ -140,3 +140,18 @@ def test_a_database_that_cannot_be_reached_is_said_in_one_line(tmp_path):
     [line] = result.stderr.splitlines()
     assert line.startswith("benefits-bot: the database in DATABASE_URL cannot be reached: ")
     assert "port 1 failed: Connection refused" in line
+
+
+def test_the_procfiles_gunicorn_names_a_malformed_variable_too(tmp_path):
+    web = (ROOT / "Procfile").read_text().split("web: ", 1)[1].splitlines()[0].split()
+    assert web[:3] == ["gunicorn", "--config", "python:bot.gunicorn_config"]
+    result = subprocess.run(
+        [str(COMMAND.parent / "gunicorn"), *web[1:3], "--bind", "127.0.0.1:0", web[-1].strip("'")],
+        cwd=ROOT,
+        env={**os.environ, "HOME": str(tmp_path), "INBOUND_LIMIT": "20 per 600"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert_named_in_one_line(result, "INBOUND_LIMIT")
