@@ -104,7 +104,7 @@ class Settings:
             inbound_silence_seconds=_count(env, "INBOUND_SILENCE_SECONDS", 3600),
             identical_outbound_limit=_rate(env, "IDENTICAL_OUTBOUND_LIMIT", (5, 3600)),
             daily_outbound_limit=_count(env, "DAILY_OUTBOUND_LIMIT", 40),
-            secret_key=check.token(env, "SECRET_KEY", MIN_SECRET_LENGTH),
+            secret_key=check.token(env, "SECRET_KEY", MIN_SECRET_LENGTH, one_word=False),
             session_cookie_secure=_flag(
                 env, "SESSION_COOKIE_SECURE", (public_base_url or "").startswith("https://")
             ),

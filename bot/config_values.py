@@ -94,12 +94,15 @@ def account_sid(env: Mapping[str, str], name: str = "TWILIO_ACCOUNT_SID") -> str
     return raw
 
 
-def token(env: Mapping[str, str], name: str, min_length: int = 1) -> str | None:
-    """A secret pasted from elsewhere: printable, without spaces, at least min_length long."""
+def token(
+    env: Mapping[str, str], name: str, min_length: int = 1, *, one_word: bool = True
+) -> str | None:
+    """A secret, at least min_length long; one_word: printable, without spaces (a token
+    pasted from a console or sent in a header), else any text (a passphrase will do)."""
     raw = _raw(env, name)
     if raw is None:
         return None
-    if not NO_SPACES.fullmatch(raw):
+    if one_word and not NO_SPACES.fullmatch(raw):
         raise ConfigError(f"{name} must be one word of printable characters, without spaces")
     if len(raw) < min_length:
         raise ConfigError(f"{name} must be at least {min_length} characters long")

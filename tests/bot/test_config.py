@@ -90,7 +90,7 @@ def test_well_formed_values_are_kept():
             "PUBLIC_BASE_URL": "https://fund.example.org:8443/",
             "DEFAULT_REGION": "br",
             "NOTICE_RETRY_SECONDS": "0, 5",
-            "SECRET_KEY": "x" * 16,
+            "SECRET_KEY": "correct horse battery staple",  # a passphrase will do
         }
     )
     assert settings.redis_url == "rediss://:pw@redis.example.org:6380/2"
@@ -98,3 +98,4 @@ def test_well_formed_values_are_kept():
     assert settings.public_base_url == "https://fund.example.org:8443"
     assert settings.default_region == "BR"
     assert settings.notice_retry_seconds == (0, 5)
+    assert settings.secret_key == "correct horse battery staple"
