@@ -54,7 +54,7 @@ logger_class = Logger
 
 
 def on_starting(_server: Any) -> None:
-    """Before any worker starts: a directory where every worker keeps its metrics.
+    """Before any worker starts: the server warnings, once, and a folder for the metrics.
 
     The operator's PROMETHEUS_MULTIPROC_DIR (shared with `benefits-bot worker` on the same
     host, the web's /metrics then shows the jobs' metrics too), or else a new one, removed
