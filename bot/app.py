@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from bot import health, spool, status_webhook, texts, webhook
+from bot import health, spool, startup_warnings, status_webhook, texts, webhook
 from bot.config import Settings
 from bot.dashboard import web as dashboard
 from bot.logs import configure_logging
@@ -39,8 +39,10 @@ class CookieSessions(SecureCookieSessionInterface):
         return signer
 
 
-def create_app(settings: Settings | None = None) -> Flask:
-    """Build the web app on the given settings (from the environment by default)."""
+def create_app(settings: Settings | None = None, *, server: bool = True) -> Flask:
+    """Build the web app on the given settings (from the environment by default).
+
+    server=False: for `chat`, which serves nobody: no warnings about serving unprotected."""
     runtime = Runtime(settings or Settings.from_env())
     configure_logging(runtime.settings)  # before Flask, so it adds no handler of its own
     app = Flask(__name__)
@@ -56,9 +58,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     warm_up()  # the first date parse per language is slow; pay it before traffic
     if spool.files(runtime).has_entries():  # kept on this machine's disk before a restart
         spool_drainer.ensure_running(runtime)
-    if runtime.settings.twilio_auth_token is None:
-        log.warning(
-            "TWILIO_AUTH_TOKEN is not set: webhook signatures are checked against the LOCAL "
-            "DEVELOPMENT token. Never expose this server to the internet like this."
-        )
+    if server:
+        startup_warnings.for_server(runtime.settings)
     return app

@@ -78,7 +78,7 @@ def chat(runtime: Runtime, phone: str, whatsapp: bool) -> None:
     except InvalidPhoneNumber:
         fail(f"{phone[:20]!r} is not a phone number (try +12125550123)", 2)
     migrate.upgrade(runtime.engine)
-    app = create_app(runtime.settings)
+    app = create_app(runtime.settings, server=False)  # serves nobody: no server warnings
     logging.getLogger().setLevel(logging.WARNING)  # after create_app, which sets LOG_LEVEL
     app.extensions["runtime"].print_notices = False  # the simulator shows them itself
     session = simulator.ChatSession(app, number, whatsapp)
@@ -228,12 +228,22 @@ def db() -> None:
 
 
 @db.command("upgrade")
+@click.option("-v", "--verbose", is_flag=True, help="Log each step Alembic takes.")
 @click.pass_obj
-def db_upgrade(runtime: Runtime) -> None:
+def db_upgrade(runtime: Runtime, verbose: bool) -> None:
     """Apply every migration not yet applied."""
-    logging.getLogger("alembic").setLevel(logging.INFO)
+    before = migrate.current_revision(runtime.engine)
+    alembic_log = logging.getLogger("alembic")
+    alembic_log.setLevel(logging.INFO if verbose else logging.WARNING)
     migrate.upgrade(runtime.engine)
-    click.echo("database is up to date")
+    alembic_log.setLevel(logging.WARNING)  # its INFO lines were about the upgrade only
+    after = migrate.current_revision(runtime.engine)
+    if after == before:
+        click.echo(f"database already at revision {after}")
+    elif before is None:
+        click.echo(f"database created at revision {after}")
+    else:
+        click.echo(f"database upgraded from revision {before} to {after}")
 
 
 @main.command()

@@ -2,18 +2,20 @@
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import config_values as check
+from bot.config_values import ConfigError
 from conversations.keywords import DEFAULT_FUND_OPT_OUT_WORDS, normalize
 
 DEFAULT_DATABASE_URL = "sqlite:///benefits-bot.sqlite3"
 CURRENCIES = ("USD",)  # what the fund's texts know how to say; one currency per fund
 
 
-class ConfigError(ValueError):
-    """A setting is missing or malformed; the message names it."""
+__all__ = ["ConfigError", "Settings", "database_url"]
 
 
 @dataclass(frozen=True)
@@ -72,19 +74,22 @@ class Settings:
         """Read the settings, refusing malformed values with a message that names them."""
         env = os.environ if environ is None else environ
         day_off = _cents(env, "DAY_OFF_CENTS", 12_000)
-        public_base_url = (env.get("PUBLIC_BASE_URL") or "").rstrip("/") or None
+        public_base_url = check.web_url(env, "PUBLIC_BASE_URL")
+        check.folder(env, "PROMETHEUS_MULTIPROC_DIR")  # read by prometheus_client itself
         settings = cls(
-            database_url=database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
-            redis_url=env.get("REDIS_URL") or None,
-            twilio_account_sid=env.get("TWILIO_ACCOUNT_SID") or None,
-            twilio_auth_token=env.get("TWILIO_AUTH_TOKEN") or None,
-            twilio_sms_from=env.get("TWILIO_SMS_FROM") or None,
-            twilio_whatsapp_from=env.get("TWILIO_WHATSAPP_FROM") or None,
+            database_url=check.checked_database_url(
+                database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL)
+            ),
+            redis_url=check.redis_url(env),
+            twilio_account_sid=check.account_sid(env),
+            twilio_auth_token=check.token(env, "TWILIO_AUTH_TOKEN"),
+            twilio_sms_from=check.sender(env, "TWILIO_SMS_FROM", short_code=True),
+            twilio_whatsapp_from=check.sender(env, "TWILIO_WHATSAPP_FROM", short_code=False),
             public_base_url=public_base_url,
-            twilio_api_base_url=env.get("TWILIO_API_BASE_URL") or None,
+            twilio_api_base_url=check.web_url(env, "TWILIO_API_BASE_URL"),
             log_format=_one_of(env, "LOG_FORMAT", LOG_FORMATS),
             log_level=_one_of(env, "LOG_LEVEL", LOG_LEVELS) or "INFO",
-            metrics_token=_secret(env, "METRICS_TOKEN"),
+            metrics_token=check.token(env, "METRICS_TOKEN", MIN_SECRET_LENGTH),
             whatsapp_templates=_templates(env.get("WHATSAPP_TEMPLATES", "")),
             insurance_premiums=_premiums(env.get("INSURANCE_PREMIUMS_CENTS")),
             notice_retry_seconds=_seconds(env, "NOTICE_RETRY_SECONDS", (10, 30, 120, 600, 1800)),
@@ -92,18 +97,18 @@ class Settings:
             day_off_cents=day_off,
             half_day_off_cents=_cents(env, "HALF_DAY_OFF_CENTS", day_off // 2),
             max_contribution_cents=_cents(env, "MAX_CONTRIBUTION_CENTS", 10_000),
-            currency=env.get("FUND_CURRENCY", "USD").upper(),
-            default_region=env.get("DEFAULT_REGION", "US").upper(),
-            default_time_zone=env.get("DEFAULT_TIME_ZONE", "America/New_York"),
-            spool_dir=env.get("SPOOL_DIR") or "benefits-bot-spool",
+            currency=(env.get("FUND_CURRENCY") or "USD").strip().upper(),
+            default_region=check.region((env.get("DEFAULT_REGION") or "US").strip().upper()),
+            default_time_zone=(env.get("DEFAULT_TIME_ZONE") or "America/New_York").strip(),
+            spool_dir=check.folder(env, "SPOOL_DIR") or "benefits-bot-spool",
             spool_redis=_one_of(env, "SPOOL_REDIS", SPOOL_REDIS_CHOICES) or "auto",
-            spool_drain_threads=_count(env, "SPOOL_DRAIN_THREADS", 4),
+            spool_drain_threads=_count(env, "SPOOL_DRAIN_THREADS", 4, MAX_DRAIN_THREADS),
             inbound_limit=_rate(env, "INBOUND_LIMIT", (20, 600)),
             inbound_silence_seconds=_count(env, "INBOUND_SILENCE_SECONDS", 3600),
             identical_outbound_limit=_rate(env, "IDENTICAL_OUTBOUND_LIMIT", (5, 3600)),
             daily_outbound_limit=_count(env, "DAILY_OUTBOUND_LIMIT", 40),
             opt_out_words=_words(env, "OPT_OUT_WORDS", DEFAULT_FUND_OPT_OUT_WORDS),
-            secret_key=env.get("SECRET_KEY") or None,
+            secret_key=check.token(env, "SECRET_KEY", MIN_SECRET_LENGTH, one_word=False),
             session_cookie_secure=_flag(
                 env, "SESSION_COOKIE_SECURE", (public_base_url or "").startswith("https://")
             ),
@@ -114,15 +119,22 @@ class Settings:
     def validate(self) -> None:
         """Raise ConfigError for values that parse but make no sense together."""
         if self.currency not in CURRENCIES:
-            raise ConfigError(f"FUND_CURRENCY must be one of {', '.join(CURRENCIES)}")
+            raise ConfigError(
+                f"FUND_CURRENCY must be one of {', '.join(CURRENCIES)}, not {self.currency[:10]!r}"
+            )
         if self.half_day_off_cents >= self.day_off_cents:
             raise ConfigError("HALF_DAY_OFF_CENTS must be less than DAY_OFF_CENTS")
         try:
             ZoneInfo(self.default_time_zone)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ConfigError(f"DEFAULT_TIME_ZONE {self.default_time_zone!r} is unknown") from error
-        if len(self.default_region) != 2 or not self.default_region.isalpha():
-            raise ConfigError("DEFAULT_REGION must be a two-letter country code such as US")
+        except (ZoneInfoNotFoundError, ValueError, OSError) as error:
+            raise ConfigError(
+                "DEFAULT_TIME_ZONE must be an IANA time zone such as America/New_York, "
+                f"not {self.default_time_zone[:40]!r}"
+            ) from error
+        if self.contribution_default_cents > self.max_contribution_cents:
+            raise ConfigError(
+                "CONTRIBUTION_DEFAULT_CENTS must not be more than MAX_CONTRIBUTION_CENTS"
+            )
 
     @property
     def jobs_in_process(self) -> bool:
@@ -142,6 +154,9 @@ LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SPOOL_REDIS_CHOICES = ("auto", "always", "never")
 MIN_SECRET_LENGTH = 16
+MAX_NUMBER = 1_000_000_000  # cents ($10 million), seconds (31 years), counts: beyond is a typo
+MAX_DRAIN_THREADS = 64
+TEMPLATE_KEY = re.compile(r"[a-z_]+:[A-Za-z_]+")  # kind:language, such as receipt:pt_BR
 
 
 def _one_of(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str | None:
@@ -154,38 +169,44 @@ def _one_of(env: Mapping[str, str], name: str, allowed: tuple[str, ...]) -> str 
     raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {raw!r}")
 
 
-def _secret(env: Mapping[str, str], name: str) -> str | None:
-    raw = (env.get(name) or "").strip()
-    if raw and len(raw) < MIN_SECRET_LENGTH:
-        raise ConfigError(f"{name} must be at least {MIN_SECRET_LENGTH} characters long")
-    return raw or None
+def _whole(text: str, minimum: int = 1, maximum: int = MAX_NUMBER) -> int | None:
+    # ASCII digits only: str.isdigit() also takes "²", which int() then refuses.
+    text = text.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(maximum))):
+        return None
+    return int(text) if minimum <= int(text) <= maximum else None
 
 
 def _cents(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    if not raw.strip().isdigit() or int(raw) <= 0:
-        raise ConfigError(f"{name} must be a positive whole number of cents, not {raw!r}")
-    return int(raw)
-
-
-def _words(env: Mapping[str, str], name: str, default: frozenset[str]) -> frozenset[str]:
-    """A comma-separated list of words, compared as the reader compares them (no case or
-    accents); unset, the default."""
-    raw = env.get(name)
-    if raw is None or not raw.strip():
-        return default
-    return frozenset(normalize(word) for word in raw.split(",") if word.strip())
-
-
-def _count(env: Mapping[str, str], name: str, default: int) -> int:
     raw = (env.get(name) or "").strip()
     if not raw:
         return default
-    if not raw.isdigit() or int(raw) <= 0:
-        raise ConfigError(f"{name} must be a positive whole number, not {raw!r}")
-    return int(raw)
+    cents = _whole(raw)
+    if cents is None:
+        raise ConfigError(f"{name} must be a positive whole number of cents, not {raw!r}")
+    return cents
+
+
+def _count(env: Mapping[str, str], name: str, default: int, maximum: int = MAX_NUMBER) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    count = _whole(raw, maximum=maximum)
+    if count is None:
+        raise ConfigError(f"{name} must be a whole number from 1 to {maximum}, not {raw!r}")
+    return count
+
+
+def _words(env: Mapping[str, str], name: str, default: frozenset[str]) -> frozenset[str]:
+    """A comma-separated list of single words, compared as the reader compares them (no case
+    or accents); unset, the default."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    words = [word.strip() for word in raw.split(",") if word.strip()]
+    if not all(word.isalpha() for word in words):
+        raise ConfigError(f"{name} must be single words separated by commas, not {raw!r}")
+    return frozenset(normalize(word) for word in words)
 
 
 def _rate(env: Mapping[str, str], name: str, default: tuple[int, int]) -> tuple[int, int]:
@@ -193,9 +214,10 @@ def _rate(env: Mapping[str, str], name: str, default: tuple[int, int]) -> tuple[
     if not raw:
         return default
     count, _, seconds = raw.partition("/")
-    if not (count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0):
-        raise ConfigError(f"{name} is messages/seconds, such as 20/600, not {raw!r}")
-    return int(count), int(seconds)
+    messages, per = _whole(count), _whole(seconds)
+    if messages is None or per is None:
+        raise ConfigError(f"{name} must be messages/seconds, such as 20/600, not {raw!r}")
+    return messages, per
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -219,7 +241,10 @@ def _templates(raw: str) -> dict[str, str]:
             'WHATSAPP_TEMPLATES must be a JSON object such as {"receipt:es": "HX..."}'
         ) from error
     if not isinstance(templates, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and v.startswith("HX")
+        isinstance(k, str)
+        and TEMPLATE_KEY.fullmatch(k)
+        and isinstance(v, str)
+        and v.startswith("HX")
         for k, v in templates.items()
     ):
         raise ConfigError(
@@ -229,13 +254,15 @@ def _templates(raw: str) -> dict[str, str]:
 
 
 def _seconds(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
-    raw = env.get(name)
+    raw = (env.get(name) or "").strip()
     if not raw:
         return default
-    parts = [part.strip() for part in raw.split(",")]
-    if not parts or not all(part.isdigit() for part in parts):
-        raise ConfigError(f"{name} must be comma-separated whole seconds, such as 10,30,120")
-    return tuple(int(part) for part in parts)
+    waits = [_whole(part, minimum=0) for part in raw.split(",")]
+    if not all(wait is not None for wait in waits):
+        raise ConfigError(
+            f"{name} must be comma-separated whole seconds, such as 10,30,120, not {raw!r}"
+        )
+    return tuple(wait for wait in waits if wait is not None)
 
 
 INSURANCE_PRODUCTS = ("life", "disability")
@@ -247,10 +274,11 @@ def _premiums(raw: str | None) -> dict[str, int]:
     premiums: dict[str, int] = {}
     for part in filter(None, (p.strip() for p in raw.split(","))):
         product, _, cents = part.partition(":")
-        if product not in INSURANCE_PRODUCTS or not cents.isdigit() or int(cents) <= 0:
+        premium = _whole(cents)
+        if product not in INSURANCE_PRODUCTS or premium is None:
             raise ConfigError(
                 "INSURANCE_PREMIUMS_CENTS is product:cents pairs, such as life:500,disability:1000"
                 f" (products: {', '.join(INSURANCE_PRODUCTS)})"
             )
-        premiums[product] = int(cents)
+        premiums[product] = premium
     return premiums

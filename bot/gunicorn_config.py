@@ -15,7 +15,8 @@ from typing import Any
 
 from gunicorn.glogging import Logger as GunicornLogger
 
-from bot.config import Settings
+from bot import startup_warnings
+from bot.config import ConfigError, Settings
 from bot.logs import configure_logging
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -24,6 +25,9 @@ _made_here: list[str] = []  # the metrics directory on_starting made, for on_exi
 # Path without the query string (a query may name someone), status, size, milliseconds.
 access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(M)sms "%(a)s"'
 accesslog = "-"
+# Newer gunicorn (27 here) opens a control socket for gunicornc in $XDG_RUNTIME_DIR or
+# ~/.gunicorn; the fund does not use it, and a server writes nothing into its user's home.
+control_socket_disable = True
 
 
 class Logger(GunicornLogger):
@@ -32,7 +36,12 @@ class Logger(GunicornLogger):
     def setup(self, cfg: Any) -> None:
         """Let gunicorn set levels, then hand its console logs to the service's handler."""
         super().setup(cfg)
-        configure_logging(Settings.from_env())  # the master never builds the app
+        try:
+            settings = Settings.from_env()
+        except ConfigError as error:  # the Procfile's gunicorn: no traceback for a typo
+            sys.stderr.write(f"benefits-bot: configuration: {error}\n")
+            sys.exit(2)
+        configure_logging(settings)  # the master never builds the app
         for log, output in ((self.error_log, cfg.errorlog), (self.access_log, cfg.accesslog)):
             if output != "-":
                 continue  # a log file the operator asked for stays as gunicorn made it
@@ -45,11 +54,12 @@ logger_class = Logger
 
 
 def on_starting(_server: Any) -> None:
-    """Before any worker starts: a directory where every worker keeps its metrics.
+    """Before any worker starts: the server warnings, once, and a folder for the metrics.
 
     The operator's PROMETHEUS_MULTIPROC_DIR (shared with `benefits-bot worker` on the same
     host, the web's /metrics then shows the jobs' metrics too), or else a new one, removed
     when the server stops. Workers inherit it, so a scrape adds up every worker's counts."""
+    startup_warnings.for_server(Settings.from_env())  # here once; forked workers stay quiet
     directory = os.environ.get(MULTIPROCESS_ENV)
     if directory:
         os.makedirs(directory, exist_ok=True)

@@ -27,5 +27,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def is_current(engine: Engine) -> bool:
     """Whether the database is at the newest revision."""
     head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    return current_revision(engine) == head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at (None: no schema yet)."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        return MigrationContext.configure(connection).get_current_revision()

@@ -49,11 +49,6 @@ def init_app(app: Flask) -> None:
 
     settings = app.extensions["runtime"].settings
     app.secret_key = settings.secret_key or _PROCESS_KEY
-    if settings.secret_key is None:
-        log.warning(
-            "SECRET_KEY is not set: staff sessions are signed with a random key of this "
-            "process and end when it stops. Set SECRET_KEY before serving the dashboard."
-        )
     app.config.update(
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
         SESSION_COOKIE_HTTPONLY=True,

@@ -37,9 +37,13 @@ def server(tmp_path, sqlite_url):
         "DATABASE_URL": sqlite_url,
         "TMPDIR": str(tmp_path),  # where serve makes its metrics directory
         "LOG_FORMAT": "json",
+        "HOME": str(tmp_path / "home"),  # must stay empty: nothing of the server's goes there
     }
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    env.pop("REDIS_URL", None)
+    (tmp_path / "home").mkdir()
+    # Laptop settings (the server warns about two), no other place gunicorn might write to.
+    unset = ("PROMETHEUS_MULTIPROC_DIR", "REDIS_URL", "SECRET_KEY", "TWILIO_AUTH_TOKEN")
+    for name in (*unset, "XDG_RUNTIME_DIR"):
+        env.pop(name, None)
     command = [sys.executable, "-c", "from bot.cli import main; main()"]
     with log_path.open("w") as log_file:
         process = subprocess.Popen(
@@ -89,3 +93,14 @@ def test_serve_logs_json_and_shares_metrics_between_workers(server):
     assert any('"GET /healthz HTTP/1.1" 200' in line for line in access)
     assert not any("phone=" in line or "2125550123" in line for line in access)
     assert not list(server["tmp"].glob("benefits-bot-metrics-*"))  # removed when it stopped
+
+
+def test_serve_warns_once_and_writes_nothing_in_home(server):
+    get(server["url"] + "/healthz")
+    server["process"].send_signal(signal.SIGTERM)
+    server["process"].wait(timeout=30)
+    records = [json.loads(line) for line in server["log"].read_text().splitlines()]
+    messages = [record["message"] for record in records if record["level"] == "WARNING"]
+    for warning in ("SECRET_KEY is not set", "TWILIO_AUTH_TOKEN is not set"):
+        assert sum(warning in message for message in messages) == 1, messages  # 2 workers
+    assert list((server["tmp"] / "home").iterdir()) == []  # no ~/.gunicorn control socket
