@@ -256,7 +256,11 @@ def opted_out(app, phone=WORKER):
         return {c.channel: c.opted_out for c in session.scalars(select(ChannelConsent))}
 
 
-def test_cancelar_answers_an_open_question_and_opts_out_only_with_nothing_open(app, twilio):
+def test_cancelar_answers_an_open_question_and_opts_out_only_with_nothing_open(make_app, engine):
+    """Where the fund lists CANCELAR (it is not in the default list)."""
+    words = frozenset({"parar", "baja", "cancelar"})
+    app = make_app(engine.url.render_as_string(hide_password=False), opt_out_words=words)
+    twilio = Twilio(app)
     twilio.text(WORKER, "hola")
     twilio.text(WORKER, "2")  # Spanish: the terms, a YES/NO question
     not_joined = texts.render([Say(m.NOT_JOINED)], "es")
