@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import ledger
-from bot.db import make_engine, make_session_factory
+from bot.infra.db import make_engine, make_session_factory
 from bot.ledger import AccountKind
 
 TARGET_RATIO = 1.2

@@ -5,7 +5,7 @@ baseline, pgbench's built-in script, `pgbench -b tpcb-like -c 8 -j 2 -T <seconds
 tables made by `pgbench -i -s 8` (in our database: the names do not collide), its "tps =";
 ledger, 8 client processes (spawned, each with its own engine: threads would share one GIL
 against pgbench's C client) committing `bot.ledger.contribute` in a loop, each in its own
-`bot.db.run_in_transaction` with a fresh idempotency key, $5 from a random household (of 200)
+`bot.infra.db.run_in_transaction` with a fresh idempotency key, $5 from a random household (of 200)
 to a random worker (of 1000); tps counted as pgbench counts it. Phases alternate over
 `--rounds` (pgbench, ledger, ledger, pgbench, ...) so that the machine's drift falls on both;
 RATIO = mean ledger tps / mean pgbench tps, target >= 0.5. Then `bot.ledger.check` runs and
@@ -39,7 +39,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot import ledger
-from bot.db import make_engine, make_session_factory, run_in_transaction
+from bot.infra.db import make_engine, make_session_factory, run_in_transaction
 from bot.ledger import AccountKind
 
 WORKER, HOUSEHOLD = AccountKind.WORKER, AccountKind.HOUSEHOLD

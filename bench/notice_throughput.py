@@ -31,11 +31,11 @@ from rq.serializers import JSONSerializer  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bot import outbox  # noqa: E402
-from bot.config import Settings  # noqa: E402
-from bot.db import run_in_transaction  # noqa: E402
+from bot.channel import outbox  # noqa: E402
+from bot.infra.config import Settings  # noqa: E402
+from bot.infra.db import run_in_transaction  # noqa: E402
+from bot.infra.runtime import Runtime  # noqa: E402
 from bot.models import OutboundMessage, OutboundStatus, Person  # noqa: E402
-from bot.runtime import Runtime  # noqa: E402
 
 
 def serve_fake_twilio(port_out: "mp.Queue[str]", counts: "mp.Queue[int]", stop: "mp.Event") -> None:  # type: ignore[name-defined]

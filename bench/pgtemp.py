@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot import migrate
-from bot.db import make_engine
+from bot.infra import migrate
+from bot.infra.db import make_engine
 
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 

@@ -8,8 +8,8 @@ PYTHONPATH must hold the repository's root: the soak imports `tests.private_serv
 own PostgreSQL and redis-server, which it may stop and start) and `tests.fake_twilio`.
 
 The stack (bench/soak_stack.py): a private PostgreSQL (initdb'd and migrated with
-bot.migrate.upgrade), a private redis-server, the fake Twilio REST API in this process,
-`gunicorn --config python:bot.gunicorn_config --workers 2 --threads 4 'bot.app:create_app()'`
+bot.infra.migrate.upgrade), a private redis-server, the fake Twilio REST API in this process,
+`gunicorn --config python:bot.ops.gunicorn_config --workers 2 --threads 4 'bot.app:create_app()'`
 as in the Procfile (plus a bind, and a control socket in the run's folder), and two
 `benefits-bot worker` processes (RQ workers, their scheduler, and the clock that sweeps
 notices and drains the spool). Environment: DATABASE_URL, REDIS_URL, TWILIO_ACCOUNT_SID,
@@ -61,7 +61,7 @@ from soak_stack import AUTH_TOKEN, PUBLIC_BASE_URL, VENV_BIN, Stack  # noqa: E40
 from soak_traffic import LIMIT, WINDOW, Message, Traffic, count_outcomes  # noqa: E402
 from sqlalchemy import Engine, func, select  # noqa: E402
 
-from bot.db import make_engine  # noqa: E402
+from bot.infra.db import make_engine  # noqa: E402
 from bot.models import InboundMessage, OutboundMessage, OutboundStatus  # noqa: E402
 
 RECOVERY = 10.0  # seconds after a restart still counted in its window, for latencies

@@ -24,8 +24,8 @@ from pathlib import Path
 from redis import Redis
 from redis.exceptions import RedisError
 
-from bot import migrate
-from bot.db import make_engine
+from bot.infra import migrate
+from bot.infra.db import make_engine
 from tests.fake_twilio import FakeTwilio
 from tests.private_services import PrivatePostgres, PrivateRedis, free_port
 
@@ -191,7 +191,7 @@ class Stack:
     def _gunicorn_command(self) -> list[str]:
         return [
             str(VENV_BIN / "gunicorn"),
-            "--config", "python:bot.gunicorn_config",
+            "--config", "python:bot.ops.gunicorn_config",
             "--bind", f"127.0.0.1:{self.port}",
             # Not the default ~/.gunicorn/gunicorn.ctl, which every gunicorn here would share.
             "--control-socket", str(self.folder / "gunicorn.ctl"),

@@ -35,9 +35,9 @@ from zoneinfo import ZoneInfo
 import requests
 from twilio.request_validator import RequestValidator
 
-from bot import texts
-from bot.config import Settings
-from bot.phone import InvalidPhoneNumber, normalize_phone
+from bot.infra.config import Settings
+from bot.infra.phone import InvalidPhoneNumber, normalize_phone
+from bot.texting import texts
 from conversations import messages as m
 from conversations.keywords import LANGUAGES
 from conversations.talk import Say

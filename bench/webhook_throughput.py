@@ -34,10 +34,11 @@ from twilio.request_validator import RequestValidator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot import membership, migrate  # noqa: E402
-from bot.db import make_engine, make_session_factory, run_in_transaction  # noqa: E402
+from bot.channel.webhook import DEV_AUTH_TOKEN  # noqa: E402
+from bot.fund import membership  # noqa: E402
+from bot.infra import migrate  # noqa: E402
+from bot.infra.db import make_engine, make_session_factory, run_in_transaction  # noqa: E402
 from bot.ledger import contribute  # noqa: E402
-from bot.webhook import DEV_AUTH_TOKEN  # noqa: E402
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PATH = "/webhooks/twilio/messages"

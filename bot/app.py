@@ -6,14 +6,16 @@ from typing import Any
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from bot import health, spool, startup_warnings, status_webhook, texts, webhook
-from bot.config import Settings
+from bot.channel import spool, status_webhook, webhook
+from bot.channel.spool import drainer as spool_drainer
 from bot.dashboard import web as dashboard
-from bot.logs import configure_logging
-from bot.metrics_view import blueprint as metrics_blueprint
+from bot.infra.config import Settings
+from bot.infra.logs import configure_logging
+from bot.infra.runtime import Runtime
+from bot.ops import health, observers, startup_warnings
+from bot.ops.metrics_view import blueprint as metrics_blueprint
 from bot.partners.api import blueprint as partner_api
-from bot.runtime import Runtime
-from bot.spool import drainer as spool_drainer
+from bot.texting import texts
 from conversations.dates import warm_up
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None, *, server: bool = True) -> Flas
 
     server=False: for `chat`, which serves nobody: no warnings about serving unprotected."""
     runtime = Runtime(settings or Settings.from_env())
+    observers.count_ledger_answers()
     configure_logging(runtime.settings)  # before Flask, so it adds no handler of its own
     app = Flask(__name__)
     app.session_interface = CookieSessions()

@@ -8,16 +8,19 @@ from typing import Any, NoReturn
 import click
 from sqlalchemy.orm import Session
 
-from bot import ledger, membership, migrate
-from bot.config import ConfigError, Settings
+from bot import ledger
 from bot.dashboard.cli import staff
-from bot.demo_command import demo_command
-from bot.guard_commands import limits_command, spool_command
-from bot.logs import configure_logging
+from bot.fund import membership
+from bot.infra import migrate
+from bot.infra.config import ConfigError, Settings
+from bot.infra.logs import configure_logging
+from bot.infra.phone import InvalidPhoneNumber, mask_phone, normalize_phone
+from bot.infra.runtime import Runtime
+from bot.ops import observers
+from bot.ops.demo_command import demo_command
+from bot.ops.guard_commands import limits_command, spool_command
+from bot.ops.whatsapp_templates_command import whatsapp_templates_command
 from bot.partners.commands import partner
-from bot.phone import InvalidPhoneNumber, mask_phone, normalize_phone
-from bot.runtime import Runtime
-from bot.whatsapp_templates import whatsapp_templates_command
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -36,6 +39,7 @@ def main(context: click.Context) -> None:
         fail(f"configuration: {error}", 2)
     configure_logging(settings)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    observers.count_ledger_answers()  # the worker's jobs and the commands' ledger work
     runtime = Runtime(settings)
     context.obj = runtime
     context.call_on_close(runtime.close)
@@ -48,7 +52,7 @@ def main(context: click.Context) -> None:
 @click.pass_obj
 def serve(runtime: Runtime, host: str, port: int, workers: int) -> None:
     """Upgrade the database if needed, then serve the app (webhooks, /healthz)."""
-    from bot.server import Server  # noqa: PLC0415 (the web stack loads only to serve)
+    from bot.ops.server import Server  # noqa: PLC0415 (the web stack loads only to serve)
 
     migrate.upgrade(runtime.engine)
     runtime.close()
@@ -58,7 +62,7 @@ def serve(runtime: Runtime, host: str, port: int, workers: int) -> None:
 
 def _web_app(settings: Settings) -> Any:
     # Imported in each gunicorn worker, after the server chose the metrics' mode (see
-    # bot.gunicorn_config): prometheus_client reads PROMETHEUS_MULTIPROC_DIR when it loads.
+    # bot.ops.gunicorn_config): prometheus_client reads PROMETHEUS_MULTIPROC_DIR when it loads.
     from bot.app import create_app  # noqa: PLC0415
 
     return create_app(settings)
@@ -70,8 +74,8 @@ def _web_app(settings: Settings) -> Any:
 @click.pass_obj
 def chat(runtime: Runtime, phone: str, whatsapp: bool) -> None:
     """Talk to the bot in the terminal, through the same signed webhook Twilio uses."""
-    from bot import chat as simulator  # noqa: PLC0415
     from bot.app import create_app  # noqa: PLC0415
+    from bot.ops import chat as simulator  # noqa: PLC0415
 
     try:
         number = normalize_phone(phone, runtime.settings.default_region)
@@ -102,7 +106,7 @@ def _read_line() -> str:
 @click.pass_obj
 def worker(runtime: Runtime, burst: bool, simple: bool, fork: bool) -> None:
     """Run background jobs (notices, schedules) with RQ's scheduler and the clock."""
-    from bot import worker as background  # noqa: PLC0415
+    from bot.ops import worker as background  # noqa: PLC0415
 
     if simple and fork:
         raise click.UsageError("--simple and --fork ask for opposite things: choose one")
@@ -115,7 +119,7 @@ def worker(runtime: Runtime, burst: bool, simple: bool, fork: bool) -> None:
 @click.pass_obj
 def outbox_command(runtime: Runtime, as_json: bool, limit: int) -> None:
     """Recent outbound notices: who, which channel, what kind, status, error code, text."""
-    from bot import reports  # noqa: PLC0415
+    from bot.fund import reports  # noqa: PLC0415
 
     _require_schema(runtime)
     with runtime.sessions() as session:
@@ -141,7 +145,7 @@ def payouts() -> None:
 @click.pass_obj
 def payouts_list(runtime: Runtime, as_json: bool) -> None:
     """Days off waiting to be paid, soonest first."""
-    from bot import payouts as fund_payouts  # noqa: PLC0415
+    from bot.fund import payouts as fund_payouts  # noqa: PLC0415
 
     _require_schema(runtime)
     with runtime.sessions() as session:
@@ -192,9 +196,9 @@ def payouts_void(runtime: Runtime, payout_id: int, reason: str) -> None:
 
 
 def _settle(runtime: Runtime, payout_id: int, reason: str | None) -> None:
-    from bot import outbox  # noqa: PLC0415
-    from bot import payouts as fund_payouts  # noqa: PLC0415
-    from bot.db import run_in_transaction  # noqa: PLC0415
+    from bot.channel import outbox  # noqa: PLC0415
+    from bot.fund import payouts as fund_payouts  # noqa: PLC0415
+    from bot.infra.db import run_in_transaction  # noqa: PLC0415
 
     _require_schema(runtime)
 

@@ -6,7 +6,7 @@ from typing import NoReturn
 
 from sqlalchemy.exc import OperationalError
 
-from bot.config import ConfigError, Settings
+from bot.infra.config import ConfigError, Settings
 
 HELP_FLAGS = frozenset({"--help", "-h"})
 # psycopg's words for a server that refused or is missing, SQLite's for a file it cannot open.

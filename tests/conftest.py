@@ -16,10 +16,10 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import migrate
-from bot.config import database_url
-from bot.db import make_engine, make_session_factory
-from bot.orm import Base
+from bot.infra import migrate
+from bot.infra.config import database_url
+from bot.infra.db import make_engine, make_session_factory
+from bot.infra.orm import Base
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
@@ -177,7 +177,7 @@ def fresh_process_state(
 ) -> Iterator[None]:
     """A spool folder of the test's own, and no rate-limit counts or languages from others
     (the run's Redis database is shared by its tests: their texts to one number add up)."""
-    from bot import limits, spool  # noqa: PLC0415
+    from bot.channel import limits, spool  # noqa: PLC0415
 
     monkeypatch.setenv("SPOOL_DIR", str(tmp_path / "spool"))
     limits.LOCAL.counts.clear()

@@ -6,7 +6,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from bot.config import Settings
+from bot.infra.config import Settings
 from tests.readme import BENEFITS_BOT, ROOT, command_environment, section, table_rows
 
 ENV_EXAMPLE = ROOT / ".env.example"

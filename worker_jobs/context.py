@@ -2,9 +2,9 @@
 
 from functools import cache
 
-from bot import worker
-from bot.config import Settings
-from bot.runtime import Runtime
+from bot.infra.config import Settings
+from bot.infra.runtime import Runtime
+from bot.ops import worker
 
 
 @cache

@@ -1,6 +1,6 @@
 """RQ jobs for notices: deliver one, and sweep up the ones that never reached the queue."""
 
-from bot import outbox, sender
+from bot.channel import outbox, sender
 from worker_jobs.context import runtime
 
 

@@ -1,6 +1,6 @@
 """RQ jobs for the fund's monthly schedule; each is idempotent per period (e.g. "2026-12")."""
 
-from bot import monthly
+from bot.ops import monthly
 from worker_jobs.context import runtime
 
 

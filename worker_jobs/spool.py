@@ -1,6 +1,6 @@
 """RQ job for the inbound spool: answer the messages kept while the database was down."""
 
-from bot import spool
+from bot.channel import spool
 from worker_jobs.context import runtime
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from bot.infra.orm import utcnow
 from bot.models import StaffAccount
-from bot.orm import utcnow
 
 MIN_PASSWORD = 12
 MAX_PASSWORD = 1024  # hashing a megabyte on every login attempt would be a gift to attackers

@@ -11,11 +11,13 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from bot import ledger, outbox, payouts
+from bot import ledger
+from bot.channel import outbox
 from bot.dashboard import undelivered
 from bot.dashboard.i18n import gettext as _
 from bot.dashboard.web import blueprint, runtime
-from bot.db import run_in_transaction
+from bot.fund import payouts
+from bot.infra.db import run_in_transaction
 from bot.ledger import Rejection
 
 log = logging.getLogger(__name__)

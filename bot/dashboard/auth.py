@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from bot.dashboard import accounts
 from bot.dashboard.i18n import gettext as _
 from bot.dashboard.web import SESSION_LIFETIME, blueprint, runtime
-from bot.db import run_in_transaction
+from bot.infra.db import run_in_transaction
+from bot.infra.orm import utcnow
 from bot.models import StaffAccount
-from bot.orm import utcnow
 from conversations.keywords import LANGUAGES
 
 log = logging.getLogger(__name__)

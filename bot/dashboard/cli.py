@@ -7,10 +7,10 @@ import click
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot import migrate
 from bot.dashboard import accounts
-from bot.db import run_in_transaction
-from bot.runtime import Runtime
+from bot.infra import migrate
+from bot.infra.db import run_in_transaction
+from bot.infra.runtime import Runtime
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:

@@ -17,9 +17,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from bot.dashboard.web import blueprint, runtime
+from bot.infra.orm import as_utc
+from bot.infra.runtime import Runtime
 from bot.ledger import Account, Transfer
-from bot.orm import as_utc
-from bot.runtime import Runtime
 
 COLUMNS = (
     "transfer_id",

@@ -1,7 +1,7 @@
 """The dashboard in the staff member's language: choosing it, its catalog, dates and money.
 
 Texts live in the `dashboard` gettext domain (locales/<language>/LC_MESSAGES/dashboard.po),
-compiled in memory by `bot.texts.translations` like the conversation's catalogs. Templates
+compiled in memory by `bot.texting.texts.translations` like the conversation's catalogs. Templates
 use Jinja's i18n extension; Python code marks texts with `N_` and translates with `gettext`.
 """
 
@@ -13,9 +13,9 @@ from babel.dates import format_date, format_time, get_day_names
 from babel.numbers import format_decimal
 from flask import Flask, current_app, g, has_request_context, request, session
 
-from bot import texts
-from bot.orm import as_utc
-from bot.phone import mask_phone
+from bot.infra.orm import as_utc
+from bot.infra.phone import mask_phone
+from bot.texting import texts
 from conversations.keywords import LANGUAGES
 from conversations.talk import Money
 
@@ -91,7 +91,7 @@ def number(value: float) -> str:
 
 
 def day(value: date) -> str:
-    """A calendar day, such as 'Nov 27, 2026' (Kreyòl names from bot.texts)."""
+    """A calendar day, such as 'Nov 27, 2026' (Kreyòl names from bot.texting.texts)."""
     if language() == "ht":
         return f"{value.day} {texts.KREYOL_MONTHS[value.month - 1]} {value.year}"
     return format_date(value, "medium", locale=_locale())

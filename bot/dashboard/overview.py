@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot import days_off
+from bot.fund import days_off
 from bot.ledger import AccountKind, Phase, Transfer, TransferKind
 from bot.models import Contributor, OutboundMessage, OutboundStatus, Worker, WorkerStatus
 

@@ -3,9 +3,9 @@
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
-from bot import payouts
 from bot.dashboard import chart, i18n, overview, undelivered, workers
 from bot.dashboard.web import blueprint, runtime
+from bot.fund import payouts
 
 MAX_PAGE = 10_000
 

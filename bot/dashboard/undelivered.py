@@ -12,7 +12,6 @@ from enum import StrEnum
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.consent import opted_out
 from bot.models import (
     Channel,
     DeliveryEvent,
@@ -21,6 +20,7 @@ from bot.models import (
     Person,
     Worker,
 )
+from bot.texting.consent import opted_out
 
 FAILED = (OutboundStatus.FAILED, OutboundStatus.UNDELIVERED)
 LIMIT = 200

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 
 from bot.dashboard import i18n, labels
 from bot.dashboard.throttle import LoginThrottle
-from bot.runtime import Runtime
+from bot.infra.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import ledger
+from bot.infra.orm import as_utc
+from bot.infra.phone import InvalidPhoneNumber, normalize_phone
 from bot.ledger import Account, Phase, Transfer, TransferKind
 from bot.models import (
     Contributor,
@@ -17,8 +19,6 @@ from bot.models import (
     Person,
     Worker,
 )
-from bot.orm import as_utc
-from bot.phone import InvalidPhoneNumber, normalize_phone
 
 PAGE_SIZE = 50
 HISTORY = 100

@@ -6,7 +6,7 @@ on the statement. Here the SQL is written with psycopg's placeholders (`%(name)s
 the session's own connection (so inside its transaction: psycopg sends the BEGIN, the
 session commits or rolls back as usual) as a server-side prepared statement. Errors come out
 as SQLAlchemy raises them, a `DBAPIError` wrapping psycopg's exception with
-`connection_invalidated` when the connection broke, so `bot.db.run_in_transaction` retries
+`connection_invalidated` when the connection broke, so `bot.infra.db.run_in_transaction` retries
 exactly what it retries for any other statement. On any other driver (SQLite) the statement
 goes through SQLAlchemy.
 """

@@ -1,8 +1,8 @@
 """Who hears what the ledger answered: a hook for metrics, free of any metrics library.
 
-`bot.metrics` subscribes; the ledger stays free of it (import-linter keeps the ledger free of
+`bot.infra.metrics` subscribes; the ledger stays free of it (import-linter keeps the ledger free of
 the web, the queue and the rest of `bot`). An answer is announced once its transaction
-commits, so a request rolled back, or retried whole by `bot.db.run_in_transaction`, is heard
+commits, so a request rolled back, or retried whole by `bot.infra.db.run_in_transaction`, is heard
 once; a conflict is announced at once, since the caller rolls its transaction back.
 """
 

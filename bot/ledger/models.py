@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.orm import Base, utcnow
+from bot.infra.orm import Base, utcnow
 
 
 class AccountKind(StrEnum):

@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.infra.orm import upsert_insert
 from bot.ledger.errors import InvalidReference, UnknownTransfer, WrongAccountKind
 from bot.ledger.models import (
     CONTRIBUTOR_KINDS,
@@ -23,7 +24,6 @@ from bot.ledger.transfers import (
     check_memo,
     submit,
 )
-from bot.orm import upsert_insert
 
 WORKER = frozenset({AccountKind.WORKER})
 PARTNERS = frozenset({AccountKind.PLATFORM, AccountKind.PROGRAM})

@@ -110,7 +110,7 @@ POSTGRES_WRITE = text(
 # check sees every committed transfer. The UPDATE then finds the rows we hold and adds to their
 # newest counters. `earlier` sees the statement's snapshot: a request committed under the same
 # key after it was taken makes the request INSERT fail with a unique violation, which
-# `bot.db.run_in_transaction` retries (the retry replays the first answer). It answers the new
+# `bot.infra.db.run_in_transaction` retries (the retry replays the first answer). It answers the new
 # transfer's id, or NULL and how many transfers it inserted: none, or something is badly wrong.
 POSTGRES_TRY_WRITE = """
 WITH locked AS (

@@ -2,7 +2,7 @@
 
 Every public operation in `bot.ledger.operations` builds a `Plan` and hands it to `submit`.
 `submit` never commits; the caller owns the transaction (and retries it on serialization
-failures and deadlocks, see `bot.db.run_in_transaction`).
+failures and deadlocks, see `bot.infra.db.run_in_transaction`).
 """
 
 import hashlib
@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
+from bot.infra.orm import utcnow
 from bot.ledger import events
 from bot.ledger import statements as sql
 from bot.ledger.errors import (
@@ -34,7 +35,6 @@ from bot.ledger.models import (
     Rejection,
     TransferKind,
 )
-from bot.orm import utcnow
 
 # Far above any contribution, premium or payout a domestic-worker fund makes; a larger
 # figure is a typo or an attack, and refusing it keeps every counter far from overflow.

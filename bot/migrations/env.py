@@ -5,9 +5,9 @@ from sqlalchemy import Engine
 
 import bot.ledger.models
 import bot.models  # noqa: F401 (registers the tables on the shared metadata)
-from bot.config import Settings
-from bot.db import make_engine
-from bot.orm import Base
+from bot.infra.config import Settings
+from bot.infra.db import make_engine
+from bot.infra.orm import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -5,9 +5,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.infra.orm import Base, utcnow
 from bot.ledger.models import AccountKind
 from bot.models.person import Person
-from bot.orm import Base, utcnow
 
 
 class Contributor(Base):

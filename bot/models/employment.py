@@ -6,9 +6,9 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.infra.orm import Base, utcnow
 from bot.models.contributor import Contributor
 from bot.models.worker import Worker
-from bot.orm import Base, utcnow
 
 
 class EmploymentStatus(StrEnum):

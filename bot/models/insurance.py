@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.orm import Base, utcnow
+from bot.infra.orm import Base, utcnow
 
 
 class CoverStatus(StrEnum):

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from bot.infra.orm import Base, utcnow
 from bot.models.person import Channel
-from bot.orm import Base, utcnow
 
 
 class ConversationRecord(Base):

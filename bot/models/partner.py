@@ -11,10 +11,10 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.infra.orm import Base, utcnow
 from bot.ledger.models import AccountKind
 from bot.models.contributor import Contributor
 from bot.models.worker import Worker
-from bot.orm import Base, utcnow
 
 PARTNER_KINDS = (AccountKind.PLATFORM, AccountKind.PROGRAM)
 

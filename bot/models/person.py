@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.orm import Base, utcnow
+from bot.infra.orm import Base, utcnow
 
 
 class Channel(StrEnum):

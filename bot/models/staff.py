@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.orm import Base, utcnow
+from bot.infra.orm import Base, utcnow
 
 
 class StaffAccount(Base):

@@ -6,8 +6,8 @@ from enum import StrEnum
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.infra.orm import Base, utcnow
 from bot.models.person import Person
-from bot.orm import Base, utcnow
 
 
 class WorkerStatus(StrEnum):

@@ -13,12 +13,12 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import migrate
-from bot.db import run_in_transaction
+from bot.infra import migrate
+from bot.infra.db import run_in_transaction
+from bot.infra.runtime import Runtime
 from bot.ledger import AccountKind
 from bot.models import MatchingRule, Partner, PartnerKey
 from bot.partners import keys, registry
-from bot.runtime import Runtime
 
 T = TypeVar("T")
 

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ledger
+from bot.infra.orm import as_utc
 from bot.models import (
     Partner,
     PartnerContribution,
@@ -23,7 +24,6 @@ from bot.models import (
     Person,
     Worker,
 )
-from bot.orm import as_utc
 
 
 @dataclass(frozen=True)

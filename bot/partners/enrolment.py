@@ -3,7 +3,7 @@
 Someone new becomes a worker who is still joining, with her benefit account open, and her
 conversation waits at the terms, so that her YES goes on to her name as if she had texted us
 first. A member already in the fund is told that the partner now pays in. The notice is written
-in the caller's transaction; hand its outbox id over (`bot.outbox.hand_over`) after commit.
+in the caller's transaction; hand its outbox id over (`bot.channel.outbox.hand_over`) after commit.
 """
 
 import logging
@@ -13,12 +13,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import membership
-from bot.config import Settings
+from bot.fund import membership
+from bot.infra.config import Settings
+from bot.infra.orm import as_utc
+from bot.infra.phone import mask_phone
 from bot.models import ConversationRecord, Partner, PartnerWorker, Person, Worker, WorkerStatus
-from bot.notices import write_notice
-from bot.orm import as_utc
-from bot.phone import mask_phone
+from bot.texting.notices import write_notice
 from conversations import messages as m
 from conversations.states import State
 from conversations.talk import Notice, Say
@@ -73,7 +73,8 @@ def enrol(
 
 
 def _lock(session: Session, person_id: int) -> Person:
-    """Her row, locked: her own messages (bot.inbox locks it too) wait for this enrolment."""
+    """Her row, locked: her own messages (bot.channel.inbox locks it too) wait for this
+    enrolment."""
     person = session.scalars(
         select(Person).where(Person.id == person_id).with_for_update(),
         execution_options={"populate_existing": True},

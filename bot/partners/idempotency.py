@@ -18,11 +18,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot import outbox
-from bot.db import run_in_transaction
+from bot.channel import outbox
+from bot.infra.db import run_in_transaction
+from bot.infra.runtime import Runtime
 from bot.models import Partner, PartnerRequest
 from bot.partners.answers import Answer, Refusal, error_text
-from bot.runtime import Runtime
 
 KEY = re.compile(r"^[!-~]{1,128}$")  # printable ASCII without spaces, as in a header
 

@@ -14,10 +14,10 @@ from flask import current_app, g, request
 from pydantic import BaseModel, ValidationError
 
 from bot import ledger
+from bot.infra.runtime import Runtime
 from bot.partners import keys
 from bot.partners.answers import Refusal, invalid, unauthorized
 from bot.partners.schemas import field_errors
-from bot.runtime import Runtime
 
 MAX_BODY_BYTES = 256 * 1024  # 500 contributions take about 60 KiB
 Model = TypeVar("Model", bound=BaseModel)

@@ -13,8 +13,8 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.infra.orm import utcnow
 from bot.models import Partner, PartnerKey
-from bot.orm import utcnow
 
 KEY = re.compile(r"^bbk_(?P<prefix>[0-9a-f]{12})_(?P<secret>[A-Za-z0-9_-]{43})$")
 PREFIX = re.compile(r"^(?:bbk_)?(?P<prefix>[0-9a-f]{12})$")

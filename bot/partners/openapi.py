@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from bot import ledger
-from bot.config import Settings
+from bot.infra.config import Settings
 from bot.partners import schemas as s
 
 REQUESTS: tuple[type[BaseModel], ...] = (s.EnrolmentIn, s.ContributionsIn, s.BonusIn)

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import membership
+from bot.fund import membership
 from bot.ledger import Account, AccountKind
 from bot.models import MatchingRule, Partner
 from bot.models.partner import PARTNER_KINDS

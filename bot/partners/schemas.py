@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo
 
-from bot.phone import InvalidPhoneNumber, normalize_phone
+from bot.infra.phone import InvalidPhoneNumber, normalize_phone
 
 MAX_BATCH = 500
 MAX_PAGE = 200

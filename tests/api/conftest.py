@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import create_app
-from bot.config import Settings
-from bot.db import run_in_transaction
+from bot.infra.config import Settings
+from bot.infra.db import run_in_transaction
 from bot.ledger import AccountKind
 from bot.partners import keys, registry
 

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.db import make_session_factory
+from bot.infra.db import make_session_factory
 from bot.models import PartnerKey
 from bot.partners import keys
 

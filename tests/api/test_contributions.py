@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot import ledger, membership
+from bot import ledger
+from bot.fund import membership
 from bot.ledger import Transfer
 from bot.models import Worker
 from tests.api.conftest import OTHER_WORKER, WORKER, count

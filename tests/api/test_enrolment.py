@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from bot import texts
 from bot.models import OutboundMessage, OutboundStatus, Worker, WorkerStatus
+from bot.texting import texts
 from conversations import messages as m
 from conversations.talk import Say
 from tests.api.conftest import WORKER, count

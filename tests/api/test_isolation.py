@@ -1,6 +1,6 @@
 """A partner's key reaches its own data only; no key, a wrong one or a revoked one reaches none."""
 
-from bot.db import run_in_transaction
+from bot.infra.db import run_in_transaction
 from bot.ledger import Transfer
 from bot.partners import keys
 from tests.api.conftest import WORKER, count

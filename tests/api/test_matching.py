@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot import ledger, membership, texts
-from bot.db import run_in_transaction
-from bot.fund_port import DatabaseFund
+from bot import ledger
+from bot.fund import membership
+from bot.fund.database_fund import DatabaseFund
+from bot.fund.matching import match_cents, period_of
+from bot.infra.db import run_in_transaction
 from bot.models import (
     Channel,
     Employment,
@@ -22,7 +24,7 @@ from bot.models import (
     VisitReporter,
 )
 from bot.partners import registry
-from bot.partners.matching import match_cents, period_of
+from bot.texting import texts
 from conversations import messages as m
 from conversations.talk import Money, Say
 from tests.api.conftest import WORKER

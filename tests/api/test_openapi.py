@@ -17,8 +17,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from bot.app import create_app
-from bot.config import Settings
-from bot.db import run_in_transaction
+from bot.infra.config import Settings
+from bot.infra.db import run_in_transaction
 from bot.ledger import AccountKind
 from bot.models import PartnerKey
 from bot.partners import enrolment, openapi, registry

@@ -1,7 +1,7 @@
 """Every language's catalog is real, complete, matches the message ids, and names real keywords.
 
 The .po files are read with Babel's own reader and checked with its checkers; the texts people
-get are read through our loader (`bot.texts.translations`), never through
+get are read through our loader (`bot.texting.texts.translations`), never through
 `babel.support.Translations.load`, which quietly hands back English when a compiled file is
 missing.
 """
@@ -20,7 +20,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from bot import texts
+from bot.texting import texts
 from conversations import messages as m
 from conversations.keywords import (
     KEYWORDS,

@@ -7,9 +7,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from bot import ledger, membership
+from bot import ledger
 from bot.cli import main
-from bot.db import make_session_factory, run_in_transaction
+from bot.fund import membership
+from bot.infra.db import make_session_factory, run_in_transaction
 
 PHONE = "+12125550123"
 
@@ -130,7 +131,7 @@ def test_a_malformed_setting_is_named(monkeypatch):
     [((), {"simple": False, "fork": False}), (("--fork",), {"simple": False, "fork": True})],
 )
 def test_worker_runs_jobs_in_process_unless_asked_to_fork(monkeypatch, flags, mode):
-    from bot import worker  # noqa: PLC0415
+    from bot.ops import worker  # noqa: PLC0415
 
     calls = []
     monkeypatch.setattr(worker, "run", lambda runtime, **options: calls.append(options))

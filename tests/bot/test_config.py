@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.config import ConfigError, Settings
+from bot.infra.config import ConfigError, Settings
 
 
 def test_laptop_defaults():

@@ -145,7 +145,7 @@ def test_a_database_that_cannot_be_reached_is_said_in_one_line(tmp_path):
 
 def test_the_procfiles_gunicorn_names_a_malformed_variable_too(tmp_path):
     web = (ROOT / "Procfile").read_text().split("web: ", 1)[1].splitlines()[0].split()
-    assert web[:3] == ["gunicorn", "--config", "python:bot.gunicorn_config"]
+    assert web[:3] == ["gunicorn", "--config", "python:bot.ops.gunicorn_config"]
     result = subprocess.run(
         [str(COMMAND.parent / "gunicorn"), *web[1:3], "--bind", "127.0.0.1:0", web[-1].strip("'")],
         cwd=ROOT,

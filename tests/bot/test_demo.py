@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.db import make_engine
+from bot.infra.db import make_engine
+from bot.infra.orm import as_utc
 from bot.ledger import Transfer, TransferKind
 from bot.models import Employment, Person, Visit, VisitStatus, Worker
-from bot.orm import as_utc
 
 COMMAND = str(Path(sys.executable).parent / "benefits-bot")
 TRY_PHONE = re.compile(r"benefits-bot chat --phone (\+\d+)")

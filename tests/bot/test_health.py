@@ -3,7 +3,7 @@
 import pytest
 
 from bot.app import create_app
-from bot.config import Settings
+from bot.infra.config import Settings
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from click.testing import CliRunner
 from redis import Redis
 from sqlalchemy import func, select
 
-from bot import limits
 from bot.app import create_app
+from bot.channel import limits
 from bot.cli import main
-from bot.config import Settings
+from bot.infra.config import Settings
 from bot.models import InboundMessage
 from tests.bot.webhook_client import Twilio
 

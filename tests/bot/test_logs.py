@@ -6,10 +6,10 @@ import logging
 
 import pytest
 
-from bot import inbox
 from bot.app import create_app
-from bot.config import ConfigError, Settings
-from bot.logs import configure_logging, mask_phone_numbers
+from bot.channel import inbox
+from bot.infra.config import ConfigError, Settings
+from bot.infra.logs import configure_logging, mask_phone_numbers
 from tests.bot.webhook_client import Twilio
 
 WORKER = "+12125550123"

@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from prometheus_client import REGISTRY
 
-from bot import ledger, metrics
+from bot import ledger
 from bot.app import create_app
-from bot.config import ConfigError, Settings
-from bot.db import run_in_transaction
+from bot.infra import metrics
+from bot.infra.config import ConfigError, Settings
+from bot.infra.db import run_in_transaction
+from bot.ledger import events
+from bot.ops import observers
 from tests.bot.webhook_client import Twilio
 from tests.ledger.fund import open_fund
 
@@ -173,6 +176,7 @@ def _ledger(operation: str, outcome: str) -> float:
 
 
 def test_ledger_requests_are_counted_by_outcome_once_committed(sessions):
+    observers.count_ledger_answers()  # as the app, the worker and the commands do
     fund = open_fund(sessions)
     contribution = {
         "key": "visit:1",
@@ -234,7 +238,7 @@ def _python(code: str, env: dict[str, str]) -> str:
 
 
 def test_loading_the_code_loads_no_metrics_library_so_a_server_can_choose_its_mode():
-    code = "import sys, bot.cli, bot.app, bot.worker; print('prometheus_client' in sys.modules)"
+    code = "import sys, bot.cli, bot.app, bot.ops.worker; print('prometheus_client' in sys.modules)"
     assert _python(code, {}).strip() == "False"
 
 
@@ -244,3 +248,12 @@ def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(tmp_path):
         _python("from bot import metrics; metrics.count_notice('sent')", env)
     scraped = _python("from bot import metrics; print(metrics.exposition(None)[0].decode())", env)
     assert 'benefits_notices_total{status="sent"} 2.0' in scraped
+
+
+def test_the_metrics_know_every_answer_the_ledger_announces():
+    assert metrics.LEDGER_OUTCOMES == (
+        events.POSTED,
+        events.REJECTED,
+        events.REPLAYED,
+        events.CONFLICT,
+    )

@@ -5,9 +5,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from bot import migrate
-from bot.db import make_engine
-from bot.orm import Base
+from bot.infra import migrate
+from bot.infra.db import make_engine
+from bot.infra.orm import Base
 
 
 def test_models_and_migrations_agree(engine):

@@ -5,10 +5,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from bot import clock, ledger, membership, monthly
+from bot import ledger
 from bot.app import create_app
-from bot.config import Settings
-from bot.db import run_in_transaction
+from bot.fund import membership
+from bot.infra.config import Settings
+from bot.infra.db import run_in_transaction
+from bot.infra.runtime import Runtime
 from bot.models import (
     CoverStatus,
     Employment,
@@ -18,7 +20,7 @@ from bot.models import (
     VisitReporter,
     VisitStatus,
 )
-from bot.runtime import Runtime
+from bot.ops import clock, monthly
 from tests.bot.webhook_client import Twilio
 
 PERIOD = monthly.period_of(datetime.now(UTC))

@@ -7,9 +7,10 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot import ledger, membership
+from bot import ledger
 from bot.cli import main
-from bot.db import make_session_factory, run_in_transaction
+from bot.fund import membership
+from bot.infra.db import make_session_factory, run_in_transaction
 from bot.models import OutboundMessage
 
 PHONE = "+12125550123"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.phone import InvalidPhoneNumber, mask_phone, normalize_phone
+from bot.infra.phone import InvalidPhoneNumber, mask_phone, normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from alembic.script import ScriptDirectory
 
-from bot import migrate
-from bot.db import make_engine
+from bot.infra import migrate
+from bot.infra.db import make_engine
 
 COMMAND = Path(sys.executable).parent / "benefits-bot"  # this virtualenv's console script
 SERVER_WARNINGS = ("SECRET_KEY is not set", "TWILIO_AUTH_TOKEN is not set")

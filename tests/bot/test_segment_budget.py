@@ -1,13 +1,12 @@
 """Every reply and notice the flows can produce fits in two SMS segments, in every language.
 
-Each text is rendered the way `bot.inbox` sends it (`bot.texts.render`) with realistic
-worst-case values: a four-digit balance, the fund's largest amounts, names of 10-12 letters
-with accents, the longest day names of late November and December, three households, five
-history lines. Besides every message id alone, the combined replies of the flows are
-rendered: the balance (BALANCE, what it pays, what is waiting, the insurance), the history
-(a header and five lines), LANGUAGE_SET + TERMS, TERMS + TERMS_AGAIN, and EXPIRED in front of
-any reply. `pytest -s` or `-rA` prints how many fit in one segment per language.
-"""
+Each text is rendered the way `bot.channel.inbox` sends it (`bot.texting.texts.render`) with
+realistic worst-case values: a four-digit balance, the fund's largest amounts, names of 10-12
+letters with accents, the longest day names of late November and December, three households,
+five history lines. Besides every message id alone, the combined replies of the flows are
+rendered: the balance (BALANCE, what it pays, what is waiting, the insurance), the history (a
+header and five lines), LANGUAGE_SET + TERMS, TERMS + TERMS_AGAIN, and EXPIRED in front of any
+reply. `pytest -s` or `-rA` prints how many fit in one segment per language. """
 
 import re
 from dataclasses import dataclass
@@ -16,8 +15,8 @@ from functools import cache
 
 import pytest
 
-from bot import texts
-from bot.texts import format_day, render
+from bot.texting import texts
+from bot.texting.texts import format_day, render
 from conversations import messages as m
 from conversations.keywords import LANGUAGES
 from conversations.messages import Message

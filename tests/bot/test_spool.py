@@ -7,12 +7,12 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from bot import spool
 from bot.app import create_app
-from bot.config import Settings
-from bot.inbox import InboundText
+from bot.channel import spool
+from bot.channel.inbox import InboundText
+from bot.channel.spool.redis_store import STREAM
+from bot.infra.config import Settings
 from bot.models import Channel, ConversationRecord, InboundMessage, OutboundMessage, Person
-from bot.spool.redis_store import STREAM
 from tests.bot.webhook_client import Twilio, new_sid
 from tests.conftest import flush_redis
 from tests.private_services import PrivateRedis

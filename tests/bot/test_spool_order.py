@@ -4,10 +4,10 @@ import random
 import threading
 import time
 
-from bot.inbox import InboundText
+from bot.channel.inbox import InboundText
+from bot.channel.spool.entry import Entry
+from bot.channel.spool.in_order import process_in_order
 from bot.models import Channel
-from bot.spool.entry import Entry
-from bot.spool.in_order import process_in_order
 
 PHONES = [f"+1212555{n:04d}" for n in range(6)]
 

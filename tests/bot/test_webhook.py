@@ -8,10 +8,10 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
-from bot import texts
 from bot.app import create_app
-from bot.config import Settings
+from bot.infra.config import Settings
 from bot.models import ChannelConsent, InboundMessage, OutboundMessage, Person
+from bot.texting import texts
 from conversations import messages as m
 from conversations.talk import Say
 from tests.bot.webhook_client import PATH, Twilio, new_sid

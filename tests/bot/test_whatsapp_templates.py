@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.whatsapp_templates import NOTICE_MESSAGES, content_variables
+from bot.channel.whatsapp_templates import NOTICE_MESSAGES, content_variables
 from conversations.keywords import LANGUAGES
 from tests.readme import command_environment, run_command
 

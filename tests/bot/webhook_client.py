@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 from flask import Flask
 from twilio.request_validator import RequestValidator
 
-from bot.webhook import auth_token
+from bot.channel.webhook import auth_token
 
 PATH = "/webhooks/twilio/messages"
 

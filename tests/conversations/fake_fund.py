@@ -1,8 +1,8 @@
 """An in-memory `conversations.ports.Fund` for transcript tests: no database, no Flask.
 
 A `World` holds people, their households, visits, balances and days off; a `FakeFund` is the
-fund as one person texting sees it, as `bot.fund_port.DatabaseFund` is. The semantics mirror
-the real one: balances are posted money minus days off waiting to be paid; open visits are
+fund as one person texting sees it, as `bot.fund.database_fund.DatabaseFund` is. The semantics
+mirror the real one: balances are posted money minus days off waiting to be paid; open visits are
 numbered with the smallest number free among that household's open visits; a day already
 waiting is ALREADY, and a day the available money does not cover is SHORT.
 """
@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
-from bot.phone import InvalidPhoneNumber, normalize_phone
+from bot.infra.phone import InvalidPhoneNumber, normalize_phone
 from conversations.ports import (
     BalanceView,
     Confirmation,
@@ -250,7 +250,8 @@ class FakeFund:
             and e.status in (EmploymentStatus.INVITED, EmploymentStatus.ACTIVE)
             for e in self.world.employments.values()
         ):
-            role = Role.HOUSEHOLD  # as in bot/fund_port.py: a household that declined all may join
+            # as in bot/fund/database_fund.py: a household that declined all may join
+            role = Role.HOUSEHOLD
         else:
             role = Role.STRANGER
         return Profile(self.me.person_id, role, self.me.name)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from bot import ledger
-from bot.db import run_in_transaction
+from bot.infra.db import run_in_transaction
 from tests.ledger.fund import open_fund, row_counts
 
 

@@ -20,7 +20,7 @@ from hypothesis.stateful import (
 )
 
 from bot import ledger
-from bot.db import make_session_factory, run_in_transaction
+from bot.infra.db import make_session_factory, run_in_transaction
 from bot.ledger import Rejection
 from tests.conftest import empty_tables
 from tests.ledger.fund import Fund, open_fund

@@ -9,7 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot import ledger
-from bot.db import make_engine, make_session_factory, run_in_transaction
+from bot.infra.db import make_engine, make_session_factory, run_in_transaction
 from bot.ledger import driver_sql, statements
 from tests.ledger.fund import open_fund, row_counts
 

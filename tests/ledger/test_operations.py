@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import ledger
-from bot.db import run_in_transaction
+from bot.infra.db import run_in_transaction
 from bot.ledger import Outcome, Rejection
 from tests.ledger.fund import open_fund, row_counts
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot import ledger
 from bot.cli import main
-from bot.db import make_session_factory, run_in_transaction
+from bot.infra.db import make_session_factory, run_in_transaction
 from tests.ledger.fund import open_fund
 
 THREADS = 32

@@ -13,10 +13,12 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from sqlalchemy import func, select, update
 
-from bot import ledger, migrate, outbox, spool
+from bot import ledger
 from bot.app import create_app
-from bot.config import Settings
-from bot.db import make_engine
+from bot.channel import outbox, spool
+from bot.infra import migrate
+from bot.infra.config import Settings
+from bot.infra.db import make_engine
 from bot.models import InboundMessage, OutboundMessage, OutboundStatus
 from tests.bot.webhook_client import Twilio, new_sid
 from tests.conftest import unavailable

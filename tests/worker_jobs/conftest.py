@@ -5,10 +5,10 @@ from redis import Redis
 from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
-from bot import reports
 from bot.app import create_app
-from bot.config import Settings
-from bot.worker import QUEUES
+from bot.fund import reports
+from bot.infra.config import Settings
+from bot.ops.worker import QUEUES
 from tests.bot.webhook_client import Twilio
 from tests.conftest import flush_redis
 from tests.fake_twilio import FakeTwilio

@@ -4,9 +4,9 @@ from datetime import timedelta
 
 from prometheus_client import REGISTRY
 
-from bot import outbox
-from bot.orm import utcnow
-from bot.worker import make_worker
+from bot.channel import outbox
+from bot.infra.orm import utcnow
+from bot.ops.worker import make_worker
 from tests.worker_jobs.test_notices import contribution
 
 JOB = "notices.deliver"

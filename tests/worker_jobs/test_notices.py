@@ -5,8 +5,10 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot import outbox, sender
-from bot.db import run_in_transaction
+from bot.channel import outbox, sender
+from bot.channel.whatsapp_templates import template_body
+from bot.infra.db import run_in_transaction
+from bot.infra.orm import utcnow
 from bot.models import (
     ChannelConsent,
     DeliveryEvent,
@@ -15,8 +17,6 @@ from bot.models import (
     OutboundStatus,
     Person,
 )
-from bot.orm import utcnow
-from bot.whatsapp_templates import template_body
 from tests.worker_jobs.conftest import Service
 from worker_jobs import context
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import update
 
-from bot import clock
+from bot.infra.orm import utcnow
 from bot.models import OutboundMessage
-from bot.orm import utcnow
+from bot.ops import clock
 from tests.private_services import PrivateRedis
 from tests.worker_jobs.test_notices import WORKER
 

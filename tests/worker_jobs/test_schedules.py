@@ -5,9 +5,11 @@ from datetime import UTC, datetime
 
 from click.testing import CliRunner
 
-from bot import clock, ledger, membership, monthly
+from bot import ledger
 from bot.cli import main
-from bot.db import run_in_transaction
+from bot.fund import membership
+from bot.infra.db import run_in_transaction
+from bot.ops import clock, monthly
 from tests.worker_jobs.test_notices import HOUSEHOLD, WORKER, contribution
 from worker_jobs import schedules
 

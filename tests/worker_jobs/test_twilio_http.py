@@ -14,8 +14,8 @@ from sqlalchemy import select
 from twilio.base.exceptions import TwilioRestException
 from twilio.rest import Client
 
+from bot.channel.twilio_http import NETWORK_ERRORS, Urllib3HttpClient, environ_proxy
 from bot.models import DeliveryEvent, OutboundStatus
-from bot.twilio_http import NETWORK_ERRORS, Urllib3HttpClient, environ_proxy
 from tests.worker_jobs.test_notices import contribution
 
 ACCOUNT = "AC" + "b" * 32

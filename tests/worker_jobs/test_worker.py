@@ -11,10 +11,11 @@ from rq.job import Job, JobStatus
 from rq.serializers import JSONSerializer
 from sqlalchemy.orm import Session
 
-from bot import clock, outbox
-from bot.db import run_in_transaction
+from bot.channel import outbox
+from bot.infra.db import run_in_transaction
 from bot.models import OutboundMessage, Person
-from bot.worker import QUEUES, InProcessWorker, make_worker
+from bot.ops import clock
+from bot.ops.worker import QUEUES, InProcessWorker, make_worker
 from tests.worker_jobs.conftest import Service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,9 +106,9 @@ def test_jobs_in_the_worker_process_still_stop_at_their_timeout(service: Service
 FORKING_WORKER = """
 import os
 from sqlalchemy import event, text
-from bot.config import Settings
-from bot.runtime import Runtime
-from bot import worker
+from bot.infra.config import Settings
+from bot.infra.runtime import Runtime
+from bot.ops import worker
 runtime = Runtime(Settings.from_env())
 
 @event.listens_for(runtime.engine, "checkout")

@@ -21,8 +21,8 @@ from rq.job import JobStatus
 from rq.serializers import JSONSerializer
 from sqlalchemy import update
 
-from bot import clock
 from bot.models import OutboundMessage
+from bot.ops import clock
 from tests.private_services import PrivateRedis
 from tests.worker_jobs.conftest import Service
 from tests.worker_jobs.test_notices import HOUSEHOLD, WORKER, contribution

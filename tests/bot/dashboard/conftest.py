@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from bot import ledger, membership
+from bot import ledger
 from bot.app import create_app
-from bot.config import Settings
 from bot.dashboard import accounts
-from bot.db import run_in_transaction
+from bot.fund import membership
+from bot.infra.config import Settings
+from bot.infra.db import run_in_transaction
 from bot.models import Channel, InboundMessage, OutboundMessage, OutboundStatus
 
 EMAIL = "ana@fund.example.org"

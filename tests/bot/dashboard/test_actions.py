@@ -2,9 +2,10 @@
 
 from sqlalchemy import update
 
-from bot import consent, ledger
-from bot.db import run_in_transaction
+from bot import ledger
+from bot.infra.db import run_in_transaction
 from bot.models import Channel, OutboundMessage, OutboundStatus
+from bot.texting import consent
 from tests.bot.dashboard.conftest import outbox, post, seed_fund
 
 

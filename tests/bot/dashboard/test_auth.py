@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.dashboard import accounts, web
 from bot.dashboard.throttle import MAX_PER_EMAIL
-from bot.db import run_in_transaction
+from bot.infra.db import run_in_transaction
 from bot.models import StaffAccount
 from tests.bot.dashboard.conftest import EMAIL, PASSWORD, csrf_token, post, sign_in
 

@@ -17,11 +17,13 @@ from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from werkzeug.serving import make_server
 
-from bot import ledger, membership, outbox, reports
+from bot import ledger
 from bot.app import create_app
-from bot.config import Settings
+from bot.channel import outbox
 from bot.dashboard import accounts
-from bot.db import run_in_transaction
+from bot.fund import membership, reports
+from bot.infra.config import Settings
+from bot.infra.db import run_in_transaction
 from tests.bot.dashboard.conftest import EMAIL, PASSWORD, WORKER_PHONE, seed_fund
 from tests.conftest import unavailable
 from tests.worker_jobs import conftest as jobs

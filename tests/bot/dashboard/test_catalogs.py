@@ -16,8 +16,8 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from bot import texts
 from bot.dashboard.i18n import DOMAIN
+from bot.texting import texts
 from conversations.keywords import LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[3]

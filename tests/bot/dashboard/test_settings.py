@@ -4,9 +4,9 @@ import logging
 
 import pytest
 
-from bot import startup_warnings
 from bot.app import create_app
-from bot.config import ConfigError, Settings
+from bot.infra.config import ConfigError, Settings
+from bot.ops import startup_warnings
 
 
 def test_secure_cookies_follow_an_https_public_url_unless_set():

@@ -1,0 +1,261 @@
+"""One inbound message, one transaction: claim it, run the conversation, write the outbox.
+
+A second delivery of the same MessageSid (a Twilio retry, or the same request twice at the
+same instant) gets the reply stored with the first and changes nothing. Messages from one
+person are serialized by locking her row, so her conversation never forks.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from bot.fund.database_fund import DatabaseFund
+from bot.infra.db import run_in_transaction
+from bot.infra.orm import as_utc, upsert_insert, utcnow
+from bot.infra.phone import mask_phone
+from bot.infra.runtime import Runtime
+from bot.models import (
+    Channel,
+    ChannelConsent,
+    ConversationRecord,
+    InboundMessage,
+    Person,
+)
+from bot.texting import consent, texts
+from bot.texting.notices import write_notice, write_reply_once
+from conversations import messages as m
+from conversations.engine import Conversation, Engine, Inbound
+from conversations.flows.table import build_engine
+from conversations.keywords import normalize
+from conversations.states import State
+from conversations.talk import Say
+
+log = logging.getLogger(__name__)
+ENGINE: Engine = build_engine()
+
+
+def _upsert_person(dialect_insert: Callable[..., Any]) -> Any:
+    statement = dialect_insert(Person).values(
+        phone=bindparam("phone"),
+        language="en",
+        time_zone=bindparam("time_zone"),
+        last_channel=bindparam("last_channel"),
+        created_at=bindparam("created_at"),
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[Person.phone], set_={"last_channel": statement.excluded.last_channel}
+    ).returning(Person)
+    return select(Person).from_statement(statement)
+
+
+# Built once (building a statement per message costs more Python than PostgreSQL spends on it).
+# Keyed by the dialect INSERT that bot.infra.orm.upsert_insert picks, so both choose alike.
+LOCK_PERSON = {insert: _upsert_person(insert) for insert in (postgresql.insert, sqlite.insert)}
+# What the turn needs, read in one statement once she is locked: an earlier delivery of this
+# MessageSid, her stored conversation, her opt-out on this channel.
+AFTER_LOCK = (
+    select(InboundMessage.id, InboundMessage.reply, ChannelConsent.opted_out, ConversationRecord)
+    .select_from(Person)
+    .outerjoin(InboundMessage, InboundMessage.message_sid == bindparam("message_sid"))
+    .outerjoin(
+        ChannelConsent,
+        and_(ChannelConsent.person_id == Person.id, ChannelConsent.channel == bindparam("channel")),
+    )
+    .outerjoin(ConversationRecord, ConversationRecord.person_id == Person.id)
+    .where(Person.id == bindparam("person_id"))
+)
+CLAIM = insert(InboundMessage.__table__)
+
+
+@dataclass(frozen=True)
+class InboundText:
+    """A message from Twilio, already validated: who, on which channel, what."""
+
+    message_sid: str
+    channel: Channel
+    phone: str  # E.164
+    body: str
+    num_media: int = 0
+
+
+@dataclass(frozen=True)
+class Handled:
+    """What the webhook answers, and which notices to hand over after commit."""
+
+    reply: str | None  # None: say nothing (the person opted out)
+    outbox_ids: tuple[int, ...]
+    replayed: bool = False
+    language: str = "en"  # hers, as the conversation left it
+
+
+@dataclass
+class Progress:
+    """How far `handle` got: `ran` once a conversation ran to the commit, so that a failure
+    after it leaves the message's fate unknown (it may have committed)."""
+
+    ran: bool = False
+
+
+def handle(
+    runtime: Runtime,
+    message: InboundText,
+    spooled: bool = False,
+    uncertain: bool = False,
+    progress: Progress | None = None,
+) -> Handled:
+    """Process the message exactly once and return the reply to give.
+
+    A message that waited in the spool is answered by a notice instead (the webhook request
+    that brought it is long gone), once. When it turns out to have been processed already,
+    the answer went out then, in the webhook's reply, unless that first commit was
+    `uncertain` (the webhook lost the database while committing and said "got it" instead):
+    then the stored answer is sent, still once."""
+
+    def work(session: Session) -> Handled:
+        person, handled = _handle(session, runtime, message)
+        if spooled:
+            late = uncertain or not handled.replayed
+            handled = _as_notice(session, person, message, handled, late)
+        if progress is not None:
+            progress.ran = True
+        return handled
+
+    return run_in_transaction(runtime.sessions, work)
+
+
+def _as_notice(
+    session: Session, person: Person, message: InboundText, handled: Handled, late: bool
+) -> Handled:
+    if handled.reply is None or not late:
+        return replace(handled, reply=None)
+    row = write_reply_once(session, person, message.channel, handled.reply, message.message_sid)
+    if row is not None:
+        session.flush()
+    extra = (row.id,) if row is not None else ()
+    return replace(handled, reply=None, outbox_ids=handled.outbox_ids + extra)
+
+
+def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[Person, Handled]:
+    # Lock the person first (one upsert): her messages queue here, one at a time, and a
+    # second delivery of this MessageSid waits here until the first commits, then finds it.
+    person = _lock_person(session, runtime, message)
+    # Read after the lock: this statement sees whatever the one who held it before committed.
+    claimed, earlier_reply, opted_out, record = session.execute(
+        AFTER_LOCK,
+        {"message_sid": message.message_sid, "channel": message.channel, "person_id": person.id},
+    ).one()
+    if claimed is not None:
+        return person, Handled(earlier_reply, (), replayed=True, language=person.language)
+    reply, outbox = _converse(
+        session, runtime, person, message, record=record, opted_out=bool(opted_out)
+    )
+    session.execute(
+        CLAIM,
+        {
+            "message_sid": message.message_sid,
+            "person_id": person.id,
+            "channel": message.channel,
+            "body": message.body,
+            "num_media": message.num_media,
+            "reply": reply,
+        },
+    )
+    return person, Handled(reply, tuple(outbox), language=person.language)
+
+
+def _converse(
+    session: Session,
+    runtime: Runtime,
+    person: Person,
+    message: InboundText,
+    *,
+    record: ConversationRecord | None,
+    opted_out: bool,
+) -> tuple[str | None, list[int]]:
+    if opted_out and normalize(message.body) == "yes":
+        # Twilio re-subscribes a number that texts YES; keep our record the same.
+        opted_out = False
+        consent.record(session, person.id, message.channel, opted_out=False)
+    if record is None:
+        record = ConversationRecord(person_id=person.id, state=State.NEW.value, data={})
+        session.add(record)
+    now = utcnow()
+    conversation = Conversation(
+        state=State(record.state or State.NEW),
+        language=person.language,
+        data=record.data or {},
+        asked_at=as_utc(record.asked_at) if record.asked_at else None,
+    )
+    fund = DatabaseFund(session, runtime.settings, person, message.channel, message.message_sid)
+    today = now.astimezone(ZoneInfo(person.time_zone)).date()
+    inbound = Inbound(
+        message.body,
+        now,
+        today,
+        message.num_media > 0,
+        opt_out_words=runtime.settings.opt_out_words,
+    )
+    turn = ENGINE.run(conversation, inbound, fund)
+    _store(record, turn.conversation)
+    if person.language != turn.conversation.language:  # else no flush has anything to do
+        person.language = turn.conversation.language
+    outbox = [write_notice(session, notice) for notice in turn.notices]
+    session.flush()
+    reply = texts.render(turn.replies, person.language) if turn.replies else None
+    # Only STOP and START change the opt-out: no need to read it back.
+    if turn.opted_out is True:
+        return reply, [row.id for row in outbox]  # the one acknowledgement of STOP
+    if opted_out and turn.opted_out is not False:
+        reply = None  # nothing to an opted-out number
+    return reply, [row.id for row in outbox]
+
+
+def _store(record: ConversationRecord, conversation: Conversation) -> None:
+    """Write the next conversation, touching only what changed (no UPDATE when nothing did)."""
+    data = dict(conversation.data)
+    if record.state != conversation.state.value:
+        record.state = conversation.state.value
+    if record.data != data:
+        record.data = data
+    stored = as_utc(record.asked_at) if record.asked_at else None
+    if stored != conversation.asked_at:
+        record.asked_at = conversation.asked_at
+
+
+def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:
+    """Create or find the sender and lock her row, in one statement."""
+    statement = LOCK_PERSON[upsert_insert(session)]
+    values = {
+        "phone": message.phone,
+        "time_zone": runtime.settings.default_time_zone,
+        "last_channel": message.channel,
+        "created_at": utcnow(),
+    }
+    return session.scalars(statement, values, execution_options={"populate_existing": True}).one()
+
+
+def describe(message: InboundText) -> str:
+    """A log-safe description: masked number, channel, length; never the body."""
+    return f"{message.channel} from {mask_phone(message.phone)}, {len(message.body)} chars"
+
+
+def apology(runtime: Runtime, message: InboundText) -> str | None:
+    """What to say when processing failed: sorry, in her language; nothing if she opted out.
+
+    Best effort: with the database down, English."""
+    language, silenced = "en", False
+    try:
+        with runtime.sessions() as session:
+            person = session.scalar(select(Person).where(Person.phone == message.phone))
+            if person is not None:
+                language = person.language
+                silenced = consent.opted_out(session, person.id, message.channel)
+    except Exception:
+        log.warning("could not read the language of %s", describe(message))
+    return None if silenced else texts.render([Say(m.TRY_LATER)], language)

@@ -1,0 +1,169 @@
+"""Abuse and loop protection, per phone number, with figures from the settings.
+
+Inbound: beyond INBOUND_LIMIT messages in its window, one polite answer, then silence for
+INBOUND_SILENCE_SECONDS; nothing is processed or written for the extra messages, only
+counted. Outbound (replies and notices alike): at most IDENTICAL_OUTBOUND_LIMIT copies of the
+same text in its window, so a loop with another bot stops itself, and DAILY_OUTBOUND_LIMIT
+texts a day. Counters live in Redis, shared by every process; while Redis is down each process
+counts on its own. Every limit reached is recorded for staff (`benefits-bot limits`).
+"""
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+from redis import Redis
+from redis.exceptions import RedisError
+
+from bot.infra.phone import mask_phone
+from bot.infra.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+TRIPPED = "limits:tripped"  # sorted set: {"phone", "limit"} by the time it was reached
+TRIPPED_KEPT = 1000
+
+
+class Verdict(StrEnum):
+    """What to do with an inbound message."""
+
+    ALLOW = "allow"
+    WARN = "warn"  # the first one over the limit: answer politely, process nothing
+    SILENT = "silent"  # the ones after: say nothing, process nothing
+
+
+@dataclass(frozen=True)
+class Trip:
+    """A limit one number reached."""
+
+    phone: str
+    limit: str  # inbound, identical, daily
+    at: float  # seconds since the epoch
+
+
+class _LocalCounters:
+    """The same counters in this process, for while Redis is down."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, tuple[float, int]] = {}
+
+    def incr(self, key: str, seconds: int) -> int:
+        now = time.time()
+        if len(self.counts) > 100_000:
+            self.counts = {k: v for k, v in self.counts.items() if v[0] > now}
+        expires, count = self.counts.get(key, (now + seconds, 0))
+        if expires <= now:
+            expires, count = now + seconds, 0
+        self.counts[key] = (expires, count + 1)
+        return count + 1
+
+    def get(self, key: str) -> bool:
+        expires, _ = self.counts.get(key, (0.0, 0))
+        return expires > time.time()
+
+    def set(self, key: str, seconds: int) -> None:
+        self.counts[key] = (time.time() + seconds, 1)
+
+
+LOCAL = _LocalCounters()
+
+
+def inbound(runtime: Runtime, phone: str) -> Verdict:
+    """Count a message from this number and say whether to process it."""
+    count, seconds = runtime.settings.inbound_limit
+    window = int(time.time() // seconds)
+    key, silent = f"limit:in:{phone}:{window}", f"limit:silent:{phone}"
+    silence = runtime.settings.inbound_silence_seconds
+    redis = None if runtime.redis_resting() else runtime.redis
+    counted = None
+    if redis is not None:
+        try:
+            with redis.pipeline(transaction=False) as pipe:
+                pipe.exists(silent).incr(key).expire(key, seconds)
+                silenced, seen, _ = pipe.execute()
+            counted = (bool(silenced), int(seen))
+        except RedisError:
+            runtime.redis_failed()
+            redis = None
+    if counted is None:
+        counted = (LOCAL.get(silent), LOCAL.incr(key, seconds))
+    silenced, seen = counted
+    if silenced:
+        return Verdict.SILENT
+    if seen == count + 1:
+        _silence(runtime, redis, silent, silence)
+        _trip(runtime, phone, "inbound")
+        return Verdict.WARN
+    return Verdict.ALLOW if seen <= count else Verdict.SILENT
+
+
+def _silence(runtime: Runtime, redis: Redis | None, key: str, seconds: int) -> None:
+    """Ignore the number for a while, where its messages are counted."""
+    if redis is not None:
+        try:
+            redis.set(key, 1, ex=seconds)
+            return
+        except RedisError:
+            runtime.redis_failed()
+    LOCAL.set(key, seconds)
+
+
+def outbound(runtime: Runtime, phone: str, body: str) -> bool:
+    """Count a text about to go to this number; False if it must not (a cap is reached)."""
+    same, same_seconds = runtime.settings.identical_outbound_limit
+    daily = runtime.settings.daily_outbound_limit
+    digest = hashlib.sha256(body.encode()).hexdigest()[:16]
+    same_key = f"limit:same:{phone}:{digest}:{int(time.time() // same_seconds)}"
+    day_key = f"limit:day:{phone}:{time.strftime('%Y%m%d', time.gmtime())}"
+    redis = None if runtime.redis_resting() else runtime.redis
+    counts = None
+    if redis is not None:
+        try:
+            with redis.pipeline(transaction=False) as pipe:
+                pipe.incr(same_key).expire(same_key, same_seconds)
+                pipe.incr(day_key).expire(day_key, 2 * 86400)
+                same_seen, _, day_seen, _ = pipe.execute()
+            counts = (same_seen, day_seen)
+        except RedisError:
+            runtime.redis_failed()
+    if counts is None:
+        counts = (LOCAL.incr(same_key, same_seconds), LOCAL.incr(day_key, 2 * 86400))
+    same_seen, day_seen = counts
+    if same_seen > same:
+        if same_seen == same + 1:
+            _trip(runtime, phone, "identical")
+        return False
+    if day_seen > daily:
+        if day_seen == daily + 1:
+            _trip(runtime, phone, "daily")
+        return False
+    return True
+
+
+def _trip(runtime: Runtime, phone: str, limit: str) -> None:
+    log.warning("limit reached: %s for %s", limit, mask_phone(phone))
+    redis = None if runtime.redis_resting() else runtime.redis
+    if redis is None:
+        return
+    member = json.dumps({"phone": phone, "limit": limit, "at": time.time()})
+    try:
+        with redis.pipeline(transaction=False) as pipe:
+            pipe.zadd(TRIPPED, {member: time.time()})
+            pipe.zremrangebyrank(TRIPPED, 0, -TRIPPED_KEPT - 1)
+            pipe.execute()
+    except RedisError:
+        runtime.redis_failed()
+
+
+def tripped(runtime: Runtime, count: int = 100) -> list[Trip]:
+    """The limits reached lately, newest first (empty without Redis)."""
+    if runtime.redis is None:
+        return []
+    trips = []
+    for member in runtime.redis.zrevrange(TRIPPED, 0, count - 1):
+        data = json.loads(member)
+        trips.append(Trip(str(data["phone"]), str(data["limit"]), float(data["at"])))
+    return trips

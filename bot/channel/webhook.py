@@ -1,0 +1,151 @@
+"""Twilio's inbound webhook: POST /webhooks/twilio/messages, SMS and WhatsApp on one URL."""
+
+import logging
+import re
+
+from flask import Blueprint, Request, Response, abort, current_app, request
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot.channel import inbox, limits, outbox, spool
+from bot.channel.inbox import InboundText
+from bot.channel.limits import Verdict
+from bot.infra import metrics
+from bot.infra.phone import InvalidPhoneNumber, normalize_phone
+from bot.infra.runtime import Runtime
+from bot.models import Channel
+from bot.texting import texts
+from conversations import messages as m
+from conversations.talk import Say
+
+log = logging.getLogger(__name__)
+blueprint = Blueprint("webhook", __name__)
+
+# Used when TWILIO_AUTH_TOKEN is unset, so that signatures are checked even on a laptop;
+# `serve` says so loudly and the chat simulator signs with it.
+DEV_AUTH_TOKEN = "local-development-token-not-secret"  # noqa: S105
+MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-f]{32}$")
+MAX_BODY = 1600
+
+
+def auth_token(runtime: Runtime) -> str:
+    """The token signatures are checked against."""
+    return runtime.settings.twilio_auth_token or DEV_AUTH_TOKEN
+
+
+def signed_url(runtime: Runtime, req: Request) -> str:
+    """The URL Twilio signed: the public base URL behind a proxy, else what Flask saw."""
+    base = runtime.settings.public_base_url
+    if base is None:
+        return req.url
+    query = req.query_string.decode()
+    return f"{base}{req.path}" + (f"?{query}" if query else "")
+
+
+def signature_ok(runtime: Runtime, req: Request) -> bool:
+    """Check X-Twilio-Signature over the URL and every posted field, unknown ones included."""
+    signature = req.headers.get("X-Twilio-Signature", "")
+    if not signature:
+        return False
+    validator = RequestValidator(auth_token(runtime))
+    return bool(validator.validate(signed_url(runtime, req), req.form, signature))
+
+
+@blueprint.post("/webhooks/twilio/messages")
+def inbound() -> Response:
+    """Answer one inbound message with TwiML on the channel it came from."""
+    runtime: Runtime = current_app.extensions["runtime"]
+    if not signature_ok(runtime, request):
+        log.warning("inbound webhook: missing or bad signature, refused")
+        metrics.count_inbound("unknown", "refused")
+        abort(403, "missing or invalid X-Twilio-Signature")
+    message = _parse(request)
+    verdict = limits.inbound(runtime, message.phone)
+    if verdict is not Verdict.ALLOW:
+        outcome = "rate_limited" if verdict is Verdict.WARN else "silenced"
+        metrics.count_inbound(message.channel, outcome)
+        if verdict is Verdict.SILENT:
+            return _twiml(None)
+        return _reply(runtime, message, _say(m.SLOW_DOWN, message))
+    if spool.waiting(runtime, message.phone):
+        return _keep(runtime, message)  # behind her earlier messages, in order
+    progress = inbox.Progress()
+    try:
+        handled = inbox.handle(runtime, message, progress=progress)
+    except Exception as error:
+        if spool.database_down(error):
+            log.warning("inbound webhook: database unavailable for %s", inbox.describe(message))
+            return _keep(runtime, message, uncertain=progress.ran)
+        log.exception("inbound webhook: could not process %s", inbox.describe(message))
+        metrics.count_inbound(message.channel, "failed")
+        return _reply(runtime, message, inbox.apology(runtime, message))
+    spool.remember_language(message.phone, handled.language)
+    metrics.count_inbound(message.channel, "replayed" if handled.replayed else "handled")
+    if not handled.replayed:
+        outbox.hand_over(runtime, handled.outbox_ids)
+    return _reply(runtime, message, handled.reply)
+
+
+def _keep(runtime: Runtime, message: InboundText, uncertain: bool = False) -> Response:
+    """Keep the message for when the database is back, and say so."""
+    try:
+        where = spool.keep(runtime, message, uncertain)
+    except OSError:
+        log.exception("inbound webhook: could not spool %s anywhere", inbox.describe(message))
+        metrics.count_inbound(message.channel, "failed")
+        return _reply(runtime, message, _say(m.TRY_LATER, message))
+    log.info("inbound webhook: %s kept in the %s spool", inbox.describe(message), where)
+    metrics.count_inbound(message.channel, "spooled")
+    return _reply(runtime, message, _say(m.KEPT_FOR_LATER, message))
+
+
+def _say(msgid: str, message: InboundText) -> str:
+    """A short answer in her language when this process knows it, else in English."""
+    return texts.render([Say(msgid)], spool.known_language(message.phone) or "en")
+
+
+def _reply(runtime: Runtime, message: InboundText, reply: str | None) -> Response:
+    """The TwiML answer, unless it would break a cap on texts to her number."""
+    if reply and not limits.outbound(runtime, message.phone, reply):
+        metrics.count_reply("capped")
+        reply = None
+    metrics.count_reply("sent" if reply else "none")
+    return _twiml(reply)
+
+
+def _parse(req: Request) -> InboundText:
+    form = req.form
+    sid = form.get("MessageSid", "")
+    if not MESSAGE_SID.match(sid):
+        abort(400, "MessageSid is missing or malformed")
+    sender = form.get("From", "")
+    channel = Channel.WHATSAPP if sender.startswith("whatsapp:") else Channel.SMS
+    try:
+        phone = normalize_phone(sender.removeprefix("whatsapp:"), runtime_region())
+    except InvalidPhoneNumber:
+        abort(400, "From is not a phone number")
+    body = _clean(form.get("Body", ""))
+    try:
+        media = max(0, min(int(form.get("NumMedia", "0") or 0), 10))
+    except ValueError:
+        media = 0
+    return InboundText(sid, channel, phone, body, media)
+
+
+def runtime_region() -> str:
+    """The region national numbers are read in."""
+    runtime: Runtime = current_app.extensions["runtime"]
+    return runtime.settings.default_region
+
+
+def _clean(body: str) -> str:
+    """Drop control characters (keep line breaks) and cap at Twilio's 1,600 characters."""
+    kept = "".join(c for c in body[:MAX_BODY] if c.isprintable() or c in "\n\t")
+    return kept.strip()
+
+
+def _twiml(reply: str | None) -> Response:
+    response = MessagingResponse()
+    if reply:
+        response.message(reply)
+    return Response(str(response), mimetype="text/xml")

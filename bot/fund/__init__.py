@@ -1,0 +1,2 @@
+"""The fund's rules on the database, implementing the conversations' ports.
+"""

@@ -1,0 +1,133 @@
+"""Paying reserved days off. The default payout provider is manual: a fund officer pays the
+worker (by check, bank transfer, app) and marks it paid with `benefits-bot payouts pay`."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import ledger
+from bot.fund import days_off
+from bot.ledger import Rejection
+from bot.models import Person, Worker
+from bot.texting.notices import write_notice
+from conversations import messages as m
+from conversations.talk import Money, Notice, Say
+
+
+@dataclass(frozen=True)
+class Payout:
+    """A day off waiting to be paid."""
+
+    transfer_id: int
+    worker_person_id: int
+    phone: str
+    name: str | None
+    day: date
+    amount_cents: int
+    half: bool
+    reserved_at: datetime
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What became of a pay or void request, and the outbox rows to hand over."""
+
+    done: bool  # False: it was already paid or voided (the first answer stands)
+    already: Rejection | None
+    outbox_ids: tuple[int, ...]
+
+
+class PayoutProvider(Protocol):
+    """Moves the money to the worker outside the ledger (a bank, a card, an app)."""
+
+    def send(self, payout: Payout) -> bool:
+        """Pay the worker; True once the money has left."""
+        ...
+
+
+class ManualPayouts:
+    """A fund officer pays by hand, then runs `benefits-bot payouts pay ID`."""
+
+    def send(self, payout: Payout) -> bool:
+        """Nothing happens automatically: the officer's command is the confirmation."""
+        return False
+
+
+def waiting(session: Session) -> list[Payout]:
+    """Every reserved day off not yet paid or voided, soonest day first (one query)."""
+    rows = session.execute(
+        select(ledger.Transfer, Person)
+        .join(Worker, Worker.account_id == ledger.Transfer.debit_account_id)
+        .join(Person, Person.id == Worker.person_id)
+        .where(days_off.unsettled())
+    ).all()
+    payouts = [
+        Payout(
+            transfer_id=transfer.id,
+            worker_person_id=person.id,
+            phone=person.phone,
+            name=person.name,
+            day=date.fromisoformat(transfer.memo["day"]),
+            amount_cents=transfer.amount,
+            half=transfer.memo.get("portion") == "half",
+            reserved_at=transfer.created_at,
+        )
+        for transfer, person in rows
+    ]
+    return sorted(payouts, key=lambda p: (p.day, p.transfer_id))
+
+
+def pay(session: Session, transfer_id: int) -> Settled:
+    """Post the reserved day off and tell the worker it is paid (once, however often run)."""
+    reservation, person, worker = _reservation(session, transfer_id)
+    result = ledger.pay_day_off(
+        session, key=f"payout:{transfer_id}", pending_transfer_id=transfer_id
+    )
+    if result.replayed or not result.applied:
+        return Settled(False, result.rejection, ())
+    balance = ledger.balance(session, worker.account_id)
+    day = date.fromisoformat(reservation.memo["day"])
+    say = Say(
+        m.DAY_OFF_PAID,
+        {"date": day, "amount": Money(reservation.amount), "balance": Money(balance.posted_cents)},
+    )
+    row = write_notice(session, Notice(person.id, "day_off_paid", (say,)))
+    session.flush()
+    return Settled(True, None, (row.id,))
+
+
+def void(session: Session, transfer_id: int, reason: str) -> Settled:
+    """Cancel the reserved day off: the money is hers again, and she is told."""
+    reservation, person, _worker = _reservation(session, transfer_id)
+    result = ledger.void_day_off(
+        session,
+        key=f"payout-void:{transfer_id}",
+        pending_transfer_id=transfer_id,
+        reason=reason[:200],
+    )
+    if result.replayed or not result.applied:
+        return Settled(False, result.rejection, ())
+    say = Say(
+        m.DAY_OFF_VOIDED,
+        {"date": date.fromisoformat(reservation.memo["day"]), "amount": Money(reservation.amount)},
+    )
+    row = write_notice(session, Notice(person.id, "day_off_voided", (say,)))
+    session.flush()
+    return Settled(True, None, (row.id,))
+
+
+def _reservation(session: Session, transfer_id: int) -> tuple[ledger.Transfer, Person, Worker]:
+    transfer = session.get(ledger.Transfer, transfer_id)
+    if (
+        transfer is None
+        or transfer.kind != ledger.TransferKind.DAY_OFF
+        or transfer.phase != ledger.Phase.PENDING
+    ):
+        raise ledger.UnknownTransfer(f"no reserved day off {transfer_id}")
+    worker = session.scalar(select(Worker).where(Worker.account_id == transfer.debit_account_id))
+    if worker is None:
+        raise ledger.UnknownTransfer(f"reserved day off {transfer_id} has no worker")
+    return transfer, worker.person, worker

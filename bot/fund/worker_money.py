@@ -1,0 +1,185 @@
+"""A worker's money, as the conversation sees it: balance, history, days off.
+
+Part of `bot.fund.database_fund.DatabaseFund`, which provides the session, the person and
+the helpers declared here.
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import ledger
+from bot.fund import days_off, membership
+from bot.infra.config import Settings
+from bot.infra.orm import as_utc, utcnow
+from bot.ledger import Phase, TransferKind
+from bot.models import (
+    Contributor,
+    Employment,
+    Person,
+    Worker,
+)
+from conversations.ports import (
+    BalanceView,
+    DayOff,
+    DayOffStatus,
+    HistoryLine,
+)
+
+WHAT = {
+    TransferKind.DAY_OFF: "day_off",
+    TransferKind.PREMIUM: "insurance",
+    TransferKind.REVERSAL: "correction",
+}
+
+
+class WorkerMoney:
+    """The worker's money side of the Fund port."""
+
+    session: Session
+    settings: Settings
+    person: Person
+    message_key: str
+
+    def _require_worker(self) -> Worker:
+        raise NotImplementedError  # DatabaseFund's
+
+    def _label(self, employment: Employment) -> str:
+        raise NotImplementedError  # DatabaseFund's
+
+    def _covered_products(self) -> tuple[str, ...]:
+        raise NotImplementedError  # DatabaseFund's: read with who she is
+
+    # -- a worker's money ------------------------------------------------------------------
+
+    def balance(self) -> BalanceView:
+        worker = self._require_worker()
+        money = ledger.balance(self.session, worker.account_id)
+        full, rest = divmod(max(money.available_cents, 0), self.settings.day_off_cents)
+        return BalanceView(
+            posted_cents=money.posted_cents,
+            pending_cents=money.pending_cents,
+            available_cents=money.available_cents,
+            pending_days_off=(
+                len(days_off.waiting(self.session, worker.account_id)) if money.pending_cents else 0
+            ),
+            full_days=full,
+            half_day=rest >= self.settings.half_day_off_cents,
+            day_off_cents=self.settings.day_off_cents,
+            half_day_cents=self.settings.half_day_off_cents,
+            insured=self._covered_products(),
+        )
+
+    def history(self, limit: int) -> list[HistoryLine]:
+        worker = self._require_worker()
+        # Reservations and voids move no money; read a few more and keep what moved.
+        movements = ledger.history(self.session, worker.account_id, limit=limit * 3)
+        moved = [m for m in movements if m.phase in (Phase.POSTED, Phase.POST_PENDING)][:limit]
+        names = self._account_names({m.counterparty_account_id for m in moved}, worker)
+        return [
+            HistoryLine(
+                day=_local_day(m.created_at, self.person.time_zone),
+                amount_cents=m.amount_cents,
+                who=names.get(m.counterparty_account_id)
+                if m.kind in (TransferKind.CONTRIBUTION, TransferKind.BONUS)
+                else None,
+                what=WHAT.get(m.kind),
+            )
+            for m in moved
+        ]
+
+    # -- days off ----------------------------------------------------------------------------
+
+    def day_off_quote(self, day: date, half: bool) -> DayOff:
+        worker = self._require_worker()
+        amount = self.settings.half_day_off_cents if half else self.settings.day_off_cents
+        available = ledger.balance(self.session, worker.account_id).available_cents
+        if any(r.day == day for r in days_off.waiting(self.session, worker.account_id)):
+            return DayOff(DayOffStatus.ALREADY, day, amount, available)
+        status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
+        return DayOff(status, day, amount, available)
+
+    def book_day_off(self, day: date, half: bool) -> DayOff:
+        quote = self.day_off_quote(day, half)
+        if quote.status is not DayOffStatus.BOOKED:
+            return quote
+        worker = self._require_worker()
+        result = ledger.reserve_day_off(
+            self.session,
+            key=f"day-off:{self.message_key}",
+            worker_account_id=worker.account_id,
+            payouts_account_id=membership.payouts_account_id(self.session),
+            amount_cents=quote.amount_cents,
+            day=day,
+            portion="half" if half else "full",
+        )
+        if not result.applied:
+            return DayOff(DayOffStatus.SHORT, day, quote.amount_cents, quote.available_cents)
+        return DayOff(
+            DayOffStatus.BOOKED, day, quote.amount_cents, quote.available_cents, result.transfer_id
+        )
+
+    def days_off(self) -> list[DayOff]:
+        worker = self._require_worker()
+        available = ledger.balance(self.session, worker.account_id).available_cents
+        return [
+            DayOff(DayOffStatus.BOOKED, r.day, r.amount_cents, available, r.transfer_id)
+            for r in days_off.waiting(self.session, worker.account_id)
+        ]
+
+    def undo_day_off(self, pending_id: int) -> DayOff:
+        worker = self._require_worker()
+        reservation = next(
+            (
+                r
+                for r in days_off.waiting(self.session, worker.account_id)
+                if r.transfer_id == pending_id
+            ),
+            None,
+        )
+        if reservation is None:
+            return DayOff(DayOffStatus.GONE, utcnow().date(), 0, 0)
+        voided = ledger.void_day_off(
+            self.session,
+            key=f"undo:{pending_id}",
+            pending_transfer_id=pending_id,
+            reason="called back by the worker",
+        )
+        if not voided.applied:  # paid (or called back) a moment ago, by someone else
+            return DayOff(DayOffStatus.GONE, reservation.day, reservation.amount_cents, 0)
+        available = ledger.balance(self.session, worker.account_id).available_cents
+        return DayOff(
+            DayOffStatus.CALLED_BACK,
+            reservation.day,
+            reservation.amount_cents,
+            available,
+            pending_id,
+        )
+
+    def _account_names(self, account_ids: set[int], worker: Worker) -> dict[int, str]:
+        names: dict[int, str] = {}
+        for contributor in self.session.scalars(
+            select(Contributor).where(Contributor.account_id.in_(account_ids))
+        ):
+            employment = self.session.scalar(
+                select(Employment).where(
+                    Employment.worker_id == worker.id, Employment.household_id == contributor.id
+                )
+            )
+            names[contributor.account_id] = (
+                self._label(employment) if employment else contributor.name
+            )
+        return names
+
+
+def cover_period(time_zone: str) -> str:
+    """The month insurance cover is read for: this month where she lives (2026-12)."""
+    today = _local_day(utcnow(), time_zone)
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def _local_day(moment: datetime, time_zone: str) -> date:
+    """The day a stored (UTC) moment falls on where she lives."""
+    return as_utc(moment).astimezone(ZoneInfo(time_zone)).date()

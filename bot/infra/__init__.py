@@ -1,0 +1,3 @@
+"""The plumbing under everything: configuration, runtime, engine and sessions, ORM helpers, logs,
+metrics, the migrations runner, phone numbers.
+"""
