@@ -25,7 +25,7 @@ from conversations.messages import LIST_ITEM, Message
 from conversations.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments, sms_safe
 from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
-LOCALES = Path(__file__).resolve().parent.parent / "locales"
+LOCALES = Path(__file__).resolve().parents[2] / "locales"
 MAX_SEGMENTS = 2
 
 # Babel locales for formatting: US-based people, so US-style money where CLDR allows.

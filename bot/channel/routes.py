@@ -1,0 +1,37 @@
+"""Which way a notice goes: SMS; WhatsApp inside her 24-hour window; outside it, the approved
+template for its kind and language, or SMS."""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from bot.channel import whatsapp_templates
+from bot.infra.orm import as_utc
+from bot.infra.runtime import Runtime
+from bot.models import Channel, InboundMessage
+
+OUTSIDE_WHATSAPP_WINDOW = 63016  # free-form WhatsApp more than 24 h after her last message
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+def route(
+    session: Session, runtime: Runtime, row: Row[Any], person_id: int, now: datetime
+) -> tuple[Channel, str | None, tuple[str, str] | None]:
+    """WhatsApp inside her 24-hour window; outside it the template set for the notice's kind
+    and language if the notice reads as it (its variables and the text shown), else SMS."""
+    if Channel(row.channel) is not Channel.WHATSAPP:
+        return Channel.SMS, None, None
+    last = session.scalar(
+        select(func.max(InboundMessage.received_at)).where(
+            InboundMessage.person_id == person_id, InboundMessage.channel == Channel.WHATSAPP
+        )
+    )
+    if last is not None and as_utc(last) > now - WHATSAPP_WINDOW and not row.via_template:
+        return Channel.WHATSAPP, None, None
+    template = runtime.settings.whatsapp_templates.get(f"{row.kind}:{row.language}")
+    message = template and whatsapp_templates.template_message(row.kind, row.language, row.body)
+    if message:
+        return Channel.WHATSAPP, template, message
+    return Channel.SMS, None, None
