@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
-from bot import health, spool, status_webhook, texts, webhook
+from bot import body_limits, health, spool, status_webhook, texts, webhook
 from bot.config import Settings
 from bot.dashboard import web as dashboard
 from bot.logs import configure_logging
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask(__name__)
     app.session_interface = CookieSessions()
     app.extensions["runtime"] = runtime
+    body_limits.init_app(app)  # first: a body over the limit is refused before it is read
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(status_webhook.blueprint)

@@ -1,5 +1,6 @@
 """`benefits-bot serve` for real: gunicorn's logs as JSON lines, metrics shared by its workers."""
 
+import http.client
 import json
 import os
 import signal
@@ -89,3 +90,27 @@ def test_serve_logs_json_and_shares_metrics_between_workers(server):
     assert any('"GET /healthz HTTP/1.1" 200' in line for line in access)
     assert not any("phone=" in line or "2125550123" in line for line in access)
     assert not list(server["tmp"].glob("benefits-bot-metrics-*"))  # removed when it stopped
+
+
+def test_a_chunked_flood_with_a_bogus_signature_is_cut_off_at_64_kib(server):
+    # Issue 12, finding 1: gunicorn hands a chunked body over unlimited; before the limit the
+    # whole of it was parsed (to check the signature) and answered 403.
+    host, port = server["url"].removeprefix("http://").split(":")
+    chunks = (b"Body=" + b"x" * 10_000 if n == 0 else b"x" * 10_000 for n in range(20))
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request(
+            "POST",
+            "/webhooks/twilio/messages",
+            body=chunks,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": "bogus",
+            },
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        assert response.status == 413
+        assert b"over 64 KiB" in response.read()
+    finally:
+        connection.close()

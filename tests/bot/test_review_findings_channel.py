@@ -1,0 +1,136 @@
+"""The outside review's findings on the Twilio channel (issue 12: 1, 5, 6, 7, 8, 9, 10).
+
+Each test here failed on the code the review looked at."""
+
+import io
+from urllib.parse import urlencode
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.app import create_app
+from bot.config import Settings
+from bot.models import InboundMessage
+from tests.bot.webhook_client import PATH, Twilio, new_sid
+
+WORKER = "+12125550123"
+STRANGER = "+12125550188"
+STATUS_PATH = "/webhooks/twilio/status"
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+def app(postgres_engine, tmp_path):
+    settings = Settings(
+        database_url=postgres_engine.url.render_as_string(hide_password=False),
+        spool_dir=str(tmp_path / "spool"),
+    )
+    app = create_app(settings)
+    app.extensions["runtime"].print_notices = False
+    yield app
+    app.extensions["runtime"].close()
+
+
+@pytest.fixture
+def twilio(app):
+    return Twilio(app)
+
+
+def count(app, model):
+    with app.extensions["runtime"].sessions() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+# -- 1. Bodies over the limit are refused before they are read ------------------------------
+
+
+def oversized_form(size: int) -> bytes:
+    """An urlencoded body of about `size` bytes, many small fields as a flood would be."""
+    fields = [("MessageSid", new_sid()), ("From", WORKER)]
+    fields += [(f"f{n}", "x" * 20) for n in range(size // 25)]
+    return urlencode(fields).encode()
+
+
+def post_stream(app, path, stream, headers=None, **options):
+    return app.test_client().post(
+        path,
+        input_stream=stream,
+        content_type=FORM,
+        headers={"X-Twilio-Signature": "bogus", **(headers or {})},
+        **options,
+    )
+
+
+@pytest.mark.parametrize("path", [PATH, STATUS_PATH])
+def test_an_oversized_body_with_a_bogus_signature_is_refused_unread(app, path):
+    body = oversized_form(3_800_000)
+    stream = io.BytesIO(body)
+    response = post_stream(app, path, stream, content_length=len(body))
+    assert response.status_code == 413
+    assert "64 KiB" in response.get_data(as_text=True)  # says why, in a line
+    assert stream.tell() == 0  # not one byte read, let alone parsed
+    assert count(app, InboundMessage) == 0
+
+
+def test_a_chunked_body_without_a_length_is_cut_off_at_the_limit(app):
+    stream = io.BytesIO(oversized_form(1_000_000))
+    # As gunicorn hands over a chunked body: no length, and wsgi.input_terminated.
+    response = post_stream(
+        app,
+        PATH,
+        stream,
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 413
+    assert "64 KiB" in response.get_data(as_text=True)
+    assert stream.tell() <= 64 * 1024 + 1  # one byte past the limit tells it is over
+
+
+def test_a_chunked_message_within_the_limit_is_read_whole(app, twilio):
+    form = twilio.form(WORKER, "hello")
+    signature = twilio.validator.compute_signature("http://localhost" + PATH, form)
+    response = post_stream(
+        app,
+        PATH,
+        io.BytesIO(urlencode(form).encode()),
+        headers={"Transfer-Encoding": "chunked", "X-Twilio-Signature": signature},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+    assert response.status_code == 200
+    assert count(app, InboundMessage) == 1
+
+
+def test_a_signed_message_of_the_longest_kind_is_still_answered(app, twilio):
+    form = twilio.form(WORKER, "é" * 1600, MediaUrl0="https://api.twilio.com/" + "m" * 500)
+    response = twilio.post(form)
+    assert response.status_code == 200
+    assert count(app, InboundMessage) == 1
+
+
+def test_the_staff_login_form_has_a_small_limit_of_its_own(app):
+    body = urlencode({"email": "a@example.org", "password": "p" * 40_000}).encode()
+    stream = io.BytesIO(body)
+    response = post_stream(app, "/staff/login", stream, content_length=len(body))
+    assert response.status_code == 413
+    assert "16 KiB" in response.get_data(as_text=True)
+    assert stream.tell() == 0
+
+
+def test_the_partner_api_keeps_its_256_kib_and_its_json_errors(app):
+    body = b'{"x": "' + b"y" * 300_000 + b'"}'
+    response = app.test_client().post(
+        "/api/v1/contributions",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": "Bearer nonsense"},
+    )
+    assert response.status_code == 413
+    assert "256 KiB" in response.get_json()["error"]["message"]
+    small = app.test_client().post(
+        "/api/v1/contributions",
+        data=b'{"x": "' + b"y" * 100_000 + b'"}',
+        content_type="application/json",
+        headers={"Authorization": "Bearer nonsense"},
+    )
+    assert small.status_code == 401  # within its limit: the key is looked at, as before
