@@ -22,7 +22,7 @@ blueprint = Blueprint("webhook", __name__)
 # Used when TWILIO_AUTH_TOKEN is unset, so that signatures are checked even on a laptop;
 # `serve` says so loudly and the chat simulator signs with it.
 DEV_AUTH_TOKEN = "local-development-token-not-secret"  # noqa: S105
-MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-f]{32}$")
+MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")  # the whole field: fullmatch
 MAX_BODY = 1600
 
 
@@ -114,7 +114,7 @@ def _reply(runtime: Runtime, message: InboundText, reply: str | None) -> Respons
 def _parse(req: Request) -> InboundText:
     form = req.form
     sid = form.get("MessageSid", "")
-    if not MESSAGE_SID.match(sid):
+    if not MESSAGE_SID.fullmatch(sid):
         abort(400, "MessageSid is missing or malformed")
     sender = form.get("From", "")
     channel = Channel.WHATSAPP if sender.startswith("whatsapp:") else Channel.SMS

@@ -134,3 +134,16 @@ def test_the_partner_api_keeps_its_256_kib_and_its_json_errors(app):
         headers={"Authorization": "Bearer nonsense"},
     )
     assert small.status_code == 401  # within its limit: the key is looked at, as before
+
+
+# -- 6. A MessageSid is the whole field ------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["\n", " ", "\r\n"])
+def test_a_message_sid_with_anything_after_it_is_refused(app, twilio, suffix):
+    sid = new_sid()
+    assert "Benefits Fund" in twilio.text(WORKER, "hi", sid=sid)
+    response = twilio.post(twilio.form(WORKER, "hi", sid=sid + suffix))
+    assert response.status_code == 400
+    assert "MessageSid" in response.get_data(as_text=True)
+    assert count(app, InboundMessage) == 1  # not a second message
