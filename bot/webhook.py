@@ -67,9 +67,22 @@ def inbound() -> Response:
         return _reply(runtime, message, _say(m.SLOW_DOWN, message))
     if spool.waiting(runtime, message.phone):
         return _keep(runtime, message)  # behind her earlier messages, in order
+    return _process(runtime, message)
+
+
+def _process(runtime: Runtime, message: InboundText) -> Response:
+    """Run the message through its conversation (once) and answer with the reply."""
     progress = inbox.Progress()
     try:
         handled = inbox.handle(runtime, message, progress=progress)
+    except inbox.SenderMismatch:
+        log.warning(
+            "inbound webhook: MessageSid %s... came earlier from another number; refused %s",
+            message.message_sid[:6],
+            inbox.describe(message),
+        )
+        metrics.count_inbound(message.channel, "refused")
+        abort(409, "this MessageSid came from another sender")
     except Exception as error:
         if spool.database_down(error):
             log.warning("inbound webhook: database unavailable for %s", inbox.describe(message))

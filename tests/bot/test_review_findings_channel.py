@@ -3,6 +3,7 @@
 Each test here failed on the code the review looked at."""
 
 import io
+import logging
 from urllib.parse import urlencode
 
 import pytest
@@ -10,7 +11,8 @@ from sqlalchemy import func, select
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.models import InboundMessage
+from bot.models import InboundMessage, Person
+from bot.phone import mask_phone
 from tests.bot.webhook_client import PATH, Twilio, new_sid
 
 WORKER = "+12125550123"
@@ -147,3 +149,26 @@ def test_a_message_sid_with_anything_after_it_is_refused(app, twilio, suffix):
     assert response.status_code == 400
     assert "MessageSid" in response.get_data(as_text=True)
     assert count(app, InboundMessage) == 1  # not a second message
+
+
+# -- 5. A MessageSid belongs to the number that sent it --------------------------------------
+
+
+def test_a_message_sid_again_from_another_number_is_refused_and_leaks_nothing(app, twilio, caplog):
+    for text in ("hi", "1", "yes", "Maria"):
+        twilio.text(WORKER, text)
+    sid = new_sid()
+    hers = twilio.text(WORKER, "balance", sid=sid)
+    assert "$" in hers  # her balance
+    people, messages = count(app, Person), count(app, InboundMessage)
+    caplog.set_level(logging.WARNING, logger="bot.webhook")
+    response = twilio.post(twilio.form(STRANGER, "balance", sid=sid))
+    assert response.status_code == 409
+    text = response.get_data(as_text=True)
+    assert "MessageSid" in text and hers not in text and "Maria" not in text
+    assert (count(app, Person), count(app, InboundMessage)) == (people, messages)
+    refused = [r.getMessage() for r in caplog.records if "another number" in r.getMessage()]
+    assert refused and mask_phone(STRANGER) in refused[0]
+    assert not any(STRANGER in r.getMessage() or WORKER in r.getMessage() for r in caplog.records)
+    # Twilio's own retry, from her number, still gets her reply.
+    assert twilio.text(WORKER, "balance", sid=sid) == hers
