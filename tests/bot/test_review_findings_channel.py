@@ -8,11 +8,13 @@ from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
+from twilio.request_validator import RequestValidator
 
 from bot.app import create_app
 from bot.config import Settings
-from bot.models import InboundMessage, Person
+from bot.models import DeliveryEvent, InboundMessage, Person
 from bot.phone import mask_phone
+from bot.webhook import auth_token
 from tests.bot.webhook_client import PATH, Twilio, new_sid
 
 WORKER = "+12125550123"
@@ -172,3 +174,44 @@ def test_a_message_sid_again_from_another_number_is_refused_and_leaks_nothing(ap
     assert not any(STRANGER in r.getMessage() or WORKER in r.getMessage() for r in caplog.records)
     # Twilio's own retry, from her number, still gets her reply.
     assert twilio.text(WORKER, "balance", sid=sid) == hers
+
+
+# -- 7. Odd numbers in a signed status callback are a 400, not a 500 -------------------------
+
+
+def status_callback(app, query, **fields):
+    form = {
+        "MessageSid": new_sid(),
+        "MessageStatus": "undelivered",
+        "AccountSid": "AC" + "1" * 32,
+        **fields,
+    }
+    validator = RequestValidator(auth_token(app.extensions["runtime"]))
+    signature = validator.compute_signature("http://localhost" + STATUS_PATH + query, form)
+    return app.test_client().post(
+        STATUS_PATH + query, data=form, headers={"X-Twilio-Signature": signature}
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "fields", "named"),
+    [
+        ("?outbox=99999999999999999999999", {}, "outbox"),
+        ("?outbox=9223372036854775808", {}, "outbox"),  # one past PostgreSQL's bigint
+        ("?outbox=0", {}, "outbox"),
+        ("", {"ErrorCode": "²"}, "ErrorCode"),
+        ("", {"ErrorCode": "٣٠٠٠١"}, "ErrorCode"),  # digits, but not ASCII ones
+        ("", {"ErrorCode": "99999999999999999999"}, "ErrorCode"),
+        ("?outbox=1", {"ErrorCode": "30003x"}, "ErrorCode"),
+    ],
+)
+def test_odd_numbers_in_a_signed_status_callback_get_a_400(app, query, fields, named):
+    response = status_callback(app, query, **fields)
+    assert response.status_code == 400
+    assert named in response.get_data(as_text=True)
+    assert count(app, DeliveryEvent) == 0
+
+
+def test_a_status_callback_without_an_error_code_is_still_taken(app):
+    assert status_callback(app, "?outbox=7").status_code == 204  # no such notice: ignored
+    assert status_callback(app, "", ErrorCode="").status_code == 204
