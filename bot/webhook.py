@@ -58,7 +58,7 @@ def inbound() -> Response:
         metrics.count_inbound("unknown", "refused")
         abort(403, "missing or invalid X-Twilio-Signature")
     message = _parse(request)
-    verdict = limits.inbound(runtime, message.phone)
+    verdict = limits.inbound(runtime, message.phone, message.message_sid)
     if verdict is not Verdict.ALLOW:
         outcome = "rate_limited" if verdict is Verdict.WARN else "silenced"
         metrics.count_inbound(message.channel, outcome)

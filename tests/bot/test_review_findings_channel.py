@@ -7,9 +7,11 @@ import logging
 from urllib.parse import urlencode
 
 import pytest
+from redis import Redis
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 
+from bot import limits
 from bot.app import create_app
 from bot.config import Settings
 from bot.models import DeliveryEvent, InboundMessage, Person
@@ -215,3 +217,57 @@ def test_odd_numbers_in_a_signed_status_callback_get_a_400(app, query, fields, n
 def test_a_status_callback_without_an_error_code_is_still_taken(app):
     assert status_callback(app, "?outbox=7").status_code == 204  # no such notice: ignored
     assert status_callback(app, "", ErrorCode="").status_code == 204
+
+
+# -- 8. Twilio's retries of one message count once against the inbound limit ----------------
+
+
+@pytest.fixture(params=["in-process", "redis"])
+def limited(request, postgres_engine, tmp_path):
+    """The app with room for 3 messages per 10 minutes from one number."""
+    redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else None
+    if redis_url:
+        forget_limits(redis_url)
+    settings = Settings(
+        database_url=postgres_engine.url.render_as_string(hide_password=False),
+        redis_url=redis_url,
+        spool_dir=str(tmp_path / "spool"),
+        inbound_limit=(3, 600),
+    )
+    app = create_app(settings)
+    app.extensions["runtime"].print_notices = False
+    yield Twilio(app)
+    app.extensions["runtime"].close()
+
+
+def forget_limits(redis_url):
+    """No counts left in the run's Redis by an earlier test (they share the numbers)."""
+    client = Redis.from_url(redis_url)
+    client.delete(limits.TRIPPED, *client.keys("limit:*"))
+    client.close()
+
+
+SLOW_DOWN = "You sent many messages at once. Please wait a while before texting again."
+
+
+def test_twilio_retrying_one_message_uses_up_nothing_more(limited):
+    sid = new_sid()
+    first = limited.text(WORKER, "hi", sid=sid)
+    assert "Benefits Fund" in first
+    for _ in range(3):  # Twilio got no answer in time, and sends it again
+        assert limited.text(WORKER, "hi", sid=sid) == first
+    # Her allowance is what it was after one message: two more, then the polite answer.
+    assert limited.text(WORKER, "1") not in ("", SLOW_DOWN)
+    assert limited.text(WORKER, "yes") not in ("", SLOW_DOWN)
+    assert limited.text(WORKER, "Maria") == SLOW_DOWN
+    assert limited.text(WORKER, "Maria") == ""
+    assert count(limited.app, InboundMessage) == 3
+
+
+def test_a_retry_of_a_message_over_the_limit_stays_unprocessed(limited):
+    for text in ("hi", "1", "yes"):
+        limited.text(WORKER, text)
+    sid = new_sid()
+    assert limited.text(WORKER, "Maria", sid=sid) == SLOW_DOWN
+    assert limited.text(WORKER, "Maria", sid=sid) == ""  # no second warning, no processing
+    assert count(limited.app, InboundMessage) == 3
