@@ -26,7 +26,7 @@ def limits_command(runtime: Runtime, as_json: bool, count: int) -> None:
         raise click.ClickException(f"Redis unreachable: {error}") from error
     rows = [
         {
-            "phone": mask_phone(trip.phone),
+            "phone": mask_phone(trip.phone),  # stored masked; older records were not
             "limit": trip.limit,
             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(trip.at)),
         }

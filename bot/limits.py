@@ -25,7 +25,7 @@ from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-TRIPPED = "limits:tripped"  # sorted set: {"phone", "limit"} by the time it was reached
+TRIPPED = "limits:tripped"  # sorted set: {"phone" (masked), "limit"} by when it was reached
 TRIPPED_KEPT = 1000
 
 
@@ -41,7 +41,7 @@ class Verdict(StrEnum):
 class Trip:
     """A limit one number reached."""
 
-    phone: str
+    phone: str  # masked
     limit: str  # inbound, identical, daily
     at: float  # seconds since the epoch
 
@@ -175,7 +175,8 @@ def _trip(runtime: Runtime, phone: str, limit: str) -> None:
     redis = None if runtime.redis_resting() else runtime.redis
     if redis is None:
         return
-    member = json.dumps({"phone": phone, "limit": limit, "at": time.time()})
+    # Masked as in the logs: staff need the last digits to recognise a number, no more.
+    member = json.dumps({"phone": mask_phone(phone), "limit": limit, "at": time.time()})
     try:
         with redis.pipeline(transaction=False) as pipe:
             pipe.zadd(TRIPPED, {member: time.time()})

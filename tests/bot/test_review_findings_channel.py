@@ -3,6 +3,7 @@
 Each test here failed on the code the review looked at."""
 
 import io
+import json
 import logging
 from urllib.parse import urlencode
 
@@ -271,3 +272,32 @@ def test_a_retry_of_a_message_over_the_limit_stays_unprocessed(limited):
     assert limited.text(WORKER, "Maria", sid=sid) == SLOW_DOWN
     assert limited.text(WORKER, "Maria", sid=sid) == ""  # no second warning, no processing
     assert count(limited.app, InboundMessage) == 3
+
+
+# -- 9. The record of limits reached keeps masked numbers, as the logs do --------------------
+
+
+def test_the_record_of_limits_reached_holds_no_full_number(redis_url, postgres_engine, tmp_path):
+    forget_limits(redis_url)
+    settings = Settings(
+        database_url=postgres_engine.url.render_as_string(hide_password=False),
+        redis_url=redis_url,
+        spool_dir=str(tmp_path / "spool"),
+        inbound_limit=(1, 600),
+    )
+    app = create_app(settings)
+    app.extensions["runtime"].print_notices = False
+    twilio = Twilio(app)
+    for _ in range(3):
+        twilio.text(WORKER, "hi")  # one more than the limit: a flood
+        twilio.text(STRANGER, "hi")
+    app.extensions["runtime"].close()
+    client = Redis.from_url(redis_url)
+    members = [json.loads(m) for m in client.zrange(limits.TRIPPED, 0, -1)]
+    client.close()
+    assert {(m["phone"], m["limit"]) for m in members} == {
+        (mask_phone(WORKER), "inbound"),
+        (mask_phone(STRANGER), "inbound"),
+    }
+    stored = json.dumps(members)
+    assert "2125550123" not in stored and "2125550188" not in stored
