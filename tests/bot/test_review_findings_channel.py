@@ -5,6 +5,10 @@ Each test here failed on the code the review looked at."""
 import io
 import json
 import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -24,6 +28,7 @@ WORKER = "+12125550123"
 STRANGER = "+12125550188"
 STATUS_PATH = "/webhooks/twilio/status"
 FORM = "application/x-www-form-urlencoded"
+BIN = Path(sys.executable).parent  # the worktree's .venv/bin
 
 
 @pytest.fixture
@@ -301,3 +306,30 @@ def test_the_record_of_limits_reached_holds_no_full_number(redis_url, postgres_e
     }
     stored = json.dumps(members)
     assert "2125550123" not in stored and "2125550188" not in stored
+
+
+# -- 10. `benefits-bot limits` without Redis says where the counts are -----------------------
+
+
+def run_limits(tmp_path, *args):
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env |= {"DATABASE_URL": f"sqlite:///{tmp_path / 'none.sqlite3'}", "INBOUND_LIMIT": "7/60"}
+    command = [str(BIN / "benefits-bot"), "limits", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_limits_without_redis_say_where_the_counts_live(tmp_path):
+    result = run_limits(tmp_path)
+    assert result.returncode == 0, result.stderr
+    said = result.stdout
+    assert "in its own memory" in said  # where the counts live
+    assert "limit reached" in said and "/metrics" in said  # where to look instead
+    assert "inbound: 7 messages per 60 s" in said  # the limits this process would apply
+    assert "Traceback" not in result.stderr
+
+
+def test_limits_without_redis_in_json_are_an_empty_list_and_a_note(tmp_path):
+    result = run_limits(tmp_path, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []  # nothing recorded that this command can read
+    assert "in its own memory" in result.stderr
