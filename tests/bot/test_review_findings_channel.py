@@ -8,6 +8,7 @@ import logging
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -182,6 +183,36 @@ def test_a_message_sid_again_from_another_number_is_refused_and_leaks_nothing(ap
     assert not any(STRANGER in r.getMessage() or WORKER in r.getMessage() for r in caplog.records)
     # Twilio's own retry, from her number, still gets her reply.
     assert twilio.text(WORKER, "balance", sid=sid) == hers
+
+
+def test_one_message_sid_from_two_numbers_at_once_answers_only_one(app, twilio):
+    # Different senders lock different rows, so nothing queues them: the unique claim does.
+    for text in ("hi", "1", "yes", "Maria"):
+        twilio.text(WORKER, text)
+    sid, barrier = new_sid(), threading.Barrier(2)
+    answers = {}
+
+    def deliver(phone):
+        client = Twilio(app)
+        barrier.wait()
+        answers[phone] = client.post(client.form(phone, "balance", sid=sid))
+
+    threads = [threading.Thread(target=deliver, args=(p,)) for p in (WORKER, STRANGER)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(a.status_code for a in answers.values()) == [200, 409]
+    with app.extensions["runtime"].sessions() as session:
+        claimed = session.scalars(
+            select(Person.phone)
+            .join(InboundMessage, InboundMessage.person_id == Person.id)
+            .where(InboundMessage.message_sid == sid)
+        ).all()
+    (winner,) = [phone for phone, answer in answers.items() if answer.status_code == 200]
+    assert claimed == [winner]
+    refused = next(a for a in answers.values() if a.status_code == 409)
+    assert "$" not in refused.get_data(as_text=True)
 
 
 # -- 7. Odd numbers in a signed status callback are a 400, not a 500 -------------------------
