@@ -12,7 +12,7 @@ from bot.dashboard import web as dashboard
 from bot.infra.config import Settings
 from bot.infra.logs import configure_logging
 from bot.infra.runtime import Runtime
-from bot.ops import health, observers, startup_warnings
+from bot.ops import body_limits, health, observers, startup_warnings
 from bot.ops.metrics_view import blueprint as metrics_blueprint
 from bot.partners.api import blueprint as partner_api
 from bot.texting import texts
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, *, server: bool = True) -> Flas
     app = Flask(__name__)
     app.session_interface = CookieSessions()
     app.extensions["runtime"] = runtime
+    body_limits.init_app(app)  # first: a body over the limit is refused before it is read
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhook.blueprint)
     app.register_blueprint(status_webhook.blueprint)

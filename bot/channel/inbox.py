@@ -1,7 +1,8 @@
 """One inbound message, one transaction: claim it, run the conversation, write the outbox.
 
 A second delivery of the same MessageSid (a Twilio retry, or the same request twice at the
-same instant) gets the reply stored with the first and changes nothing. Messages from one
+same instant) gets the reply stored with the first and changes nothing; from another number
+it is refused (SenderMismatch), since it would read someone else's reply. Messages from one
 person are serialized by locking her row, so her conversation never forks.
 """
 
@@ -60,7 +61,12 @@ LOCK_PERSON = {insert: _upsert_person(insert) for insert in (postgresql.insert, 
 # What the turn needs, read in one statement once she is locked: an earlier delivery of this
 # MessageSid, her stored conversation, her opt-out on this channel.
 AFTER_LOCK = (
-    select(InboundMessage.id, InboundMessage.reply, ChannelConsent.opted_out, ConversationRecord)
+    select(
+        InboundMessage.person_id,
+        InboundMessage.reply,
+        ChannelConsent.opted_out,
+        ConversationRecord,
+    )
     .select_from(Person)
     .outerjoin(InboundMessage, InboundMessage.message_sid == bindparam("message_sid"))
     .outerjoin(
@@ -71,6 +77,10 @@ AFTER_LOCK = (
     .where(Person.id == bindparam("person_id"))
 )
 CLAIM = insert(InboundMessage.__table__)
+
+
+class SenderMismatch(Exception):
+    """The MessageSid was claimed by a message from another number: not a retry of this one."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +161,10 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
         {"message_sid": message.message_sid, "channel": message.channel, "person_id": person.id},
     ).one()
     if claimed is not None:
+        if claimed != person.id:
+            # Twilio's retry comes from the same number; this one would read her reply.
+            # Raising rolls back the upsert above: nothing of this request is kept.
+            raise SenderMismatch(message.message_sid)
         return person, Handled(earlier_reply, (), replayed=True, language=person.language)
     reply, outbox = _converse(
         session, runtime, person, message, record=record, opted_out=bool(opted_out)

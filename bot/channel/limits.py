@@ -2,10 +2,12 @@
 
 Inbound: beyond INBOUND_LIMIT messages in its window, one polite answer, then silence for
 INBOUND_SILENCE_SECONDS; nothing is processed or written for the extra messages, only
-counted. Outbound (replies and notices alike): at most IDENTICAL_OUTBOUND_LIMIT copies of the
-same text in its window, so a loop with another bot stops itself, and DAILY_OUTBOUND_LIMIT
-texts a day. Counters live in Redis, shared by every process; while Redis is down each process
-counts on its own. Every limit reached is recorded for staff (`benefits-bot limits`).
+counted. A message is counted once, by its MessageSid: Twilio's retries of it get the verdict
+it had and cost nothing more. Outbound (replies and notices alike): at most
+IDENTICAL_OUTBOUND_LIMIT copies of the same text in its window, so a loop with another bot
+stops itself, and DAILY_OUTBOUND_LIMIT texts a day. Counters live in Redis, shared by every
+process; while Redis is down each process counts on its own. Every limit reached is recorded
+for staff (`benefits-bot limits`).
 """
 
 import hashlib
@@ -23,7 +25,7 @@ from bot.infra.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-TRIPPED = "limits:tripped"  # sorted set: {"phone", "limit"} by the time it was reached
+TRIPPED = "limits:tripped"  # sorted set: {"phone" (masked), "limit"} by when it was reached
 TRIPPED_KEPT = 1000
 
 
@@ -39,7 +41,7 @@ class Verdict(StrEnum):
 class Trip:
     """A limit one number reached."""
 
-    phone: str
+    phone: str  # masked
     limit: str  # inbound, identical, daily
     at: float  # seconds since the epoch
 
@@ -64,40 +66,65 @@ class _LocalCounters:
         expires, _ = self.counts.get(key, (0.0, 0))
         return expires > time.time()
 
-    def set(self, key: str, seconds: int) -> None:
-        self.counts[key] = (time.time() + seconds, 1)
+    def set(self, key: str, seconds: int, value: int = 1) -> None:
+        self.counts[key] = (time.time() + seconds, value)
+
+    def value(self, key: str) -> int | None:
+        expires, value = self.counts.get(key, (0.0, 0))
+        return value if expires > time.time() else None
 
 
 LOCAL = _LocalCounters()
 
 
-def inbound(runtime: Runtime, phone: str) -> Verdict:
-    """Count a message from this number and say whether to process it."""
+# One round trip: whether the number is silenced, and the message's place in its window,
+# counted only the first time its MessageSid is seen (kept for the window, a retry's reach).
+COUNT_ONCE = """
+local silenced = redis.call('EXISTS', KEYS[1])
+local seen = redis.call('GET', KEYS[3])
+if seen then return {silenced, tonumber(seen), 1} end
+seen = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+redis.call('SET', KEYS[3], seen, 'EX', ARGV[1])
+return {silenced, seen, 0}
+"""
+
+
+def inbound(runtime: Runtime, phone: str, message_sid: str) -> Verdict:
+    """Count a message from this number (once per MessageSid) and say whether to process it."""
     count, seconds = runtime.settings.inbound_limit
     window = int(time.time() // seconds)
-    key, silent = f"limit:in:{phone}:{window}", f"limit:silent:{phone}"
-    silence = runtime.settings.inbound_silence_seconds
+    keys = (f"limit:silent:{phone}", f"limit:in:{phone}:{window}", f"limit:msg:{message_sid}")
     redis = None if runtime.redis_resting() else runtime.redis
     counted = None
     if redis is not None:
         try:
-            with redis.pipeline(transaction=False) as pipe:
-                pipe.exists(silent).incr(key).expire(key, seconds)
-                silenced, seen, _ = pipe.execute()
-            counted = (bool(silenced), int(seen))
+            silenced, seen, again = redis.register_script(COUNT_ONCE)(keys, [seconds])
+            counted = (bool(silenced), int(seen), bool(again))
         except RedisError:
             runtime.redis_failed()
             redis = None
-    if counted is None:
-        counted = (LOCAL.get(silent), LOCAL.incr(key, seconds))
-    silenced, seen = counted
+    silenced, seen, again = counted or _count_here(keys, seconds)
     if silenced:
         return Verdict.SILENT
+    if again:  # a retry: processed if the first was, never a second warning
+        return Verdict.ALLOW if seen <= count else Verdict.SILENT
     if seen == count + 1:
-        _silence(runtime, redis, silent, silence)
+        _silence(runtime, redis, keys[0], runtime.settings.inbound_silence_seconds)
         _trip(runtime, phone, "inbound")
         return Verdict.WARN
     return Verdict.ALLOW if seen <= count else Verdict.SILENT
+
+
+def _count_here(keys: tuple[str, str, str], seconds: int) -> tuple[bool, int, bool]:
+    """COUNT_ONCE in this process, for while Redis is down."""
+    silent, window_key, message_key = keys
+    seen = LOCAL.value(message_key)
+    if seen is not None:
+        return LOCAL.get(silent), seen, True
+    seen = LOCAL.incr(window_key, seconds)
+    LOCAL.set(message_key, seconds, seen)
+    return LOCAL.get(silent), seen, False
 
 
 def _silence(runtime: Runtime, redis: Redis | None, key: str, seconds: int) -> None:
@@ -148,7 +175,8 @@ def _trip(runtime: Runtime, phone: str, limit: str) -> None:
     redis = None if runtime.redis_resting() else runtime.redis
     if redis is None:
         return
-    member = json.dumps({"phone": phone, "limit": limit, "at": time.time()})
+    # Masked as in the logs: staff need the last digits to recognise a number, no more.
+    member = json.dumps({"phone": mask_phone(phone), "limit": limit, "at": time.time()})
     try:
         with redis.pipeline(transaction=False) as pipe:
             pipe.zadd(TRIPPED, {member: time.time()})

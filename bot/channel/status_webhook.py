@@ -1,6 +1,12 @@
-"""Twilio's delivery status callbacks: POST /webhooks/twilio/status (signed)."""
+"""Twilio's delivery status callbacks: POST /webhooks/twilio/status (signed).
+
+A number that is not one (an `outbox` id past PostgreSQL's bigint, an ErrorCode of "²") is
+a 400 with the field's name, not a 500: Twilio does not retry a 4xx status callback, and
+its debugger shows the refusal (error 11200), where ignoring it with a 204 would hide it.
+"""
 
 import logging
+import re
 
 from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy import select
@@ -14,6 +20,9 @@ from bot.models import OutboundMessage
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("status", __name__)
+ASCII_NUMBER = re.compile(r"[0-9]{1,19}")  # str.isdigit() also takes "²" and "٣"
+LARGEST_ID = 2**63 - 1  # PostgreSQL's bigint
+LARGEST_ERROR_CODE = 999_999  # Twilio's are five digits
 
 
 @blueprint.post("/webhooks/twilio/status")
@@ -26,9 +35,10 @@ def status() -> Response:
     message_status = request.form.get("MessageStatus", "")
     if not message_sid or not message_status:
         abort(400, "MessageSid and MessageStatus are required")
-    raw_code = request.form.get("ErrorCode", "")
-    error_code = int(raw_code) if raw_code.isdigit() else None
-    outbox_id = request.args.get("outbox", "")
+    error_code = _number(request.form.get("ErrorCode", ""), LARGEST_ERROR_CODE, "ErrorCode")
+    outbox_id = _number(request.args.get("outbox", ""), LARGEST_ID, "outbox")
+    if outbox_id == 0:
+        abort(400, "outbox is not a notice id")
     found = run_in_transaction(
         runtime.sessions,
         lambda session: _record(session, outbox_id, message_sid, message_status, error_code),
@@ -38,12 +48,21 @@ def status() -> Response:
     return Response(status=204)
 
 
+def _number(raw: str, largest: int, name: str) -> int | None:
+    """The field as a plain decimal number up to `largest`; None when empty; else 400."""
+    if not raw:
+        return None
+    if not ASCII_NUMBER.fullmatch(raw) or int(raw) > largest:
+        abort(400, f"{name} is not a number up to {largest}")
+    return int(raw)
+
+
 def _record(
-    session: Session, outbox_id: str, message_sid: str, status: str, error_code: int | None
+    session: Session, outbox_id: int | None, message_sid: str, status: str, error_code: int | None
 ) -> bool:
     query = select(OutboundMessage).with_for_update()
-    if outbox_id.isdigit():
-        query = query.where(OutboundMessage.id == int(outbox_id))
+    if outbox_id is not None:
+        query = query.where(OutboundMessage.id == outbox_id)
     else:
         query = query.where(OutboundMessage.twilio_sid == message_sid)
     row = session.scalars(query).one_or_none()

@@ -24,7 +24,7 @@ blueprint = Blueprint("webhook", __name__)
 # Used when TWILIO_AUTH_TOKEN is unset, so that signatures are checked even on a laptop;
 # `serve` says so loudly and the chat simulator signs with it.
 DEV_AUTH_TOKEN = "local-development-token-not-secret"  # noqa: S105
-MESSAGE_SID = re.compile(r"^[A-Z]{2}[0-9a-f]{32}$")
+MESSAGE_SID = re.compile(r"[A-Z]{2}[0-9a-f]{32}")  # the whole field: fullmatch
 MAX_BODY = 1600
 
 
@@ -60,7 +60,7 @@ def inbound() -> Response:
         metrics.count_inbound("unknown", "refused")
         abort(403, "missing or invalid X-Twilio-Signature")
     message = _parse(request)
-    verdict = limits.inbound(runtime, message.phone)
+    verdict = limits.inbound(runtime, message.phone, message.message_sid)
     if verdict is not Verdict.ALLOW:
         outcome = "rate_limited" if verdict is Verdict.WARN else "silenced"
         metrics.count_inbound(message.channel, outcome)
@@ -69,9 +69,22 @@ def inbound() -> Response:
         return _reply(runtime, message, _say(m.SLOW_DOWN, message))
     if spool.waiting(runtime, message.phone):
         return _keep(runtime, message)  # behind her earlier messages, in order
+    return _process(runtime, message)
+
+
+def _process(runtime: Runtime, message: InboundText) -> Response:
+    """Run the message through its conversation (once) and answer with the reply."""
     progress = inbox.Progress()
     try:
         handled = inbox.handle(runtime, message, progress=progress)
+    except inbox.SenderMismatch:
+        log.warning(
+            "inbound webhook: MessageSid %s... came earlier from another number; refused %s",
+            message.message_sid[:6],
+            inbox.describe(message),
+        )
+        metrics.count_inbound(message.channel, "refused")
+        abort(409, "this MessageSid came from another sender")
     except Exception as error:
         if spool.database_down(error):
             log.warning("inbound webhook: database unavailable for %s", inbox.describe(message))
@@ -116,7 +129,7 @@ def _reply(runtime: Runtime, message: InboundText, reply: str | None) -> Respons
 def _parse(req: Request) -> InboundText:
     form = req.form
     sid = form.get("MessageSid", "")
-    if not MESSAGE_SID.match(sid):
+    if not MESSAGE_SID.fullmatch(sid):
         abort(400, "MessageSid is missing or malformed")
     sender = form.get("From", "")
     channel = Channel.WHATSAPP if sender.startswith("whatsapp:") else Channel.SMS

@@ -19,14 +19,15 @@ from bot.infra.runtime import Runtime
 def limits_command(runtime: Runtime, as_json: bool, count: int) -> None:
     """Numbers that reached a limit lately: a flood (inbound), a loop (identical), a day's cap."""
     if runtime.redis is None:
-        raise click.ClickException("limits are kept in Redis: set REDIS_URL")
+        _without_redis(runtime, as_json)
+        return
     try:
         trips = limits.tripped(runtime, count)
     except RedisError as error:
         raise click.ClickException(f"Redis unreachable: {error}") from error
     rows = [
         {
-            "phone": mask_phone(trip.phone),
+            "phone": mask_phone(trip.phone),  # stored masked; older records were not
             "limit": trip.limit,
             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(trip.at)),
         }
@@ -60,3 +61,25 @@ def spool_command(runtime: Runtime, as_json: bool, drain: bool) -> None:
         click.echo(f"set aside after a fault of ours ({store}): {count}")
     if handled is not None:
         click.echo(f"processed now: {handled}")
+
+
+def _without_redis(runtime: Runtime, as_json: bool) -> None:
+    """Say where the counts are when no process shares them: each server's own memory."""
+    settings = runtime.settings
+    inbound, inbound_seconds = settings.inbound_limit
+    same, same_seconds = settings.identical_outbound_limit
+    note = (
+        "REDIS_URL is not set: each server process counts the limits in its own memory, which "
+        "this command cannot read, and keeps no record of the numbers that reached one.\n"
+        "Look for 'limit reached: <limit> for <masked number>' in the servers' logs, and at "
+        '/metrics (benefits_inbound_messages_total{outcome="rate_limited"}, '
+        'benefits_replies_total{status="capped"}).\n'
+        f"Limits in force: inbound: {inbound} messages per {inbound_seconds} s "
+        f"(then silence for {settings.inbound_silence_seconds} s); identical: {same} copies "
+        f"per {same_seconds} s; daily: {settings.daily_outbound_limit} texts."
+    )
+    if as_json:
+        click.echo("[]")  # the same shape as with Redis: nothing recorded to list
+        click.echo(note, err=True)
+        return
+    click.echo(note)

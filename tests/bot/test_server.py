@@ -1,5 +1,6 @@
 """`benefits-bot serve` for real: gunicorn's logs as JSON lines, metrics shared by its workers."""
 
+import http.client
 import json
 import os
 import signal
@@ -104,3 +105,27 @@ def test_serve_warns_once_and_writes_nothing_in_home(server):
     for warning in ("SECRET_KEY is not set", "TWILIO_AUTH_TOKEN is not set"):
         assert sum(warning in message for message in messages) == 1, messages  # 2 workers
     assert list((server["tmp"] / "home").iterdir()) == []  # no ~/.gunicorn control socket
+
+
+def test_a_chunked_flood_with_a_bogus_signature_is_cut_off_at_64_kib(server):
+    # Issue 12, finding 1: gunicorn hands a chunked body over unlimited; before the limit the
+    # whole of it was parsed (to check the signature) and answered 403.
+    host, port = server["url"].removeprefix("http://").split(":")
+    chunks = (b"Body=" + b"x" * 10_000 if n == 0 else b"x" * 10_000 for n in range(20))
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request(
+            "POST",
+            "/webhooks/twilio/messages",
+            body=chunks,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "X-Twilio-Signature": "bogus",
+            },
+            encode_chunked=True,
+        )
+        response = connection.getresponse()
+        assert response.status == 413
+        assert b"over 64 KiB" in response.read()
+    finally:
+        connection.close()

@@ -239,6 +239,10 @@ def _process(runtime: Runtime, entry: Entry) -> Outcome:
     fault of ours: it is set aside for staff, not retried forever ahead of everyone else)."""
     try:
         handled = inbox.handle(runtime, entry.message, spooled=True, uncertain=entry.uncertain)
+    except inbox.SenderMismatch:
+        # Not a retry of hers: it would read another person's reply. Nothing to keep.
+        log.warning("spool: sid of another number, %s dropped", inbox.describe(entry.message))
+        return "done"
     except Exception as error:
         if database_down(error):
             log.info("spool: database still unavailable; %s waits", inbox.describe(entry.message))
