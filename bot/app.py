@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot import health, spool, status_webhook, texts, webhook
 from bot.config import Settings
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     configure_logging(runtime.settings)  # before Flask, so it adds no handler of its own
     app = Flask(__name__)
     app.session_interface = CookieSessions()
+    if runtime.settings.trusted_proxies:  # the client address is the one they forwarded
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=runtime.settings.trusted_proxies)
     app.extensions["runtime"] = runtime
     app.register_blueprint(health.blueprint)
     app.register_blueprint(webhook.blueprint)

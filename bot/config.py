@@ -62,6 +62,9 @@ class Settings:
     secret_key: str | None = field(default=None, repr=False)
     # Session cookies only over HTTPS; on by default when PUBLIC_BASE_URL is https.
     session_cookie_secure: bool = False
+    # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: none, the
+    # client is whoever connected); the dashboard throttles sign-ins per client address.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -102,6 +105,7 @@ class Settings:
             session_cookie_secure=_flag(
                 env, "SESSION_COOKIE_SECURE", (public_base_url or "").startswith("https://")
             ),
+            trusted_proxies=_whole(env, "TRUSTED_PROXIES", 0),
         )
         settings.validate()
         return settings
@@ -162,6 +166,15 @@ def _cents(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not raw.strip().isdigit() or int(raw) <= 0:
         raise ConfigError(f"{name} must be a positive whole number of cents, not {raw!r}")
+    return int(raw)
+
+
+def _whole(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not (raw.isascii() and raw.isdecimal()):
+        raise ConfigError(f"{name} must be a whole number (0 or more), not {raw!r}")
     return int(raw)
 
 
