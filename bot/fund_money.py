@@ -1,4 +1,4 @@
-"""A worker's money, as the conversation sees it: balance, history, days off.
+"""A worker's money, as the conversation sees it: balance, history, days off, who pays in.
 
 Part of `bot.fund_port.DatabaseFund`, which provides the session, the person and the helpers
 declared here.
@@ -20,6 +20,7 @@ from bot.models import (
     Worker,
 )
 from bot.orm import as_utc, utcnow
+from bot.partners import enrolment
 from conversations.ports import (
     BalanceView,
     DayOff,
@@ -156,6 +157,10 @@ class WorkerMoney:
             available,
             pending_id,
         )
+
+    def answer_partner(self, partner_id: int, accept: bool) -> None:
+        worker = self._require_worker()
+        enrolment.answer(self.session, worker.id, partner_id, accept)
 
     def _account_names(self, account_ids: set[int], worker: Worker) -> dict[int, str]:
         names: dict[int, str] = {}

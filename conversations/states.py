@@ -15,7 +15,11 @@ class State(StrEnum):
     CONFIRMING_DAY_OFF = "confirming_day_off"
     PICKING_DAY_OFF_TO_UNDO = "picking_day_off_to_undo"
     PICKING_HOUSEHOLD_TO_REMOVE = "picking_household_to_remove"
+    CONFIRMING_PARTNER = "confirming_partner"  # a partner asked to pay in: her YES or NO
 
+
+# States the fund opens from outside a conversation (a partner's request), not a rule.
+ASKED_BY_THE_FUND = frozenset({State.CONFIRMING_PARTNER})
 
 JOINING = frozenset({State.NEW, State.CHOOSING_LANGUAGE, State.READING_TERMS, State.GIVING_NAME})
 QUESTIONS = frozenset(State) - {State.NEW, State.IDLE}

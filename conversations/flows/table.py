@@ -2,7 +2,7 @@
 
 from conversations import messages as m
 from conversations.engine import Engine, Rule, Step, rule
-from conversations.flows import anywhere, days_off, joining, visits, worker
+from conversations.flows import anywhere, days_off, joining, partners, visits, worker
 from conversations.flows.common import anything
 from conversations.states import State
 
@@ -39,10 +39,12 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     State.CONFIRMING_DAY_OFF: days_off.CONFIRMING_DAY_OFF,
     State.PICKING_DAY_OFF_TO_UNDO: days_off.PICKING_DAY_OFF_TO_UNDO,
     State.PICKING_HOUSEHOLD_TO_REMOVE: worker.PICKING_HOUSEHOLD_TO_REMOVE,
+    State.CONFIRMING_PARTNER: partners.CONFIRMING_PARTNER,
 }
 
 
 def build_engine() -> Engine:
     """The checked engine for the whole service."""
     fallback = rule("not understood", anything, not_understood)
-    return Engine(ANYWHERE, FLOWS, fallback, first={State.GIVING_NAME: joining.NAME_FIRST})
+    first = {State.GIVING_NAME: joining.NAME_FIRST, State.CONFIRMING_PARTNER: partners.ANSWER}
+    return Engine(ANYWHERE, FLOWS, fallback, first=first)

@@ -48,7 +48,7 @@ NOTICES = frozenset(
         "RECEIPT",
         "VISIT_DECLINED_NOTICE",
         "PARTNER_INVITATION",
-        "PARTNER_LINKED",
+        "PARTNER_CONSENT",
     }
 )
 VALUES_ONLY = frozenset(
