@@ -1653,3 +1653,38 @@ def test_a_household_sets_and_stops_its_regular_day(chat: Chat, lang: Words):
         ]
     )
     assert [e.schedule_weekday for e in chat.world.employments.values()] == [None]
+
+
+def asked_by_a_partner(chat: Chat, lang: str = "en") -> Person:
+    """Maria, a member, whose conversation a partner's request opened (bot.partners)."""
+    maria = chat.worker(lang=lang)
+    chat.stored[maria.person_id] = Conversation(
+        State.CONFIRMING_PARTNER, lang, {"partner_id": 7, "partner": "Sparkle"}, NOW
+    )
+    return maria
+
+
+def test_her_yes_to_a_partner_links_it_and_anything_else_asks_again(chat: Chat):
+    maria = asked_by_a_partner(chat)
+    chat.play(
+        [
+            ("maria", "who is that?", Said(m.PARTNER_CONSENT, {"partner": "Sparkle"})),
+            ("maria", "yes", Said(m.PARTNER_LINKED, {"partner": "Sparkle"})),
+        ]
+    )
+    assert chat.state("maria") is State.IDLE
+    assert chat.world.partner_answers == [(maria.person_id, 7, True)]
+
+
+@EVERY_LANGUAGE
+def test_her_no_to_a_partner_in_her_language_links_nothing(chat: Chat, lang: Words):
+    maria = asked_by_a_partner(chat, lang.code)
+    chat.play([("maria", lang.no, Said(m.PARTNER_DECLINED, {"partner": "Sparkle"}))])
+    assert chat.world.partner_answers == [(maria.person_id, 7, False)]
+
+
+def test_a_command_while_a_partner_waits_leaves_the_question(chat: Chat):
+    asked_by_a_partner(chat)
+    chat.text("maria", "balance")
+    assert chat.state("maria") is State.IDLE
+    assert chat.world.partner_answers == []
