@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.channel import spool, status_webhook, webhook
 from bot.channel.spool import drainer as spool_drainer
@@ -50,6 +51,8 @@ def create_app(settings: Settings | None = None, *, server: bool = True) -> Flas
     configure_logging(runtime.settings)  # before Flask, so it adds no handler of its own
     app = Flask(__name__)
     app.session_interface = CookieSessions()
+    if runtime.settings.trusted_proxies:  # the client address is the one they forwarded
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=runtime.settings.trusted_proxies)
     app.extensions["runtime"] = runtime
     body_limits.init_app(app)  # first: a body over the limit is refused before it is read
     app.register_blueprint(health.blueprint)

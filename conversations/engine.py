@@ -3,7 +3,7 @@
 Flows are tables of rules (matcher, handler, the states it may go to), one table per state,
 plus words that win in any state. The engine sends nothing and commits nothing; `bot` applies
 the turn. The tables are checked when they are built: every state has rules, every target is
-a state, and every state can be reached from NEW.
+a state, and every state can be reached from NEW (or is one the fund opens from outside).
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -15,7 +15,7 @@ from conversations import messages as m
 from conversations.keywords import DEFAULT_FUND_OPT_OUT_WORDS, Intent, Reading, read
 from conversations.messages import Message
 from conversations.ports import Fund, Profile, Role
-from conversations.states import JOINING, QUESTIONS, State
+from conversations.states import ASKED_BY_THE_FUND, JOINING, QUESTIONS, State
 from conversations.talk import Notice, Param, Say
 
 QUESTION_LIFETIME = timedelta(days=1)
@@ -176,7 +176,8 @@ class Engine:
         for state, rules in self.flows.items():
             for candidate in (*rules, *self.first.get(state, ()), *self.anywhere, self.fallback):
                 edges[state] |= candidate.goes_to
-        reached, frontier = {State.NEW}, [State.NEW]
+        reached = {State.NEW, *ASKED_BY_THE_FUND}  # the fund opens those from outside
+        frontier = list(reached)
         while frontier:
             for target in edges[frontier.pop()] - reached:
                 reached.add(target)

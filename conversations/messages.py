@@ -240,8 +240,14 @@ PARTNER_INVITATION = N_(
     "%(partner)s signed you up for the Benefits Fund: money for paid days off and insurance, "
     "in your own account. Reply YES to join."
 )
-# TRANSLATORS: a notice to a member: a platform or program starts paying into her account.
+# TRANSLATORS: a notice to a member: a platform or program asks to pay into her account.
+PARTNER_CONSENT = N_(
+    "%(partner)s wants to add to your benefits fund. Reply YES to accept or NO to refuse."
+)
+# TRANSLATORS: the reply to her YES: the platform or program now pays into her account.
 PARTNER_LINKED = N_("%(partner)s will now add to your benefits fund.")
+# TRANSLATORS: the reply to her NO: the platform or program is not linked to her account.
+PARTNER_DECLINED = N_("OK. %(partner)s will not add to your benefits fund.")
 
 # A numbered choice inside a list: "1 Ana", "2 Rosa (Dec 5)".
 LIST_ITEM = N_("%(number)s %(label)s")

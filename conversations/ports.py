@@ -242,3 +242,7 @@ class Fund(Protocol):
     def undo_day_off(self, pending_id: int) -> DayOff:
         """Call back a day off that is not paid yet."""
         ...
+
+    def answer_partner(self, partner_id: int, accept: bool) -> None:
+        """Her answer to a partner that asked to pay into her account."""
+        ...

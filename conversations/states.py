@@ -17,7 +17,11 @@ class State(StrEnum):
     PICKING_HOUSEHOLD_TO_REMOVE = "picking_household_to_remove"
     CONFIRMING_GUESS = "confirming_guess"  # "Did you mean BALANCE? Reply YES or NO."
     PICKING_FROM_MENU = "picking_from_menu"  # the numbered menu, after two misses
+    CONFIRMING_PARTNER = "confirming_partner"  # a partner asked to pay in: her YES or NO
 
+
+# States the fund opens from outside a conversation (a partner's request), not a rule.
+ASKED_BY_THE_FUND = frozenset({State.CONFIRMING_PARTNER})
 
 JOINING = frozenset({State.NEW, State.CHOOSING_LANGUAGE, State.READING_TERMS, State.GIVING_NAME})
 QUESTIONS = frozenset(State) - {State.NEW, State.IDLE}

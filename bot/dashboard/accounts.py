@@ -1,4 +1,4 @@
-"""Staff accounts: create, disable, and check a password in constant time.
+"""Staff accounts: create, disable, change a password, end sessions, check a password.
 
 No Flask here: the CLI and the login page share these. Functions take a session first and
 never commit.
@@ -64,7 +64,23 @@ def disable(session: Session, email: str) -> StaffAccount:
         raise StaffError("no staff account has that address")
     if account.disabled_at is None:
         account.disabled_at = utcnow()
+    end_sessions(account)
     return account
+
+
+def set_password(session: Session, email: str, password: str) -> StaffAccount:
+    """Give the account a new password; every session signed in before it ends."""
+    account = find(session, normalize_email(email))
+    if account is None:
+        raise StaffError("no staff account has that address")
+    account.password_hash = hash_password(password)
+    end_sessions(account)
+    return account
+
+
+def end_sessions(account: StaffAccount) -> None:
+    """Refuse every session cookie issued to the account so far (they carry the old version)."""
+    account.session_version += 1
 
 
 def verify(session: Session, email: str, password: str) -> StaffAccount | None:

@@ -24,13 +24,13 @@ log = logging.getLogger(__name__)
 MAX_REASON = 200
 
 
-@blueprint.post("/payouts/<int:transfer_id>/pay")
+@blueprint.post("/payouts/<row_id:transfer_id>/pay")
 def pay(transfer_id: int) -> ResponseReturnValue:
     """Mark a reserved day off paid: the ledger posts it and the worker gets her notice."""
     return _settle(transfer_id, reason=None)
 
 
-@blueprint.post("/payouts/<int:transfer_id>/void")
+@blueprint.post("/payouts/<row_id:transfer_id>/void")
 def void(transfer_id: int) -> ResponseReturnValue:
     """Cancel a reserved day off, with a reason: the money is hers again and she is told."""
     reason = " ".join(request.form.get("reason", "").split())[:MAX_REASON]
@@ -75,7 +75,7 @@ def _already(rejection: Rejection | None) -> str:
     return _("This day off was already settled. Nothing changed.")
 
 
-@blueprint.post("/messages/<int:notice_id>/resend")
+@blueprint.post("/messages/<row_id:notice_id>/resend")
 def resend(notice_id: int) -> ResponseReturnValue:
     """Send a failed notice again, as a new notice, at most once however often clicked."""
     try:

@@ -1,14 +1,15 @@
 """Signing staff in and out, and who is signed in.
 
-The session cookie holds the account id and when the sign-in happened; every request reads
-the account again, so a disabled account is out at its next click.
+The session cookie holds the account id, when the sign-in happened and the account's session
+version then; every request reads the account again, so a disabled account, or a cookie kept
+from before a sign-out or a new password (the version moved on), is out at its next click.
 """
 
 import logging
 import time
 from dataclasses import dataclass
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
@@ -33,15 +34,16 @@ class Staff:
 
 def current_staff() -> Staff | None:
     """The enabled account this session signed in as, within the session's lifetime."""
-    staff_id, since = session.get("staff_id"), session.get("since")
-    if not isinstance(staff_id, int) or not isinstance(since, int | float):
+    staff_id, since, version = session.get("staff_id"), session.get("since"), session.get("version")
+    if not all(isinstance(value, int) for value in (staff_id, since, version)):
         return None
     if time.time() - since > SESSION_LIFETIME.total_seconds():
         session.clear()
         return None
     with runtime().sessions() as db:
         account = db.get(StaffAccount, staff_id)
-        if account is None or account.disabled_at is not None:
+        ended = account is None or account.session_version != version  # signed out since
+        if ended or account.disabled_at is not None:
             session.clear()
             return None
         return Staff(account.id, account.email)
@@ -62,22 +64,23 @@ def login() -> ResponseReturnValue:
         flash(_("Too many failed attempts. Wait 15 minutes and try again."), "error")
         return render_template("dashboard/login.html", next=target, email=email), 429
 
-    def sign_in(db: Session) -> int | None:
+    def sign_in(db: Session) -> tuple[int, int] | None:
         account = accounts.verify(db, email, password)
         if account is None:
             return None
         account.last_login_at = utcnow()
-        return account.id
+        return account.id, account.session_version
 
-    staff_id = run_in_transaction(runtime().sessions, sign_in)
-    if staff_id is None:
+    signed_in = run_in_transaction(runtime().sessions, sign_in)
+    if signed_in is None:
         throttle.failed(email, client)
         flash(_("That email and password do not match an account."), "error")
         return render_template("dashboard/login.html", next=target, email=email), 401
     chosen = session.get("language")
     session.clear()  # nothing from before the sign-in survives it
     session.permanent = True
-    session.update(staff_id=staff_id, since=int(time.time()))
+    staff_id, version = signed_in
+    session.update(staff_id=staff_id, since=int(time.time()), version=version)
     if chosen:
         session["language"] = chosen
     log.info("staff #%s signed in", staff_id)
@@ -86,7 +89,18 @@ def login() -> ResponseReturnValue:
 
 @blueprint.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out (a POST, so that a link on another site cannot do it)."""
+    """Sign out (a POST, so that a link on another site cannot do it) everywhere: a copy of
+    this cookie, or one on another computer, stops working too."""
+    staff = g.staff
+
+    def end_sessions(db: Session) -> None:
+        account = db.get(StaffAccount, staff.id)
+        if account is not None:
+            accounts.end_sessions(account)
+
+    if staff is not None:
+        run_in_transaction(runtime().sessions, end_sessions)
+        log.info("staff #%s signed out", staff.id)
     session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("dashboard.login"), 303)

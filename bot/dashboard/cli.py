@@ -20,7 +20,7 @@ def _fail(message: str, code: int = 1) -> NoReturn:
 
 @click.group("staff")
 def staff() -> None:
-    """Dashboard accounts for fund staff: create one, or disable one."""
+    """Dashboard accounts for fund staff: create one, give one a new password, or disable one."""
 
 
 @staff.command("create")
@@ -38,10 +38,7 @@ def create(runtime: Runtime, email: str, password_stdin: bool) -> None:
         address = accounts.normalize_email(email)
     except accounts.StaffError as error:
         _fail(str(error), 2)
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _read_password(password_stdin)
 
     def work(session: Session) -> None:
         accounts.create(session, address, password)
@@ -53,6 +50,29 @@ def create(runtime: Runtime, email: str, password_stdin: bool) -> None:
     except IntegrityError:  # created by someone else at the same moment
         _fail(f"a staff account for {address} already exists")
     click.echo(f"staff account {address} created; sign in at /staff/login")
+
+
+@staff.command("password")
+@click.argument("email")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the new password from the first line of standard input (for scripts).",
+)
+@click.pass_obj
+def password(runtime: Runtime, email: str, password_stdin: bool) -> None:
+    """Give an account a new password; every session signed in with the old one ends."""
+    _require_schema(runtime)
+    new_password = _read_password(password_stdin)
+
+    def work(session: Session) -> str:
+        return accounts.set_password(session, email, new_password).email
+
+    try:
+        address = run_in_transaction(runtime.sessions, work)
+    except accounts.StaffError as error:
+        _fail(str(error))
+    click.echo(f"staff account {address} has a new password; its open sessions have ended")
 
 
 @staff.command("disable")
@@ -70,6 +90,12 @@ def disable(runtime: Runtime, email: str) -> None:
     except accounts.StaffError as error:
         _fail(str(error))
     click.echo(f"staff account {address} is disabled")
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
 
 
 def _require_schema(runtime: Runtime) -> None:

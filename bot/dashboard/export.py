@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from flask import Response, abort, request
+from flask import Response, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
@@ -116,10 +116,15 @@ def _line(values: Iterable[object]) -> str:
 
 
 def _day(name: str) -> date | None:
+    """The date in the query, or None; a malformed one (or the calendar's last day, after
+    which the range's end cannot be computed) is refused with a page that says why."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
-        abort(400)
+        day = None
+    if day is None or day == date.max:
+        abort(make_response(render_template("dashboard/error.html", problem="date"), 400))
+    return day

@@ -32,7 +32,7 @@ def workers_page() -> ResponseReturnValue:
     return render_template("dashboard/workers.html", rows=rows, more=more, page=page, q=query)
 
 
-@blueprint.get("/workers/<int:worker_id>")
+@blueprint.get("/workers/<row_id:worker_id>")
 def worker_page(worker_id: int) -> ResponseReturnValue:
     """One worker: balance, ledger, households, days off, and her conversation."""
     with runtime().sessions() as session:

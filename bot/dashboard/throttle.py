@@ -1,8 +1,10 @@
 """Counting failed sign-ins, so that guessing passwords is slow.
 
-Failures are counted per address and per client address in fixed windows: in Redis when the
-service has it (shared by every web process), in this process otherwise or while Redis is
-unreachable. Keys are hashed: neither an email nor an IP address is stored.
+Failures are counted per (client address, account email) and per client address in fixed
+windows: in Redis when the service has it (shared by every web process), in this process
+otherwise or while Redis is unreachable. Never per account alone: then anyone who knows a
+staff email could lock her out by failing on purpose. Keys are hashed: neither an email nor
+an IP address is stored.
 """
 
 import hashlib
@@ -14,28 +16,28 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 WINDOW_SECONDS = 15 * 60
-MAX_PER_EMAIL = 10
+MAX_PER_ACCOUNT = 10  # failures from one client on one account
 MAX_PER_CLIENT = 50  # many staff may share one office address
 
 
 @dataclass
 class LoginThrottle:
-    """Refuses sign-ins for an address (or from a client) with too many recent failures."""
+    """Refuses sign-ins from a client with too many recent failures (on this account or all)."""
 
     redis: Redis | None = None
     _counts: dict[str, tuple[int, int]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def blocked(self, email: str, client: str) -> bool:
-        """Whether either count is over its limit in the current window."""
+        """Whether either of this client's counts is over its limit in the current window."""
         return (
-            self._read(_key("email", email)) >= MAX_PER_EMAIL
+            self._read(_key("client-account", client, email)) >= MAX_PER_ACCOUNT
             or self._read(_key("client", client)) >= MAX_PER_CLIENT
         )
 
     def failed(self, email: str, client: str) -> None:
-        """Count one failure against the address and the client."""
-        self._add(_key("email", email))
+        """Count one failure against the client on this account, and against the client."""
+        self._add(_key("client-account", client, email))
         self._add(_key("client", client))
 
     def _read(self, key: str) -> int:
@@ -68,6 +70,7 @@ def _window() -> int:
     return int(time.time()) // WINDOW_SECONDS
 
 
-def _key(kind: str, value: str) -> str:
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+def _key(kind: str, *values: str) -> str:
+    joined = "\n".join(value.strip().lower() for value in values)  # no email holds a newline
+    digest = hashlib.sha256(joined.encode()).hexdigest()[:32]
     return f"dashboard:login-failures:{kind}:{digest}"

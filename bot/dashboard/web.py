@@ -11,6 +11,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask, current_app, g, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response
 
 from bot.dashboard import i18n, labels
@@ -29,6 +30,7 @@ blueprint = Blueprint(
 csrf = CSRFProtect()
 PUBLIC_ENDPOINTS = frozenset({"dashboard.login", "dashboard.language", "dashboard.static"})
 SESSION_LIFETIME = timedelta(hours=12)
+MAX_ROW_ID = 2**63 - 1  # PostgreSQL's BIGINT
 # Made when this module is imported: `benefits-bot serve` imports it before gunicorn forks,
 # so its workers share the key; processes started separately do not.
 _PROCESS_KEY = secrets.token_hex(32)
@@ -41,6 +43,15 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",  # Flask-WTF compares the referrer on HTTPS
 }
+
+
+class RowId(IntegerConverter):
+    """A row id in an address: a whole number a BIGINT column holds, else no such page.
+
+    A larger number would reach the database and fail there (a 500); this way it is a 404."""
+
+    def __init__(self, url_map: Map) -> None:
+        super().__init__(url_map, min=1, max=MAX_ROW_ID)
 
 
 def init_app(app: Flask) -> None:
@@ -62,6 +73,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(label=labels.label, error_text=labels.error_text)
     i18n.load_all()
     app.extensions["login_throttle"] = LoginThrottle(app.extensions["runtime"].redis)
+    app.url_map.converters["row_id"] = RowId  # before the blueprint's rules are bound
     app.register_blueprint(blueprint)
 
 

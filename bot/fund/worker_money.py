@@ -1,4 +1,4 @@
-"""A worker's money, as the conversation sees it: balance, history, days off.
+"""A worker's money, as the conversation sees it: balance, history, days off, who pays in.
 
 Part of `bot.fund.database_fund.DatabaseFund`, which provides the session, the person and
 the helpers declared here.
@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ledger
-from bot.fund import days_off, membership
+from bot.fund import days_off, membership, partner_consent
 from bot.infra.config import Settings
 from bot.infra.orm import as_utc, utcnow
 from bot.ledger import Phase, TransferKind
@@ -157,6 +157,10 @@ class WorkerMoney:
             available,
             pending_id,
         )
+
+    def answer_partner(self, partner_id: int, accept: bool) -> None:
+        worker = self._require_worker()
+        partner_consent.answer(self.session, worker.id, partner_id, accept)
 
     def _account_names(self, account_ids: set[int], worker: Worker) -> dict[int, str]:
         names: dict[int, str] = {}

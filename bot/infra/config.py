@@ -68,6 +68,9 @@ class Settings:
     secret_key: str | None = field(default=None, repr=False)
     # Session cookies only over HTTPS; on by default when PUBLIC_BASE_URL is https.
     session_cookie_secure: bool = False
+    # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: none, the
+    # client is whoever connected); the dashboard throttles sign-ins per client address.
+    trusted_proxies: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -112,6 +115,7 @@ class Settings:
             session_cookie_secure=_flag(
                 env, "SESSION_COOKIE_SECURE", (public_base_url or "").startswith("https://")
             ),
+            trusted_proxies=_hops(env, "TRUSTED_PROXIES"),
         )
         settings.validate()
         return settings
@@ -207,6 +211,17 @@ def _words(env: Mapping[str, str], name: str, default: frozenset[str]) -> frozen
     if not all(word.isalpha() for word in words):
         raise ConfigError(f"{name} must be single words separated by commas, not {raw!r}")
     return frozenset(normalize(word) for word in words)
+
+
+def _hops(env: Mapping[str, str], name: str) -> int:
+    """How many reverse proxies stand in front (0: none, the default)."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return 0
+    hops = _whole(raw, minimum=0, maximum=10)
+    if hops is None:
+        raise ConfigError(f"{name} must be a whole number of proxies from 0 to 10, not {raw!r}")
+    return hops
 
 
 def _rate(env: Mapping[str, str], name: str, default: tuple[int, int]) -> tuple[int, int]:

@@ -61,6 +61,17 @@ class PartnerWorker(Base):
     worker: Mapped[Worker] = relationship()
 
 
+class PartnerConsent(Base):
+    """A partner asked to add a member of the fund: it is linked to her only on her YES."""
+
+    __tablename__ = "partner_consents"
+
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), primary_key=True, index=True)
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    declined_at: Mapped[datetime | None]  # she said NO: the partner cannot ask her again
+
+
 class PartnerRequest(Base):
     """The first answer to a partner's Idempotency-Key, replayed to any repeat of it."""
 

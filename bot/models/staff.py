@@ -19,3 +19,6 @@ class StaffAccount(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     disabled_at: Mapped[datetime | None]
+    # A session cookie names the version it was signed in under; signing out, disabling the
+    # account and a new password move it on, so every cookie issued before is refused.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -231,10 +231,18 @@ class Story:
                 )
                 for outbox_id in enrolled.outbox_ids:
                     self._notice(self.session.get_one(OutboundMessage, outbox_id))
+            with replaying_at(self.at(day, 12, 5 + minutes)):
+                self._accepts_partner(worker, partner.id)
                 payment = contributions.Payment(worker.phone, cast.JUMP_START_CENTS, "jump-start")
                 contributions.grant_bonus(self.session, partner, payment)
             self.summary.bonuses += 1
             self.summary.bonus_cents += cast.JUMP_START_CENTS
+
+    def _accepts_partner(self, worker: Person, partner_id: int) -> None:
+        """Her YES to the platform's question, as the conversation applies it."""
+        self.fund(worker, "partner").answer_partner(partner_id, accept=True)
+        record = self.session.get_one(ConversationRecord, worker.id)
+        record.state, record.data, record.asked_at = State.IDLE, {}, None
 
     def _paid_day_off(self, day: date) -> None:
         """The worker with the most saved takes a day off the next week, paid the day after."""

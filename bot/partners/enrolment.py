@@ -2,8 +2,11 @@
 
 Someone new becomes a worker who is still joining, with her benefit account open, and her
 conversation waits at the terms, so that her YES goes on to her name as if she had texted us
-first. A member already in the fund is told that the partner now pays in. The notice is written
-in the caller's transaction; hand its outbox id over (`bot.channel.outbox.hand_over`) after commit.
+first. A member already in the fund is asked, in her language, whether the partner may pay
+in; it is linked to her only on her YES. Until then the partner is answered as for someone
+new (the language it sent, not joined), so that it cannot learn who is a member, or her
+language, by enrolling numbers. The notice is written in the caller's transaction; hand its
+outbox id over (`bot.channel.outbox.hand_over`) after commit.
 """
 
 import logging
@@ -15,9 +18,17 @@ from sqlalchemy.orm import Session
 
 from bot.fund import membership
 from bot.infra.config import Settings
-from bot.infra.orm import as_utc
+from bot.infra.orm import as_utc, utcnow
 from bot.infra.phone import mask_phone
-from bot.models import ConversationRecord, Partner, PartnerWorker, Person, Worker, WorkerStatus
+from bot.models import (
+    ConversationRecord,
+    Partner,
+    PartnerConsent,
+    PartnerWorker,
+    Person,
+    Worker,
+    WorkerStatus,
+)
 from bot.texting.notices import write_notice
 from conversations import messages as m
 from conversations.states import State
@@ -35,9 +46,9 @@ class Enrolment:
 
     phone: str
     language: str
-    joined: bool  # she agreed to the terms: a member of the fund
+    joined: bool  # she agreed by text: to the terms, or (a member) to this partner
     enrolled_at: datetime
-    created: bool  # False: this partner had enrolled her before
+    created: bool  # False: this partner had enrolled her (or asked her) before
     outbox_ids: tuple[int, ...] = ()
 
 
@@ -58,18 +69,34 @@ def enrol(
     session.refresh(worker)  # she may have joined while we waited for her row
     link = session.get(PartnerWorker, (partner.id, worker.id))
     if link is not None:
-        return _enrolment(person, worker, link, created=False)
+        return _enrolment(person, worker, link, language, created=False)
+    if worker.status == WorkerStatus.ACTIVE:
+        return _ask_member(session, partner, person, worker, language)
     link = PartnerWorker(partner_id=partner.id, worker_id=worker.id)
     session.add(link)
-    if worker.status == WorkerStatus.ACTIVE:
-        kind, message = "partner_linked", m.PARTNER_LINKED
-    else:
-        _await_her_yes(session, person)
-        kind, message = "partner_invitation", m.PARTNER_INVITATION
-    row = write_notice(session, Notice(person.id, kind, (Say(message, {"partner": partner.name}),)))
+    _await_her_yes(session, person)
+    says = (Say(m.PARTNER_INVITATION, {"partner": partner.name}),)
+    row = write_notice(session, Notice(person.id, "partner_invitation", says))
     session.flush()
     log.info("partner %d enrolled %s", partner.id, mask_phone(phone))
-    return _enrolment(person, worker, link, created=True, outbox_ids=(row.id,))
+    return _enrolment(person, worker, link, language, created=True, outbox_ids=(row.id,))
+
+
+def _ask_member(
+    session: Session, partner: Partner, person: Person, worker: Worker, language: str
+) -> Enrolment:
+    """Ask a member whether the partner may pay in; answer the partner as for someone new."""
+    consent = session.get(PartnerConsent, (partner.id, worker.id))
+    if consent is not None:  # asked before: the same answer as a repeat for someone new
+        return Enrolment(person.phone, language, False, as_utc(consent.asked_at), False)
+    consent = PartnerConsent(partner_id=partner.id, worker_id=worker.id)
+    session.add(consent)
+    _ask_her(session, person, partner)
+    says = (Say(m.PARTNER_CONSENT, {"partner": partner.name}),)
+    row = write_notice(session, Notice(person.id, "partner_consent", says))
+    session.flush()
+    log.info("partner %d asked %s to accept it", partner.id, mask_phone(person.phone))
+    return Enrolment(person.phone, language, False, as_utc(consent.asked_at), True, (row.id,))
 
 
 def _lock(session: Session, person_id: int) -> Person:
@@ -93,17 +120,34 @@ def _await_her_yes(session: Session, person: Person) -> None:
         record.asked_at = None  # an invitation does not time out like a question
 
 
+def _ask_her(session: Session, person: Person, partner: Partner) -> None:
+    """Her conversation waits for her YES or NO to the partner: the newest question wins, so
+    that her YES cannot answer an older one (a day off) by mistake."""
+    record = session.get(ConversationRecord, person.id)
+    if record is None:
+        record = ConversationRecord(person_id=person.id)
+        session.add(record)
+    record.state = State.CONFIRMING_PARTNER
+    record.data = {"partner_id": partner.id, "partner": partner.name}
+    record.asked_at = utcnow()
+
+
 def _enrolment(
     person: Person,
     worker: Worker,
     link: PartnerWorker,
+    language: str,
+    *,
     created: bool,
     outbox_ids: tuple[int, ...] = (),
 ) -> Enrolment:
+    """Her own language once she has joined (she agreed to this partner); until then the one
+    the partner sent this time, as for a member it has only asked."""
+    joined = worker.status == WorkerStatus.ACTIVE
     return Enrolment(
         phone=person.phone,
-        language=person.language,
-        joined=worker.status == WorkerStatus.ACTIVE,
+        language=person.language if joined else language,
+        joined=joined,
         enrolled_at=as_utc(link.enrolled_at),
         created=created,
         outbox_ids=outbox_ids,

@@ -114,7 +114,8 @@ class ContributionQuery(BaseModel):
 
 
 class WorkerOut(BaseModel):
-    """A worker you enrolled: `joined` once she agreed to the terms by text."""
+    """A worker you enrolled: `joined` once she agreed by text (to the fund's terms, or, if she
+    was a member already, to you); until then `language` is the one you sent."""
 
     phone: str
     language: Language

@@ -1,7 +1,7 @@
 """The whole conversation as one table: words that work anywhere, then each state's rules."""
 
 from conversations.engine import Engine, Rule, rule
-from conversations.flows import anywhere, days_off, joining, unsure, visits, worker
+from conversations.flows import anywhere, days_off, joining, partners, unsure, visits, worker
 from conversations.states import State
 
 not_understood = unsure.not_understood
@@ -36,9 +36,11 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     State.PICKING_HOUSEHOLD_TO_REMOVE: worker.PICKING_HOUSEHOLD_TO_REMOVE,
     State.CONFIRMING_GUESS: unsure.CONFIRMING_GUESS,
     State.PICKING_FROM_MENU: unsure.PICKING_FROM_MENU,
+    State.CONFIRMING_PARTNER: partners.CONFIRMING_PARTNER,
 }
 
 
 def build_engine() -> Engine:
     """The checked engine for the whole service."""
-    return Engine(ANYWHERE, FLOWS, unsure.FALLBACK, first={State.GIVING_NAME: joining.NAME_FIRST})
+    first = {State.GIVING_NAME: joining.NAME_FIRST, State.CONFIRMING_PARTNER: partners.ANSWER}
+    return Engine(ANYWHERE, FLOWS, unsure.FALLBACK, first=first)

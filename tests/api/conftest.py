@@ -11,6 +11,7 @@ from bot.infra.config import Settings
 from bot.infra.db import run_in_transaction
 from bot.ledger import AccountKind
 from bot.partners import keys, registry
+from tests.bot.webhook_client import Twilio
 
 WORKER = "+12125550123"
 OTHER_WORKER = "+12125550124"
@@ -96,3 +97,9 @@ def program(make_partner):
 def count(sessions, model, *where) -> int:
     with sessions() as session:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def member_accepts(app, partner: Partner, phone: str = WORKER) -> None:
+    """The partner enrols a member of the fund, and she says YES to it by text."""
+    partner.enrol(phone)
+    assert "will now add to your benefits fund" in Twilio(app).text(phone, "yes")

@@ -54,15 +54,15 @@ def test_an_invited_worker_who_writes_something_else_reads_the_terms(app, platfo
     assert "Reply YES to join" in reply
 
 
-def test_a_member_is_told_that_the_partner_now_pays_in(app, platform, sessions):
+def test_a_member_is_asked_whether_the_partner_may_pay_in(app, platform, sessions):
     twilio = Twilio(app)
     for text in ("hi", "1", "yes", "Maria"):
         twilio.text(WORKER, text)
-    assert platform.enrol(WORKER, "ht")["joined"] is True
-    (linked,) = notices(sessions)
-    assert linked.kind == "partner_linked"
-    says = [Say(m.PARTNER_LINKED, {"partner": "Sparkle Cleaning"})]
-    assert linked.body == texts.render(says, "en")
+    assert platform.enrol(WORKER, "ht")["joined"] is False  # until her YES: test_consent.py
+    (asked,) = notices(sessions)
+    assert asked.kind == "partner_consent"
+    says = [Say(m.PARTNER_CONSENT, {"partner": "Sparkle Cleaning"})]
+    assert asked.body == texts.render(says, "en")
 
 
 def test_two_partners_enrol_the_same_worker_once_each(make_partner, sessions):

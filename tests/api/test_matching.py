@@ -27,7 +27,7 @@ from bot.partners import registry
 from bot.texting import texts
 from conversations import messages as m
 from conversations.talk import Money, Say
-from tests.api.conftest import WORKER
+from tests.api.conftest import WORKER, member_accepts
 from tests.bot.webhook_client import Twilio
 
 HOUSEHOLD = "+12125550199"
@@ -122,7 +122,7 @@ def test_the_month_is_hers():
 def test_a_program_matches_up_to_its_cap_and_tells_her(app, program, sessions):
     settings = app.extensions["runtime"].settings
     (visits,) = households_with_visits(sessions, settings, households=1, visits=6)
-    program.enrol(WORKER)
+    member_accepts(app, program)
     set_rule(sessions, percent=50, cap=2_300)
 
     confirmations = [confirm(sessions, settings, visit_id) for visit_id in visits]
@@ -152,7 +152,7 @@ def test_only_workers_the_program_enrolled_are_matched(app, make_partner, sessio
 def test_a_rule_turned_off_matches_nothing(app, program, sessions):
     settings = app.extensions["runtime"].settings
     (visits,) = households_with_visits(sessions, settings, households=1, visits=2)
-    program.enrol(WORKER)
+    member_accepts(app, program)
     set_rule(sessions)
     assert confirm(sessions, settings, visits[0]).matches
     run_in_transaction(
@@ -171,7 +171,7 @@ def test_the_receipt_says_what_the_program_added(app, program, sessions):
     twilio = Twilio(app)
     for text in ("hi", "1", "yes", "Maria"):
         twilio.text(WORKER, text)
-    program.enrol(WORKER)
+    member_accepts(app, program)
     set_rule(sessions, percent=50, cap=2_000)
     twilio.text(WORKER, f"ADD {HOUSEHOLD} Ana")
     twilio.text(HOUSEHOLD, "yes")
@@ -194,7 +194,7 @@ def test_concurrent_contributions_never_take_the_match_past_the_cap(app, program
     matches would add to 12,000 cents; the cap of 2,300 holds exactly."""
     settings = app.extensions["runtime"].settings
     waiting = households_with_visits(sessions, settings, households=8, visits=3)
-    program.enrol(WORKER)
+    member_accepts(app, program)
     set_rule(sessions, percent=50, cap=2_300)
     start = threading.Barrier(len(waiting))
     results, errors = [], []

@@ -48,6 +48,7 @@ MALFORMED = {
     "IDENTICAL_OUTBOUND_LIMIT": "5",
     "DAILY_OUTBOUND_LIMIT": "0",
     "OPT_OUT_WORDS": "PARAR; BAJA",
+    "TRUSTED_PROXIES": "one",
 }
 # Variables with no value that could be called malformed, each with the reason. Keep it short.
 EXEMPT: dict[str, str] = {}

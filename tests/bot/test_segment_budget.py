@@ -49,6 +49,7 @@ NOTICES = frozenset(
         "PARTNER_INVITATION",
         "PARTNER_LINKED",
         "LANGUAGE_HINT",  # follows an invitation
+        "PARTNER_CONSENT",
     }
 )
 VALUES_ONLY = frozenset(

@@ -135,6 +135,7 @@ class World:
         self.visits: dict[int, Visit] = {}
         self.reservations: dict[int, Reservation] = {}
         self.movements: list[Movement] = []
+        self.partner_answers: list[tuple[int, int, bool]] = []  # (worker, partner, accepted)
         self._ids = 0
 
     # -- building the world --------------------------------------------------------------
@@ -494,6 +495,9 @@ class FakeFund:
             self.world.available_cents(worker_id),
             pending_id,
         )
+
+    def answer_partner(self, partner_id: int, accept: bool) -> None:
+        self.world.partner_answers.append((self._require_worker(), partner_id, accept))
 
     # -- helpers -----------------------------------------------------------------------------
 

@@ -283,7 +283,7 @@ def prompt(day: date, worker: str = "Maria", cents: int = 500) -> Said:
 
 def test_the_fake_fund_has_the_protocol_s_methods_and_signatures():
     members = [n for n, v in vars(Fund).items() if callable(v) and not n.startswith("_")]
-    assert len(members) == 21
+    assert len(members) == 22
     for name in members:
         assert inspect.signature(getattr(FakeFund, name)) == inspect.signature(getattr(Fund, name))
 
@@ -1879,3 +1879,38 @@ def test_two_misses_inside_a_day_off_question_get_the_numbered_menu(chat: Chat):
     )
     assert chat.world.waiting(maria.person_id) == []
     assert chat.state("maria") is State.IDLE
+
+
+def asked_by_a_partner(chat: Chat, lang: str = "en") -> Person:
+    """Maria, a member, whose conversation a partner's request opened (bot.partners)."""
+    maria = chat.worker(lang=lang)
+    chat.stored[maria.person_id] = Conversation(
+        State.CONFIRMING_PARTNER, lang, {"partner_id": 7, "partner": "Sparkle"}, NOW
+    )
+    return maria
+
+
+def test_her_yes_to_a_partner_links_it_and_anything_else_asks_again(chat: Chat):
+    maria = asked_by_a_partner(chat)
+    chat.play(
+        [
+            ("maria", "who is that?", Said(m.PARTNER_CONSENT, {"partner": "Sparkle"})),
+            ("maria", "yes", Said(m.PARTNER_LINKED, {"partner": "Sparkle"})),
+        ]
+    )
+    assert chat.state("maria") is State.IDLE
+    assert chat.world.partner_answers == [(maria.person_id, 7, True)]
+
+
+@EVERY_LANGUAGE
+def test_her_no_to_a_partner_in_her_language_links_nothing(chat: Chat, lang: Words):
+    maria = asked_by_a_partner(chat, lang.code)
+    chat.play([("maria", lang.no, Said(m.PARTNER_DECLINED, {"partner": "Sparkle"}))])
+    assert chat.world.partner_answers == [(maria.person_id, 7, False)]
+
+
+def test_a_command_while_a_partner_waits_leaves_the_question(chat: Chat):
+    asked_by_a_partner(chat)
+    chat.text("maria", "balance")
+    assert chat.state("maria") is State.IDLE
+    assert chat.world.partner_answers == []

@@ -7,7 +7,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from bot.dashboard import accounts, web
-from bot.dashboard.throttle import MAX_PER_EMAIL
+from bot.dashboard.throttle import MAX_PER_ACCOUNT
 from bot.infra.db import run_in_transaction
 from bot.models import StaffAccount
 from tests.bot.dashboard.conftest import EMAIL, PASSWORD, csrf_token, post, sign_in
@@ -127,7 +127,7 @@ def test_sign_out_is_a_post_and_ends_the_session(client):
 
 def test_guessing_is_throttled_per_address(app, staff):
     client = app.test_client()
-    for _ in range(MAX_PER_EMAIL):
+    for _ in range(MAX_PER_ACCOUNT):
         assert sign_in(client, password="wrong password!!").status_code == 401
     blocked = sign_in(client)  # even the right password, until the window passes
     assert blocked.status_code == 429
