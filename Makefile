@@ -22,5 +22,9 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# One pytest worker per core (pytest-xdist); each worker makes its own PostgreSQL database
+# and claims its own Redis database number, and drops both at its end.
+TEST_WORKERS ?= auto
+
 test: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)

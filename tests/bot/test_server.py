@@ -36,6 +36,7 @@ def server(tmp_path, sqlite_url):
         **os.environ,
         "DATABASE_URL": sqlite_url,
         "TMPDIR": str(tmp_path),  # where serve makes its metrics directory
+        "XDG_RUNTIME_DIR": str(tmp_path),  # gunicorn's control socket, one per server
         "LOG_FORMAT": "json",
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
