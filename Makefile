@@ -12,8 +12,13 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
-install-test: $(BIN)/python
+install-test: $(VENV)/.installed-test
+
+# pip runs again only when pyproject.toml changed (the install is editable: code needs none),
+# so `make test` and `make lint` do not spend their first ~20 s resolving the same packages.
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
 
 run: install
 	$(BIN)/benefits-bot serve
