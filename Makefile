@@ -15,8 +15,13 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(PIP_INSTALL) -e .
 
-install-test: $(BIN)/python
+install-test: $(VENV)/.installed-test
+
+# pip runs again only when pyproject.toml changed (the install is editable: code needs none),
+# so `make test` and `make lint` do not spend their first ~20 s resolving the same packages.
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) -e '.[test]'
+	touch $@
 
 run: install
 	$(BIN)/benefits-bot serve
@@ -25,5 +30,9 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# One pytest worker per core (pytest-xdist); each worker makes its own PostgreSQL database
+# and claims its own Redis database number, and drops both at its end.
+TEST_WORKERS ?= auto
+
 test: install-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)

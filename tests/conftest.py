@@ -4,8 +4,11 @@ PostgreSQL and Redis are real servers, never mocks. Without them the tests that 
 skipped with the reason; with --require-services (CI=true sets it) a skip is a failure.
 """
 
+import contextlib
 import os
 import secrets
+import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,14 +85,26 @@ def postgres_engine(postgres_url: str) -> Iterator[Engine]:
 # -- SQLite ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    """A new SQLite file, migrated to head."""
-    url = f"sqlite:///{tmp_path / 'benefits.sqlite3'}"
-    engine = make_engine(url)
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head per test process, the template every test copies:
+    running Alembic for each test cost more than many of the tests themselves."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "benefits.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
     engine.dispose()
-    return url
+    # Everything into the file itself, none left in its write-ahead log, so a copy is whole.
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, migrated_sqlite: Path) -> str:
+    """A new SQLite file, migrated to head (a copy of the migrated template)."""
+    path = tmp_path / "benefits.sqlite3"
+    shutil.copyfile(migrated_sqlite, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture

@@ -99,24 +99,47 @@ class PrivateRedis:
         self.appendonly = appendonly
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
+        self.started = False  # once started, it keeps its port: clients reconnect to it
 
     @property
     def url(self) -> str:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
+        """Start the server; before its first start, on another free port if another process
+        (a parallel test worker's own server) took this one meanwhile."""
+        for _attempt in (1, 2, 3):
+            if self._start_once():
+                self.started = True
+                return
+            if self.started:
+                break  # clients know this port: it must not move
+            self.port = free_port()
+        raise RuntimeError(f"private redis-server did not start on port {self.port}")
+
+    def _start_once(self) -> bool:
+        """Whether the server we started answers on the port (not some other one there)."""
+        process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "yes" if self.appendonly else "no", "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL,
         )  # fmt: skip
+        self.process = process
         for _ in range(100):
+            if process.poll() is not None:
+                return False  # it exited: most likely the port was taken
             try:
-                Redis.from_url(self.url).ping()
-                return
+                with Redis.from_url(self.url) as client:
+                    answered = client.info("server")["process_id"]
             except RedisError:
                 time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
+                continue
+            if answered == process.pid:
+                return True
+            time.sleep(0.05)  # someone else's server: ours will exit shortly
+        process.terminate()
+        process.wait(timeout=10)
+        return False
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -37,6 +37,7 @@ def server(tmp_path, sqlite_url):
         **os.environ,
         "DATABASE_URL": sqlite_url,
         "TMPDIR": str(tmp_path),  # where serve makes its metrics directory
+        "XDG_RUNTIME_DIR": str(tmp_path),  # gunicorn's control socket, one per server
         "LOG_FORMAT": "json",
         "HOME": str(tmp_path / "home"),  # must stay empty: nothing of the server's goes there
     }

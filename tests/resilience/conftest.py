@@ -9,7 +9,6 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from redis import Redis
-from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from sqlalchemy import func, select, update
 
@@ -20,6 +19,7 @@ from bot.infra import migrate
 from bot.infra.config import Settings
 from bot.infra.db import make_engine
 from bot.models import InboundMessage, OutboundMessage, OutboundStatus
+from bot.ops.worker import InProcessWorker
 from tests.bot.webhook_client import Twilio, new_sid
 from tests.conftest import unavailable
 from tests.fake_twilio import FakeTwilio
@@ -96,7 +96,7 @@ class Stack:
                     .values(created_at=OutboundMessage.created_at - timedelta(minutes=5))
                 )
             outbox.sweep(self.runtime)
-            SimpleWorker(
+            InProcessWorker(
                 [outbox.QUEUE], connection=worker_redis, serializer=JSONSerializer
             ).work(burst=True)
             if not any(spool.depth(self.runtime).values()) and not self.unsent():

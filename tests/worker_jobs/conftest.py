@@ -2,13 +2,12 @@
 
 import pytest
 from redis import Redis
-from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 
 from bot.app import create_app
 from bot.fund import reports
 from bot.infra.config import Settings
-from bot.ops.worker import QUEUES
+from bot.ops.worker import QUEUES, InProcessWorker
 from tests.bot.webhook_client import Twilio
 from tests.conftest import flush_redis
 from tests.fake_twilio import FakeTwilio
@@ -32,9 +31,10 @@ class Service:
 
     def work(self) -> None:
         """Run every queued job, as `benefits-bot worker --burst --simple` would."""
-        SimpleWorker(list(QUEUES), connection=self.runtime.redis, serializer=JSONSerializer).work(
-            burst=True
+        worker = InProcessWorker(
+            list(QUEUES), connection=self.runtime.redis, serializer=JSONSerializer
         )
+        worker.work(burst=True)
 
     def notices(self):
         with self.runtime.sessions() as session:

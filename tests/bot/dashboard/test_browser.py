@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from rq import SimpleWorker
 from rq.serializers import JSONSerializer
 from werkzeug.serving import make_server
 
@@ -24,6 +23,7 @@ from bot.dashboard import accounts
 from bot.fund import membership, reports
 from bot.infra.config import Settings
 from bot.infra.db import run_in_transaction
+from bot.ops.worker import InProcessWorker
 from tests.bot.dashboard.conftest import EMAIL, PASSWORD, WORKER_PHONE, seed_fund
 from tests.conftest import unavailable
 from tests.worker_jobs import conftest as jobs
@@ -76,7 +76,7 @@ def live(service_env, monkeypatch) -> Iterator[tuple[str, object]]:
 
 def run_jobs(runtime) -> None:
     """Every queued job, as `benefits-bot worker --burst --simple` runs them."""
-    SimpleWorker(
+    InProcessWorker(
         ["default", outbox.QUEUE], connection=runtime.redis, serializer=JSONSerializer
     ).work(burst=True)
 
