@@ -58,6 +58,7 @@ from bot.notice_status import OPTED_OUT, mark_opted_out, set_status, status_of
 from bot.orm import as_utc, utcnow
 from bot.phone import mask_phone
 from bot.runtime import Runtime
+from bot.texts import fit_sms
 from bot.twilio_http import NETWORK_ERRORS, Urllib3HttpClient
 
 log = logging.getLogger(__name__)
@@ -441,7 +442,8 @@ def _claim(
         outbox_id=row.id,
         to=prefix + phone,
         sender=(prefix + sender.removeprefix("whatsapp:")) if sender else "",
-        body=row.body,
+        # written for WhatsApp as is; by SMS after all, it drops accents if that saves a segment
+        body=row.body if channel is Channel.WHATSAPP else fit_sms(row.body),
         content_sid=content_sid,
         status_callback=_callback(runtime, row.id),
         resuming=resuming,

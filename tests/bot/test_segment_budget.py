@@ -16,12 +16,11 @@ from functools import cache
 
 import pytest
 
-from bot import texts
 from bot.texts import format_day, render
 from conversations import messages as m
 from conversations.keywords import LANGUAGES
 from conversations.messages import Message
-from conversations.segments import count_segments
+from conversations.segments import count_segments, sms_spaces
 from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
 MAX_SEGMENTS = 2
@@ -224,7 +223,7 @@ class Rendered:
     encoding: str
     units: int
     segments: int
-    folded: bool  # fits only because render dropped the accents GSM-7 lacks
+    folded: bool  # render dropped the accents GSM-7 lacks, to save a segment
 
     def __str__(self) -> str:
         return (
@@ -240,9 +239,7 @@ def rendered() -> dict[str, list[Rendered]]:
         out[language] = []
         for case in every_text(language):
             text = render(case.says, language)
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(texts, "MAX_SEGMENTS", 1_000)  # render without folding
-                unfolded = render(case.says, language)
+            unfolded = sms_spaces(render(case.says, language, sms=False))
             count = count_segments(text)
             out[language].append(
                 Rendered(
@@ -286,7 +283,7 @@ def test_print_how_many_fit_in_one_segment(rendered):
         lines.append(
             f"{language}: {one}/{len(all_)} in one segment "
             f"(message ids alone: {single_one}/{len(singles)}; {ucs2} sent as UCS-2, "
-            f"{folded} fit in two only without accents; "
+            f"{folded} shorter without accents; "
             f"longest {longest.name}: {longest.units} {longest.encoding} units)"
         )
     print("\n".join(lines))
