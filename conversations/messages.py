@@ -3,8 +3,9 @@
 English is the source language. Placeholders are named (`%(amount)s`) so that
 `pybabel compile --statistics` and the catalog tests can check every translation keeps them;
 counts go through plural forms. Keep the English within one GSM-7 segment (160 characters
-with realistic values) and avoid characters outside GSM-7; keywords in CAPITALS must be
-words `conversations.keywords` knows in that language.
+with realistic values); translations are written with their own letters (bot.texts drops
+the accents GSM-7 lacks only where that saves a segment, see locales/README.md); keywords
+in CAPITALS must be words `conversations.keywords` knows in that language.
 """
 
 from dataclasses import dataclass
