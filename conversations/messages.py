@@ -170,19 +170,35 @@ HALF_DAY_OFF_CONFIRM = N_(
     "Reply YES to book it or NO."
 )
 DAY_OFF_SHORT = N_("A day off needs %(amount)s and you have %(available)s available.")
+HALF_DAY_SHORT = N_("A half day off needs %(amount)s and you have %(available)s available.")
 DAY_OFF_BOOKED = N_(
     "Booked: %(date)s, %(amount)s. I will text you when it is paid. Text UNDO to call it back."
 )
+HALF_DAY_BOOKED = N_(
+    "Booked: half day %(date)s, %(amount)s. I will text you when it is paid. "
+    "Text UNDO to call it back."
+)
 DAY_OFF_ALREADY = N_("You already asked for %(date)s.")
 DAY_OFF_NOT_BOOKED = N_("OK, no day off booked.")
+HALF_DAY_NOT_BOOKED = N_("OK, no half day booked.")
 UNDO_NOTHING = N_("You have no day off waiting to be paid.")
 UNDO_WHICH = N_("Which one? Text UNDO and the number: %(list)s")
+# TRANSLATORS: follows a day in the list UNDO shows: "2 Mon Nov 23 half day".
+HALF_DAY_LABEL = N_("half day")
 UNDONE = N_("Day off %(date)s called back. %(amount)s is available again.")
+HALF_DAY_UNDONE = N_("Half day off %(date)s called back. %(amount)s is available again.")
 # TRANSLATORS: a notice, sent when the fund pays a reserved day off.
 DAY_OFF_PAID = N_("Your day off %(date)s is paid: %(amount)s. Your balance: %(balance)s.")
+# TRANSLATORS: a notice, sent when the fund pays a reserved half day off.
+HALF_DAY_PAID = N_("Your half day off %(date)s is paid: %(amount)s. Your balance: %(balance)s.")
 # TRANSLATORS: a notice, sent when the fund cannot pay a reserved day off.
 DAY_OFF_VOIDED = N_(
     "The fund could not pay your day off %(date)s. %(amount)s is back in your balance. "
+    "Text HELP if you have questions."
+)
+# TRANSLATORS: a notice, sent when the fund cannot pay a reserved half day off.
+HALF_DAY_VOIDED = N_(
+    "The fund could not pay your half day off %(date)s. %(amount)s is back in your balance. "
     "Text HELP if you have questions."
 )
 

@@ -36,6 +36,8 @@ NOTICES = frozenset(
         "INVITATION",
         "DAY_OFF_PAID",
         "DAY_OFF_VOIDED",
+        "HALF_DAY_PAID",
+        "HALF_DAY_VOIDED",
         "PREMIUM_PAID",
         "INSURANCE_LAPSED",
         "INSURANCE_LOW",
@@ -52,7 +54,7 @@ NOTICES = frozenset(
 )
 VALUES_ONLY = frozenset(
     {"LIST_ITEM", "LIFE_INSURANCE", "DISABILITY_INSURANCE", "PAID_DAY_OFF", "INSURANCE"}
-    | {"CORRECTION"}
+    | {"CORRECTION", "HALF_DAY_LABEL"}
 )
 PARTS_ONLY = frozenset(
     {"BALANCE", "DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"}

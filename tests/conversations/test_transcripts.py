@@ -575,7 +575,7 @@ def test_balance_with_nothing_a_day_and_a_half_and_a_day_off_waiting(chat: Chat,
                 ),
             ),
             ("maria", lang.half_day_monday, say(m.HALF_DAY_OFF_CONFIRM, after=Money(12_000))),
-            ("maria", lang.yes, say(m.DAY_OFF_BOOKED, date=MONDAY, amount=Money(6_000))),
+            ("maria", lang.yes, say(m.HALF_DAY_BOOKED, date=MONDAY, amount=Money(6_000))),
             (
                 "maria",
                 balance,
@@ -1219,7 +1219,7 @@ def test_a_half_day_off(chat: Chat, lang: Words):
                 lang.half_day_monday,
                 say(m.HALF_DAY_OFF_CONFIRM, date=MONDAY, amount=Money(6_000), after=Money(1_000)),
             ),
-            ("maria", lang.yes, say(m.DAY_OFF_BOOKED, date=MONDAY, amount=Money(6_000))),
+            ("maria", lang.yes, say(m.HALF_DAY_BOOKED, date=MONDAY, amount=Money(6_000))),
         ]
     )
     [reservation] = chat.world.waiting(maria.person_id)
@@ -1229,6 +1229,19 @@ def test_a_half_day_off(chat: Chat, lang: Words):
 def test_half_day_monday_in_english(chat: Chat):
     chat.worker(cents=7_000)
     chat.play([("maria", "half day monday", say(m.HALF_DAY_OFF_CONFIRM, date=MONDAY))])
+
+
+@EVERY_LANGUAGE
+def test_a_half_day_says_half_day_when_she_says_no(chat: Chat, lang: Words):
+    chat.worker(lang=lang.code, cents=50_000)
+    chat.play(
+        [
+            ("maria", lang.half_day_monday, m.HALF_DAY_OFF_CONFIRM),
+            ("maria", lang.no, m.HALF_DAY_NOT_BOOKED),
+            ("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM),
+            ("maria", lang.no, m.DAY_OFF_NOT_BOOKED),
+        ]
+    )
 
 
 @EVERY_LANGUAGE
@@ -1244,7 +1257,7 @@ def test_not_enough_for_a_day_off(chat: Chat, lang: Words):
             (
                 "maria",
                 lang.half_day_monday,
-                say(m.DAY_OFF_SHORT, amount=Money(6_000), available=Money(5_000)),
+                say(m.HALF_DAY_SHORT, amount=Money(6_000), available=Money(5_000)),
             ),
         ]
     )
@@ -1331,10 +1344,14 @@ def test_undo(chat: Chat, lang: Words):
             ("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM),
             ("maria", lang.yes, m.DAY_OFF_BOOKED),
             ("maria", lang.half_day_monday, m.HALF_DAY_OFF_CONFIRM),
-            ("maria", lang.yes, m.DAY_OFF_BOOKED),
-            ("maria", undo, say(m.UNDO_WHICH, list=Choices((MONDAY, FRIDAY)))),
+            ("maria", lang.yes, m.HALF_DAY_BOOKED),
+            (
+                "maria",
+                undo,
+                say(m.UNDO_WHICH, list=Choices(((MONDAY, m.HALF_DAY_LABEL), FRIDAY))),
+            ),
             ("maria", "3", m.NOT_UNDERSTOOD),
-            ("maria", "1", say(m.UNDONE, date=MONDAY, amount=Money(6_000))),
+            ("maria", "1", say(m.HALF_DAY_UNDONE, date=MONDAY, amount=Money(6_000))),
         ]
     )
     assert [r.day for r in chat.world.waiting(maria.person_id)] == [FRIDAY]
