@@ -35,8 +35,10 @@ WELCOME = N_(
     "Benefits Fund: paid days off and insurance for domestic workers. "
     "Reply with a number: 1 English, 2 Español, 3 Portugues, 4 Kreyòl, 5 Tagalog"
 )
+# TRANSLATORS: follows LANGUAGE_SET in the same SMS: keep both together within 160 letters
+# with %(contribution)s at "$100.00" (write your own letters; accents GSM-7 lacks are dropped).
 TERMS = N_(
-    "The households you work for add about %(contribution)s per visit to your own account, "
+    "Households you work for add about %(contribution)s a visit to your own account, "
     "on top of your pay. %(day_off)s pays a day off. Reply YES to join."
 )
 ASK_NAME = N_("What is your first name? Households will see it in our texts.")
@@ -62,8 +64,9 @@ MENU_HOUSEHOLD = N_(
     "like 10. HELP for help, STOP to end texts."
 )
 LANGUAGE_MENU = N_("Reply with a number: 1 English, 2 Español, 3 Portugues, 4 Kreyòl, 5 Tagalog")
-# TRANSLATORS: sent in the language just chosen.
-LANGUAGE_SET = N_("OK, I will write to you in English.")
+# TRANSLATORS: sent in the language just chosen, and to someone joining followed by TERMS in
+# the same SMS: keep it this short.
+LANGUAGE_SET = N_("OK, English it is.")
 OPTED_OUT = N_(
     "You will get no more texts from the Benefits Fund. Your money stays yours. "
     "Text START to come back."

@@ -266,6 +266,14 @@ def test_every_text_fits_in_two_segments(rendered, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_reply_after_picking_a_language_is_one_segment(rendered, language):
+    """She has just picked her language: the answer, with the terms, costs one SMS, even
+    with the largest contribution the fund allows."""
+    [reply] = [r for r in rendered[language] if r.name == "LANGUAGE_SET+TERMS"]
+    assert reply.segments == 1, str(reply)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_no_no_break_spaces(rendered, language):
     found = [r for r in rendered[language] if "\u00a0" in r.text or "\u202f" in r.text]
     assert not found, "\n".join(f"{language} {r}" for r in found)
