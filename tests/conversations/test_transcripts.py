@@ -26,6 +26,7 @@ from conversations.messages import Message
 from conversations.ports import Fund
 from conversations.states import State
 from conversations.talk import Choices, Money, Param
+from tests.conversations import segment_tally
 from tests.conversations.fake_fund import (
     EmploymentStatus,
     FakeFund,
@@ -223,6 +224,11 @@ class Chat:
         turn = ENGINE.run(conversation, inbound, FakeFund(self.world, person.person_id, channel))
         self.stored[person.person_id] = turn.conversation
         person.language = turn.conversation.language
+        if turn.replies and channel == "sms":
+            segment_tally.record(turn.replies, person.language, "reply")
+        for notice in turn.notices:
+            recipient = self.world.people[notice.person_id]
+            segment_tally.record(notice.says, recipient.language, "notice")
         return turn
 
     def play(self, rows: Sequence[Row]) -> list[Turn]:
