@@ -1,8 +1,10 @@
-"""Render conversation messages into SMS text in a person's language, from locales/.
+"""Render conversation messages into SMS or WhatsApp text in a person's language, from locales/.
 
 The .po catalogs are the source of truth: each is compiled in memory when first used, so a
 stale or missing .mo can never silently turn a language into English. Money and dates are
 formatted with Babel; Kreyòl day and month names come from this module, since CLDR has none.
+Texts and names go out as written; for SMS, the accents GSM-7 lacks go only where that
+saves a segment (fit_sms).
 """
 
 import io
