@@ -3,8 +3,9 @@
 English is the source language. Placeholders are named (`%(amount)s`) so that
 `pybabel compile --statistics` and the catalog tests can check every translation keeps them;
 counts go through plural forms. Keep the English within one GSM-7 segment (160 characters
-with realistic values) and avoid characters outside GSM-7; keywords in CAPITALS must be
-words `conversations.keywords` knows in that language.
+with realistic values); translations are written with their own letters (bot.texting.texts drops
+the accents GSM-7 lacks only where that saves a segment, see locales/README.md); keywords
+in CAPITALS must be words `conversations.keywords` knows in that language.
 """
 
 from dataclasses import dataclass
@@ -34,8 +35,10 @@ WELCOME = N_(
     "Benefits Fund: paid days off and insurance for domestic workers. "
     "Reply with a number: 1 English, 2 Español, 3 Portugues, 4 Kreyòl, 5 Tagalog"
 )
+# TRANSLATORS: follows LANGUAGE_SET in the same SMS: keep both together within 160 letters
+# with %(contribution)s at "$100.00" (write your own letters; accents GSM-7 lacks are dropped).
 TERMS = N_(
-    "The households you work for add about %(contribution)s per visit to your own account, "
+    "Households you work for add about %(contribution)s a visit to your own account, "
     "on top of your pay. %(day_off)s pays a day off. Reply YES to join."
 )
 ASK_NAME = N_("What is your first name? Households will see it in our texts.")
@@ -61,8 +64,9 @@ MENU_HOUSEHOLD = N_(
     "like 10. HELP for help, STOP to end texts."
 )
 LANGUAGE_MENU = N_("Reply with a number: 1 English, 2 Español, 3 Portugues, 4 Kreyòl, 5 Tagalog")
-# TRANSLATORS: sent in the language just chosen.
-LANGUAGE_SET = N_("OK, I will write to you in English.")
+# TRANSLATORS: sent in the language just chosen, and to someone joining followed by TERMS in
+# the same SMS: keep it this short.
+LANGUAGE_SET = N_("OK, English it is.")
 OPTED_OUT = N_(
     "You will get no more texts from the Benefits Fund. Your money stays yours. "
     "Text START to come back."
@@ -201,19 +205,35 @@ HALF_DAY_OFF_CONFIRM = N_(
     "Reply YES to book it or NO."
 )
 DAY_OFF_SHORT = N_("A day off needs %(amount)s and you have %(available)s available.")
+HALF_DAY_SHORT = N_("A half day off needs %(amount)s and you have %(available)s available.")
 DAY_OFF_BOOKED = N_(
     "Booked: %(date)s, %(amount)s. I will text you when it is paid. Text UNDO to call it back."
 )
+HALF_DAY_BOOKED = N_(
+    "Booked: half day %(date)s, %(amount)s. I will text you when it is paid. "
+    "Text UNDO to call it back."
+)
 DAY_OFF_ALREADY = N_("You already asked for %(date)s.")
 DAY_OFF_NOT_BOOKED = N_("OK, no day off booked.")
+HALF_DAY_NOT_BOOKED = N_("OK, no half day booked.")
 UNDO_NOTHING = N_("You have no day off waiting to be paid.")
 UNDO_WHICH = N_("Which one? Text UNDO and the number: %(list)s")
+# TRANSLATORS: follows a day in the list UNDO shows: "2 Mon Nov 23 half day".
+HALF_DAY_LABEL = N_("half day")
 UNDONE = N_("Day off %(date)s called back. %(amount)s is available again.")
+HALF_DAY_UNDONE = N_("Half day off %(date)s called back. %(amount)s is available again.")
 # TRANSLATORS: a notice, sent when the fund pays a reserved day off.
 DAY_OFF_PAID = N_("Your day off %(date)s is paid: %(amount)s. Your balance: %(balance)s.")
+# TRANSLATORS: a notice, sent when the fund pays a reserved half day off.
+HALF_DAY_PAID = N_("Your half day off %(date)s is paid: %(amount)s. Your balance: %(balance)s.")
 # TRANSLATORS: a notice, sent when the fund cannot pay a reserved day off.
 DAY_OFF_VOIDED = N_(
     "The fund could not pay your day off %(date)s. %(amount)s is back in your balance. "
+    "Text HELP if you have questions."
+)
+# TRANSLATORS: a notice, sent when the fund cannot pay a reserved half day off.
+HALF_DAY_VOIDED = N_(
+    "The fund could not pay your half day off %(date)s. %(amount)s is back in your balance. "
     "Text HELP if you have questions."
 )
 

@@ -153,6 +153,7 @@ class DayOff:
     amount_cents: int
     available_cents: int
     pending_id: int | None = None
+    half: bool = False  # a half day off
 
 
 class Fund(Protocol):

@@ -15,12 +15,16 @@ GSM7_BASIC = frozenset(
 GSM7_EXTENSION = frozenset("^{}\\[~]|€\f")
 GSM7 = GSM7_BASIC | GSM7_EXTENSION
 
-# Spaces and punctuation that Babel and keyboards produce, and their GSM-7 equivalents.
-GSM7_LOOKALIKES = {
+# Spaces Babel's formats produce: nobody chose them, and they would force UCS-2.
+TYPOGRAPHIC_SPACES = {
     "\u00a0": " ",  # no-break space (Babel's currency and number formats)
     "\u202f": " ",  # narrow no-break space (Babel's time formats)
     "\u2009": " ",
     "\u2007": " ",
+}
+# Punctuation that keyboards produce, and with those spaces, their GSM-7 equivalents.
+GSM7_LOOKALIKES = {
+    **TYPOGRAPHIC_SPACES,
     "\u2018": "'",
     "\u2019": "'",
     "\u201c": '"',
@@ -30,6 +34,7 @@ GSM7_LOOKALIKES = {
     "\u2026": "...",
 }
 _LOOKALIKES = str.maketrans(GSM7_LOOKALIKES)
+_SPACES = str.maketrans(TYPOGRAPHIC_SPACES)
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,11 @@ class SegmentCount:
 def sms_safe(text: str) -> str:
     """Replace typographic spaces, quotes and dashes that would force UCS-2 for no reason."""
     return text.translate(_LOOKALIKES)
+
+
+def sms_spaces(text: str) -> str:
+    """Replace the no-break and thin spaces of Babel's formats by plain spaces."""
+    return text.translate(_SPACES)
 
 
 def is_gsm7(text: str) -> bool:

@@ -221,7 +221,8 @@ def _converse(
         person.language = turn.conversation.language
     outbox = [write_notice(session, notice) for notice in turn.notices]
     session.flush()
-    reply = texts.render(turn.replies, person.language) if turn.replies else None
+    sms = message.channel is Channel.SMS
+    reply = texts.render(turn.replies, person.language, sms=sms) if turn.replies else None
     # Only STOP and START change the opt-out: no need to read it back.
     if turn.opted_out is True:
         return reply, [row.id for row in outbox]  # the one acknowledgement of STOP
@@ -272,4 +273,5 @@ def apology(runtime: Runtime, message: InboundText) -> str | None:
                 silenced = consent.opted_out(session, person.id, message.channel)
     except Exception:
         log.warning("could not read the language of %s", describe(message))
-    return None if silenced else texts.render([Say(m.TRY_LATER)], language)
+    sms = message.channel is Channel.SMS
+    return None if silenced else texts.render([Say(m.TRY_LATER)], language, sms=sms)

@@ -38,6 +38,7 @@ from bot.models import (
     Person,
 )
 from bot.texting.consent import opted_out
+from bot.texting.texts import fit_sms
 
 __all__ = ["STUCK_AFTER", "Attempt", "Outcome", "after_fork", "deliver", "twilio_client", "warm_up"]
 
@@ -218,12 +219,17 @@ def _claim(
         else runtime.settings.twilio_sms_from
     )
     prefix = "whatsapp:" if channel is Channel.WHATSAPP else ""
+    if template:
+        body = template[1]  # what WhatsApp shows: the approved text around the notice's values
+    elif channel is Channel.WHATSAPP:
+        body = row.body  # written for WhatsApp, as is
+    else:
+        body = fit_sms(row.body)  # by SMS after all: without accents if that saves a segment
     return Attempt(
         outbox_id=row.id,
         to=prefix + phone,
         sender=(prefix + sender.removeprefix("whatsapp:")) if sender else "",
-        # By template, what WhatsApp shows: the approved text around the notice's values.
-        body=template[1] if template else row.body,
+        body=body,
         content_sid=content_sid,
         content_variables=template[0] if template else None,
         status_callback=_callback(runtime, row.id),

@@ -114,7 +114,8 @@ def _keep(runtime: Runtime, message: InboundText, uncertain: bool = False) -> Re
 
 def _say(msgid: str, message: InboundText) -> str:
     """A short answer in her language when this process knows it, else in English."""
-    return texts.render([Say(msgid)], spool.known_language(message.phone) or "en")
+    language = spool.known_language(message.phone) or "en"
+    return texts.render([Say(msgid)], language, sms=message.channel is Channel.SMS)
 
 
 def _reply(runtime: Runtime, message: InboundText, reply: str | None) -> Response:

@@ -91,7 +91,7 @@ def pay(session: Session, transfer_id: int) -> Settled:
     balance = ledger.balance(session, worker.account_id)
     day = date.fromisoformat(reservation.memo["day"])
     say = Say(
-        m.DAY_OFF_PAID,
+        m.HALF_DAY_PAID if reservation.memo.get("portion") == "half" else m.DAY_OFF_PAID,
         {"date": day, "amount": Money(reservation.amount), "balance": Money(balance.posted_cents)},
     )
     row = write_notice(session, Notice(person.id, "day_off_paid", (say,)))
@@ -111,7 +111,7 @@ def void(session: Session, transfer_id: int, reason: str) -> Settled:
     if result.replayed or not result.applied:
         return Settled(False, result.rejection, ())
     say = Say(
-        m.DAY_OFF_VOIDED,
+        m.HALF_DAY_VOIDED if reservation.memo.get("portion") == "half" else m.DAY_OFF_VOIDED,
         {"date": date.fromisoformat(reservation.memo["day"]), "amount": Money(reservation.amount)},
     )
     row = write_notice(session, Notice(person.id, "day_off_voided", (say,)))

@@ -4,6 +4,7 @@ Part of `bot.fund.database_fund.DatabaseFund`, which provides the session, the p
 the helpers declared here.
 """
 
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -97,9 +98,9 @@ class WorkerMoney:
         amount = self.settings.half_day_off_cents if half else self.settings.day_off_cents
         available = ledger.balance(self.session, worker.account_id).available_cents
         if any(r.day == day for r in days_off.waiting(self.session, worker.account_id)):
-            return DayOff(DayOffStatus.ALREADY, day, amount, available)
+            return DayOff(DayOffStatus.ALREADY, day, amount, available, half=half)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
-        return DayOff(status, day, amount, available)
+        return DayOff(status, day, amount, available, half=half)
 
     def book_day_off(self, day: date, half: bool) -> DayOff:
         quote = self.day_off_quote(day, half)
@@ -116,16 +117,14 @@ class WorkerMoney:
             portion="half" if half else "full",
         )
         if not result.applied:
-            return DayOff(DayOffStatus.SHORT, day, quote.amount_cents, quote.available_cents)
-        return DayOff(
-            DayOffStatus.BOOKED, day, quote.amount_cents, quote.available_cents, result.transfer_id
-        )
+            return replace(quote, status=DayOffStatus.SHORT)
+        return replace(quote, pending_id=result.transfer_id)
 
     def days_off(self) -> list[DayOff]:
         worker = self._require_worker()
         available = ledger.balance(self.session, worker.account_id).available_cents
         return [
-            DayOff(DayOffStatus.BOOKED, r.day, r.amount_cents, available, r.transfer_id)
+            DayOff(DayOffStatus.BOOKED, r.day, r.amount_cents, available, r.transfer_id, r.half)
             for r in days_off.waiting(self.session, worker.account_id)
         ]
 
@@ -148,7 +147,8 @@ class WorkerMoney:
             reason="called back by the worker",
         )
         if not voided.applied:  # paid (or called back) a moment ago, by someone else
-            return DayOff(DayOffStatus.GONE, reservation.day, reservation.amount_cents, 0)
+            gone = DayOffStatus.GONE
+            return DayOff(gone, reservation.day, reservation.amount_cents, 0, half=reservation.half)
         available = ledger.balance(self.session, worker.account_id).available_cents
         return DayOff(
             DayOffStatus.CALLED_BACK,
@@ -156,6 +156,7 @@ class WorkerMoney:
             reservation.amount_cents,
             available,
             pending_id,
+            reservation.half,
         )
 
     def answer_partner(self, partner_id: int, accept: bool) -> None:

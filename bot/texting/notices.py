@@ -17,8 +17,9 @@ def write_notice(
     person = session.get(Person, notice.person_id)
     if person is None:
         raise LookupError(f"notice for unknown person {notice.person_id}")
-    body = texts.render(notice.says, person.language)
     channel = Channel(person.last_channel)
+    # A WhatsApp notice sent by SMS after all (outside her window) is fitted by the sender.
+    body = texts.render(notice.says, person.language, sms=channel is Channel.SMS)
     return _outbox_row(
         session, person, channel=channel, kind=notice.kind, body=body, dedupe_key=dedupe_key
     )

@@ -1,8 +1,10 @@
-"""Render conversation messages into SMS text in a person's language, from locales/.
+"""Render conversation messages into SMS or WhatsApp text in a person's language, from locales/.
 
 The .po catalogs are the source of truth: each is compiled in memory when first used, so a
 stale or missing .mo can never silently turn a language into English. Money and dates are
 formatted with Babel; Kreyòl day and month names come from this module, since CLDR has none.
+Texts and names go out as written; for SMS, the accents GSM-7 lacks go only where that
+saves a segment (fit_sms).
 """
 
 import io
@@ -22,7 +24,7 @@ from babel.support import Translations
 
 from conversations.keywords import LANGUAGES
 from conversations.messages import LIST_ITEM, Message
-from conversations.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments, sms_safe
+from conversations.segments import GSM7, GSM7_BASIC, count_segments, sms_safe, sms_spaces
 from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
@@ -93,7 +95,7 @@ def format_month(month: Month, language: str) -> str:
     if language == "ht":
         return f"{KREYOL_MONTHS[month.month - 1]} {month.year}"
     first = date(month.year, month.month, 1)
-    return fold_to_gsm(format_date(first, "MMM yyyy", locale=FORMAT_LOCALES[language]))
+    return format_date(first, "MMM yyyy", locale=FORMAT_LOCALES[language])
 
 
 @lru_cache(maxsize=64)
@@ -102,30 +104,43 @@ def format_weekday(weekday: Weekday, language: str) -> str:
     if language == "ht":
         return KREYOL_DAYS[weekday.index]
     names = get_day_names("wide", locale=FORMAT_LOCALES[language])
-    return fold_to_gsm(names[weekday.index])
+    return names[weekday.index]
 
 
-def render(says: Iterable[Say], language: str) -> str:
-    """The sentences as one SMS in the language, within the segment budget."""
+def render(says: Iterable[Say], language: str, *, sms: bool = True) -> str:
+    """The sentences as one text in the language: as written for WhatsApp (no segments
+    there), and for SMS as written unless dropping some accents costs fewer segments."""
     text = " ".join(_sentence(say, language) for say in says)
-    text = sms_safe(text)
-    if count_segments(text).segments > MAX_SEGMENTS:
-        # Better an unaccented text than one that costs a third segment.
-        text = fold_to_gsm(text)
+    return fit_sms(text) if sms else text
+
+
+def fit_sms(text: str) -> str:
+    """The text as written, unless folding what GSM-7 lacks (á -> a, curly quotes) saves a
+    segment; Babel's no-break spaces become plain spaces either way.
+
+    One character outside GSM-7 makes the whole text UCS-2, so folding only some of them
+    never helps: it is all of them or none. Folding an SMS text again changes nothing."""
+    text = sms_spaces(text)
+    if GSM7.issuperset(text):  # the usual reply: nothing to weigh
+        return text
+    folded = fold_to_gsm(text)
+    if count_segments(folded).segments < count_segments(text).segments:
+        return folded
     return text
 
 
 def fold_to_gsm(text: str) -> str:
-    """Drop accents GSM-7 lacks (á -> a, ç -> c), keeping the ones it has (é, ñ, ò)."""
+    """Drop accents GSM-7 lacks (á -> a, ç -> c), keeping the ones it has (é, ñ, ò, Ç);
+    typographic quotes, dashes and spaces become their plain forms."""
     folded = []
-    for character in text:
-        if character in GSM7_BASIC or character in GSM7_EXTENSION:
+    for character in sms_safe(text):
+        if character in GSM7:
             folded.append(character)
             continue
         base = "".join(
             c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c)
         )
-        folded.append(base if base and all(c in GSM7_BASIC for c in base) else "?")
+        folded.append(base if base and GSM7_BASIC.issuperset(base) else "?")
     return "".join(folded)
 
 
@@ -144,12 +159,8 @@ def _value(value: Param, language: str) -> str:
     return str(value)
 
 
-def _day(day: date, language: str) -> str:
-    return fold_to_gsm(format_day(day, language))
-
-
 def _text(text: str, _language: str) -> str:
-    return fold_to_gsm(sms_safe(text))
+    return text  # names as people wrote them: render weighs their accents for SMS
 
 
 def _label(parts: tuple[Param, ...], language: str) -> str:
@@ -169,7 +180,7 @@ FORMATTERS: tuple[tuple[type, Callable[[Any, str], str]], ...] = (
     (Money, format_money),
     (Month, format_month),
     (Weekday, format_weekday),
-    (date, _day),
+    (date, format_day),
     (Message, gettext),
     (Choices, _choices),
     (tuple, _label),

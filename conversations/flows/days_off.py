@@ -65,7 +65,8 @@ def book(step: Step) -> None:
         return
     booked = step.fund.book_day_off(day, bool(step.data["half"]))
     if booked.status is DayOffStatus.BOOKED:
-        step.say(m.DAY_OFF_BOOKED, date=booked.day, amount=Money(booked.amount_cents))
+        message = m.HALF_DAY_BOOKED if booked.half else m.DAY_OFF_BOOKED
+        step.say(message, date=booked.day, amount=Money(booked.amount_cents))
     else:
         _refusal(step, booked)
     step.go(State.IDLE)
@@ -73,7 +74,7 @@ def book(step: Step) -> None:
 
 def keep(step: Step) -> None:
     """NO: nothing booked."""
-    step.say(m.DAY_OFF_NOT_BOOKED)
+    step.say(m.HALF_DAY_NOT_BOOKED if step.data.get("half") else m.DAY_OFF_NOT_BOOKED)
     step.go(State.IDLE)
 
 
@@ -82,7 +83,7 @@ def _refusal(step: Step, day_off: DayOff) -> None:
         step.say(m.DAY_OFF_ALREADY, date=day_off.day)
     else:
         step.say(
-            m.DAY_OFF_SHORT,
+            m.HALF_DAY_SHORT if day_off.half else m.DAY_OFF_SHORT,
             amount=Money(day_off.amount_cents),
             available=Money(day_off.available_cents),
         )
@@ -100,7 +101,8 @@ def undo(step: Step) -> None:
         ids[0] if len(ids) == 1 and not step.reading.rest else choice(step.reading.rest, ids)
     )
     if picked_id is None:
-        step.say(m.UNDO_WHICH, list=Choices(tuple(d.day for d in waiting)))
+        labels = tuple((d.day, m.HALF_DAY_LABEL) if d.half else d.day for d in waiting)
+        step.say(m.UNDO_WHICH, list=Choices(labels))
         step.go(State.PICKING_DAY_OFF_TO_UNDO, ids=ids)
         return
     _undo(step, picked_id)
@@ -116,7 +118,8 @@ def undo_picked(step: Step) -> None:
 def _undo(step: Step, pending_id: int) -> None:
     undone = step.fund.undo_day_off(pending_id)
     if undone.status is DayOffStatus.CALLED_BACK:
-        step.say(m.UNDONE, date=undone.day, amount=Money(undone.amount_cents))
+        message = m.HALF_DAY_UNDONE if undone.half else m.UNDONE
+        step.say(message, date=undone.day, amount=Money(undone.amount_cents))
     else:
         step.say(m.UNDO_NOTHING)
     step.go(State.IDLE)

@@ -7,9 +7,10 @@ from conversations.engine import Rule, Step, rule
 from conversations.flows.anywhere import terms_params
 from conversations.flows.common import anything, intent
 from conversations.keywords import Intent, intent_in
+from conversations.names import as_written
 from conversations.states import State
 
-NAME = re.compile(r"^[^\W\d_]+(?:[ '-][^\W\d_]+){0,2}$")
+NAME = re.compile(r"^[^\W\d_]+(?:[ '\u2019-][^\W\d_]+){0,2}$")
 MAX_NAME = 40
 
 
@@ -55,7 +56,7 @@ def is_name(step: Step) -> bool:
 
 def give_name(step: Step) -> None:
     """Her name: she is a worker now."""
-    name = " ".join(part.capitalize() for part in step.inbound.text.split())
+    name = as_written(step.inbound.text)
     step.fund.join(name)
     step.say(m.JOINED, name=name)
     step.go(State.IDLE)

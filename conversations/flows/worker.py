@@ -6,6 +6,7 @@ from conversations import messages as m
 from conversations.engine import Rule, Step, rule
 from conversations.flows.common import Matcher, choice, picked
 from conversations.keywords import Intent
+from conversations.names import as_written, written_tail
 from conversations.ports import InviteStatus, Role
 from conversations.states import State
 from conversations.talk import Choices, Money, Say
@@ -66,7 +67,7 @@ def add(step: Step) -> None:
         step.say(m.ADD_BAD_NUMBER)
         step.go(State.IDLE)
         return
-    label = " ".join(word.capitalize() for word in match.group(2).split()[:3]) or None
+    label = as_written(written_tail(step.inbound.text, match.group(2))) or None
     invite = step.fund.invite(match.group(1), label)
     household = invite.household
     if invite.status is InviteStatus.INVITED and household is not None:

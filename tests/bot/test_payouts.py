@@ -22,7 +22,7 @@ def sessions(engine, monkeypatch):
     return make_session_factory(engine)
 
 
-def reserve(sessions, day=date(2026, 12, 4), language="es"):
+def reserve(sessions, day=date(2026, 12, 4), language="es", half=False):
     def work(session):
         worker = membership.enrol_worker(session, PHONE, time_zone="America/New_York", name="Maria")
         worker.person.language = language
@@ -39,8 +39,9 @@ def reserve(sessions, day=date(2026, 12, 4), language="es"):
             key=f"reserve:{day}",
             worker_account_id=worker.account_id,
             payouts_account_id=membership.payouts_account_id(session),
-            amount_cents=12_000,
+            amount_cents=6_000 if half else 12_000,
             day=day,
+            portion="half" if half else "full",
         )
         return worker.account_id, result.transfer_id
 
@@ -92,6 +93,18 @@ def test_void_gives_the_money_back_and_tells_her(sessions):
         assert ledger.balance(session, account).available_cents == 15_000
     [notice] = notices(sessions)
     assert notice.kind == "day_off_voided" and "$120.00 is back" in notice.body
+
+
+def test_a_half_day_s_notices_say_half_day(sessions):
+    _account, paid = reserve(sessions, language="en", half=True)
+    assert invoke("payouts", "pay", str(paid)).exit_code == 0
+    _account, voided = reserve(sessions, day=date(2026, 12, 7), language="en", half=True)
+    assert invoke("payouts", "void", str(voided), "--reason", "no bank details").exit_code == 0
+    assert [notice.body for notice in notices(sessions)] == [
+        "Your half day off Fri Dec 4 is paid: $60.00. Your balance: $90.00.",
+        "The fund could not pay your half day off Mon Dec 7. $60.00 is back in your balance. "
+        "Text HELP if you have questions.",
+    ]
 
 
 @pytest.mark.parametrize("payout", ["999999", "0"])

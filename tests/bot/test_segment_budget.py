@@ -15,12 +15,11 @@ from functools import cache
 
 import pytest
 
-from bot.texting import texts
 from bot.texting.texts import format_day, render
 from conversations import messages as m
 from conversations.keywords import LANGUAGES
 from conversations.messages import Message
-from conversations.segments import count_segments
+from conversations.segments import count_segments, sms_spaces
 from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
 MAX_SEGMENTS = 2
@@ -36,6 +35,8 @@ NOTICES = frozenset(
         "INVITATION",
         "DAY_OFF_PAID",
         "DAY_OFF_VOIDED",
+        "HALF_DAY_PAID",
+        "HALF_DAY_VOIDED",
         "PREMIUM_PAID",
         "INSURANCE_LAPSED",
         "INSURANCE_LOW",
@@ -54,7 +55,7 @@ NOTICES = frozenset(
 )
 VALUES_ONLY = frozenset(
     {"LIST_ITEM", "LIFE_INSURANCE", "DISABILITY_INSURANCE", "PAID_DAY_OFF", "INSURANCE"}
-    | {"CORRECTION"}
+    | {"CORRECTION", "HALF_DAY_LABEL"}
     | {name for name in MESSAGES if name.startswith("COMMAND_")}  # the words a guess names
 )
 PARTS_ONLY = frozenset(
@@ -227,7 +228,7 @@ class Rendered:
     encoding: str
     units: int
     segments: int
-    folded: bool  # fits only because render dropped the accents GSM-7 lacks
+    folded: bool  # render dropped the accents GSM-7 lacks, to save a segment
 
     def __str__(self) -> str:
         return (
@@ -243,9 +244,7 @@ def rendered() -> dict[str, list[Rendered]]:
         out[language] = []
         for case in every_text(language):
             text = render(case.says, language)
-            with pytest.MonkeyPatch.context() as patch:
-                patch.setattr(texts, "MAX_SEGMENTS", 1_000)  # render without folding
-                unfolded = render(case.says, language)
+            unfolded = sms_spaces(render(case.says, language, sms=False))
             count = count_segments(text)
             out[language].append(
                 Rendered(
@@ -270,6 +269,14 @@ def test_every_text_fits_in_two_segments(rendered, language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_the_reply_after_picking_a_language_is_one_segment(rendered, language):
+    """She has just picked her language: the answer, with the terms, costs one SMS, even
+    with the largest contribution the fund allows."""
+    [reply] = [r for r in rendered[language] if r.name == "LANGUAGE_SET+TERMS"]
+    assert reply.segments == 1, str(reply)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_no_no_break_spaces(rendered, language):
     found = [r for r in rendered[language] if "\u00a0" in r.text or "\u202f" in r.text]
     assert not found, "\n".join(f"{language} {r}" for r in found)
@@ -289,7 +296,7 @@ def test_print_how_many_fit_in_one_segment(rendered):
         lines.append(
             f"{language}: {one}/{len(all_)} in one segment "
             f"(message ids alone: {single_one}/{len(singles)}; {ucs2} sent as UCS-2, "
-            f"{folded} fit in two only without accents; "
+            f"{folded} shorter without accents; "
             f"longest {longest.name}: {longest.units} {longest.encoding} units)"
         )
     print("\n".join(lines))

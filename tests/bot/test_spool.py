@@ -141,7 +141,7 @@ def test_the_got_it_answer_is_in_her_language_when_known(build, db_url, redis, r
     up.text(WORKER, "hola")
     up.text(WORKER, "2")  # Español
     down = Twilio(build(DOWN, redis_url))
-    assert down.text(WORKER, "saldo") == "Recibido. Te respondemos en breve."
+    assert down.text(WORKER, "saldo") == "Recibido. Le respondemos en breve."
 
 
 def test_a_message_our_code_fails_on_is_set_aside_not_retried_forever(

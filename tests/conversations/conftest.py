@@ -1,6 +1,12 @@
-"""Reports the corpus's understood share per language at the end of the run."""
+"""Reports the corpus's understood share per language at the end of the run, and writes the
+transcripts' SMS tally when asked (see segment_tally.py)."""
+
+import os
+from pathlib import Path
 
 import pytest
+
+from tests.conversations import segment_tally
 
 # The share understood per language: (understood, total, misses), set by the corpus test.
 CORPUS_SHARES = pytest.StashKey[dict[str, tuple[int, int, list[str]]]]()
@@ -16,3 +22,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line(f"{language:6} {good:4}/{total:<4} {100 * good / total:5.1f} %")
         for miss in misses:
             terminalreporter.write_line(f"         miss {miss}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    path = os.environ.get("SEGMENT_TALLY_FILE")
+    if path:
+        segment_tally.write(Path(path))

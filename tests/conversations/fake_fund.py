@@ -452,9 +452,9 @@ class FakeFund:
         amount = rates.half_day_cents if half else rates.day_off_cents
         available = self.world.available_cents(worker_id)
         if any(r.day == day for r in self.world.waiting(worker_id)):
-            return DayOff(DayOffStatus.ALREADY, day, amount, available)
+            return DayOff(DayOffStatus.ALREADY, day, amount, available, half=half)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
-        return DayOff(status, day, amount, available)
+        return DayOff(status, day, amount, available, half=half)
 
     def book_day_off(self, day: date, half: bool) -> DayOff:
         quote = self.day_off_quote(day, half)
@@ -470,13 +470,14 @@ class FakeFund:
             quote.amount_cents,
             quote.available_cents,
             reservation.pending_id,
+            half,
         )
 
     def days_off(self) -> list[DayOff]:
         worker_id = self._require_worker()
         available = self.world.available_cents(worker_id)
         return [
-            DayOff(DayOffStatus.BOOKED, r.day, r.amount_cents, available, r.pending_id)
+            DayOff(DayOffStatus.BOOKED, r.day, r.amount_cents, available, r.pending_id, r.half)
             for r in self.world.waiting(worker_id)
         ]
 
@@ -494,6 +495,7 @@ class FakeFund:
             reservation.amount_cents,
             self.world.available_cents(worker_id),
             pending_id,
+            reservation.half,
         )
 
     def answer_partner(self, partner_id: int, accept: bool) -> None:

@@ -26,6 +26,7 @@ from conversations.messages import Message
 from conversations.ports import Fund
 from conversations.states import State
 from conversations.talk import Choices, Money, Param
+from tests.conversations import segment_tally
 from tests.conversations.fake_fund import (
     EmploymentStatus,
     FakeFund,
@@ -223,6 +224,11 @@ class Chat:
         turn = ENGINE.run(conversation, inbound, FakeFund(self.world, person.person_id, channel))
         self.stored[person.person_id] = turn.conversation
         person.language = turn.conversation.language
+        if turn.replies and channel == "sms":
+            segment_tally.record(turn.replies, person.language, "reply")
+        for notice in turn.notices:
+            recipient = self.world.people[notice.person_id]
+            segment_tally.record(notice.says, recipient.language, "notice")
         return turn
 
     def play(self, rows: Sequence[Row]) -> list[Turn]:
@@ -577,7 +583,7 @@ def test_balance_with_nothing_a_day_and_a_half_and_a_day_off_waiting(chat: Chat,
                 ),
             ),
             ("maria", lang.half_day_monday, say(m.HALF_DAY_OFF_CONFIRM, after=Money(12_000))),
-            ("maria", lang.yes, say(m.DAY_OFF_BOOKED, date=MONDAY, amount=Money(6_000))),
+            ("maria", lang.yes, say(m.HALF_DAY_BOOKED, date=MONDAY, amount=Money(6_000))),
             (
                 "maria",
                 balance,
@@ -1221,7 +1227,7 @@ def test_a_half_day_off(chat: Chat, lang: Words):
                 lang.half_day_monday,
                 say(m.HALF_DAY_OFF_CONFIRM, date=MONDAY, amount=Money(6_000), after=Money(1_000)),
             ),
-            ("maria", lang.yes, say(m.DAY_OFF_BOOKED, date=MONDAY, amount=Money(6_000))),
+            ("maria", lang.yes, say(m.HALF_DAY_BOOKED, date=MONDAY, amount=Money(6_000))),
         ]
     )
     [reservation] = chat.world.waiting(maria.person_id)
@@ -1231,6 +1237,19 @@ def test_a_half_day_off(chat: Chat, lang: Words):
 def test_half_day_monday_in_english(chat: Chat):
     chat.worker(cents=7_000)
     chat.play([("maria", "half day monday", say(m.HALF_DAY_OFF_CONFIRM, date=MONDAY))])
+
+
+@EVERY_LANGUAGE
+def test_a_half_day_says_half_day_when_she_says_no(chat: Chat, lang: Words):
+    chat.worker(lang=lang.code, cents=50_000)
+    chat.play(
+        [
+            ("maria", lang.half_day_monday, m.HALF_DAY_OFF_CONFIRM),
+            ("maria", lang.no, m.HALF_DAY_NOT_BOOKED),
+            ("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM),
+            ("maria", lang.no, m.DAY_OFF_NOT_BOOKED),
+        ]
+    )
 
 
 @EVERY_LANGUAGE
@@ -1246,7 +1265,7 @@ def test_not_enough_for_a_day_off(chat: Chat, lang: Words):
             (
                 "maria",
                 lang.half_day_monday,
-                say(m.DAY_OFF_SHORT, amount=Money(6_000), available=Money(5_000)),
+                say(m.HALF_DAY_SHORT, amount=Money(6_000), available=Money(5_000)),
             ),
         ]
     )
@@ -1333,10 +1352,14 @@ def test_undo(chat: Chat, lang: Words):
             ("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM),
             ("maria", lang.yes, m.DAY_OFF_BOOKED),
             ("maria", lang.half_day_monday, m.HALF_DAY_OFF_CONFIRM),
-            ("maria", lang.yes, m.DAY_OFF_BOOKED),
-            ("maria", undo, say(m.UNDO_WHICH, list=Choices((MONDAY, FRIDAY)))),
+            ("maria", lang.yes, m.HALF_DAY_BOOKED),
+            (
+                "maria",
+                undo,
+                say(m.UNDO_WHICH, list=Choices(((MONDAY, m.HALF_DAY_LABEL), FRIDAY))),
+            ),
             ("maria", "3", m.NOT_UNDERSTOOD),
-            ("maria", "1", say(m.UNDONE, date=MONDAY, amount=Money(6_000))),
+            ("maria", "1", say(m.HALF_DAY_UNDONE, date=MONDAY, amount=Money(6_000))),
         ]
     )
     assert [r.day for r in chat.world.waiting(maria.person_id)] == [FRIDAY]

@@ -208,6 +208,22 @@ def test_63016_falls_back_to_sms_without_a_template(service):
     assert any("accepted" in (m.body or "") for m in service.fake.to(WORKER))
 
 
+def test_a_whatsapp_notice_sent_by_sms_after_all_drops_accents_to_save_a_segment(service):
+    for text in ("hi", "5", "oo", "Maria", f"idagdag {HOUSEHOLD} Lucía Gómez"):
+        service.text(f"whatsapp:{WORKER}", text)
+    service.work()
+    service.fake.fail_next(400, 63016)  # the answer, by WhatsApp: outside her window
+    service.text(HOUSEHOLD, "yes")
+    service.work()
+    outbox.sweep(service.runtime, now=utcnow() + timedelta(seconds=1))
+    service.work()
+    answer = next(n for n in service.notices() if n["kind"] == "invitation_answer")
+    written = "Pumayag po si Lucía Gómez! Pagkatapos ng bawat pasok, i-text ang TAPOS."
+    assert answer["text"] == written  # kept as written for WhatsApp: 2 segments by SMS
+    [by_sms] = [m for m in service.fake.to(WORKER) if "Pumayag" in (m.body or "")]
+    assert by_sms.body == "Pumayag po si Lucia Gomez! Pagkatapos ng bawat pasok, i-text ang TAPOS."
+
+
 def test_outside_the_window_a_configured_template_is_used(service, monkeypatch):
     content_sid = "HX" + "b" * 32
     monkeypatch.setenv("WHATSAPP_TEMPLATES", json.dumps({"receipt:en": content_sid}))
