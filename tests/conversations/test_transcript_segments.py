@@ -3,7 +3,7 @@ segment, in every language and overall, and none takes more than two.
 
 Runs test_transcripts.py in a subprocess (as `pytest` would) with SEGMENT_TALLY_FILE set, so
 the figures cover every transcript however this run was selected, then reads the tally that
-its Chat wrote. `pytest -s` or `-rA` prints the share per language.
+its Chat wrote. The run's summary prints the share per language.
 """
 
 import json
@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from conversations.keywords import LANGUAGES
+from tests.conversations.conftest import SEGMENT_SHARES
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSCRIPTS = Path(__file__).with_name("test_transcripts.py")
@@ -61,17 +62,11 @@ def test_no_reply_or_notice_takes_more_than_two_segments(tally):
 
 
 @pytest.mark.parametrize("language", [*LANGUAGES, "all"])
-def test_most_replies_and_notices_fit_one_segment(tally, language):
+def test_most_replies_and_notices_fit_one_segment(tally, language, request):
     one, total = shares(tally)[language]
+    # The run's summary prints the share per language (tests/conversations/conftest.py).
+    request.node.user_properties.append((SEGMENT_SHARES, {language: (one, total)}))
     two = [t["text"] for t in tally if t["segments"] != 1 and language in ("all", t["language"])]
     assert one / total >= ONE_SEGMENT_SHARE, f"{language}: {one}/{total} in one segment:\n" + (
         "\n".join(map(repr, two))
     )
-
-
-def test_print_the_share_in_one_segment(tally):
-    """Not a check: the figures, for `pytest -s` or `pytest -rA`."""
-    lines = ["transcript replies and notices that fit in ONE SMS segment:"]
-    for key, (one, total) in sorted(shares(tally).items()):
-        lines.append(f"{key}: {one}/{total} = {one / total:.1%}")
-    print("\n".join(lines))
