@@ -140,7 +140,11 @@ class DatabaseFund(WorkerMoney, HouseholdAnswers):
                 InviteStatus.IS_WORKER,
                 HouseholdView(0, label or _masked(phone), False, other.person_id),
             )
-        household = membership.enrol_household(self.session, phone, time_zone=self.person.time_zone)
+        # Someone new starts in the worker's language (the invitation says how to pick another,
+        # and a household that answers in another language is answered in it from then on).
+        household = membership.enrol_household(
+            self.session, phone, time_zone=self.person.time_zone, language=self.person.language
+        )
         employment = self.session.scalar(
             select(Employment).where(
                 Employment.worker_id == worker.id, Employment.household_id == household.id

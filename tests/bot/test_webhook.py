@@ -281,3 +281,15 @@ def test_the_fund_s_opt_out_words_come_from_the_setting(make_app, engine):
     assert opted_out(app) == {}
     assert "START" in twilio.text(WORKER, "Sair")
     assert opted_out(app) == {"sms": True}
+
+
+def test_a_spanish_worker_s_new_household_is_invited_in_spanish(app, twilio):
+    for text in ("hola", "2", "si", "Lucía", "agregar 212 555 0199 Señora Pérez"):
+        twilio.text(WORKER, text)
+    with app.extensions["runtime"].sessions() as session:
+        invitation = session.scalars(
+            select(OutboundMessage).where(OutboundMessage.kind == "invitation")
+        ).one()
+        household = session.scalars(select(Person).where(Person.phone == HOUSEHOLD)).one()
+    assert invitation.language == "es" and household.language == "es"
+    assert invitation.body.startswith("Lucia le pide")  # accents dropped: one segment fewer

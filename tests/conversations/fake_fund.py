@@ -313,7 +313,11 @@ class FakeFund:
             return Invite(InviteStatus.BAD_NUMBER)
         if phone == self.me.phone:
             return Invite(InviteStatus.SELF)
+        e164 = normalize_phone(phone, DEFAULT_REGION)
+        known = any(p.phone == e164 for p in self.world.people.values())
         household = self.world.person(phone)
+        if not known:  # someone new starts in the worker's language, as in the real fund
+            household.language = self.me.language
         if household.is_worker:
             return Invite(
                 InviteStatus.IS_WORKER,

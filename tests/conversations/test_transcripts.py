@@ -1937,3 +1937,18 @@ def test_a_command_while_a_partner_waits_leaves_the_question(chat: Chat):
     chat.text("maria", "balance")
     assert chat.state("maria") is State.IDLE
     assert chat.world.partner_answers == []
+
+
+@EVERY_LANGUAGE
+def test_a_new_household_is_invited_in_the_worker_s_language(chat: Chat, lang: Words):
+    chat.worker(lang=lang.code)
+    chat.text("maria", f"{lang[Intent.ADD]} 212 555 0199 Ana")
+    assert chat.world.person("+12125550199").language == lang.code
+
+
+def test_a_household_already_known_keeps_its_language_when_invited_again(chat: Chat):
+    chat.worker(lang="es")
+    household = chat.world.person("+12125550199")
+    household.language = "pt_BR"
+    chat.text("maria", "agregar 212 555 0199 Ana")
+    assert household.language == "pt_BR"
