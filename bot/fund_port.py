@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from bot import consent, membership
 from bot.config import Settings
 from bot.fund_household import HouseholdAnswers
+from bot.fund_insurance import WorkerInsurance
 from bot.fund_money import WorkerMoney, cover_period
 from bot.models import (
     Channel,
@@ -57,7 +58,7 @@ ROLES = (
 )
 
 
-class DatabaseFund(WorkerMoney, HouseholdAnswers):
+class DatabaseFund(WorkerMoney, WorkerInsurance, HouseholdAnswers):
     """The fund as the person texting sees it, read and written through one session."""
 
     def __init__(
@@ -95,6 +96,7 @@ class DatabaseFund(WorkerMoney, HouseholdAnswers):
             s.day_off_cents,
             s.half_day_off_cents,
             s.max_contribution_cents,
+            s.past_day_off_days,
         )
 
     def set_language(self, language: str) -> None:

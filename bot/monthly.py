@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import ledger, membership, outbox
+from bot import insurance, ledger, membership, outbox
 from bot.db import run_in_transaction
 from bot.fund_port import DatabaseFund
 from bot.ledger import Phase, Transfer
@@ -24,6 +24,7 @@ from bot.models import (
     Employment,
     EmploymentStatus,
     InsuranceCover,
+    OutboundMessage,
     Person,
     Visit,
     VisitReporter,
@@ -47,6 +48,12 @@ def period_of(moment: date | datetime) -> str:
     return f"{moment.year:04d}-{moment.month:02d}"
 
 
+def next_period(period: str) -> str:
+    """The month after: '2026-12' -> '2027-01'."""
+    year, month = (int(part) for part in period.split("-"))
+    return f"{year + 1:04d}-01" if month == 12 else f"{year:04d}-{month + 1:02d}"
+
+
 def previous_period(period: str) -> str:
     """The month before: '2026-12' -> '2026-11', '2027-01' -> '2026-12'."""
     year, month = (int(part) for part in period.split("-"))
@@ -54,7 +61,8 @@ def previous_period(period: str) -> str:
 
 
 def charge_premiums(runtime: Runtime, period: str) -> int:
-    """Charge every active worker this month's premiums; return how many were charged now."""
+    """Charge each active worker this month's premiums for the products she said YES to
+    before the month began (never any other); return how many were charged now."""
     return _each_worker(runtime, lambda session, worker: _charge(session, runtime, worker, period))
 
 
@@ -90,8 +98,10 @@ def _each_worker(runtime: Runtime, work: Callable[[Session, Worker], list[int]])
 
 def _charge(session: Session, runtime: Runtime, worker: Worker, period: str) -> list[int]:
     covered, lapsed, paid = [], [], 0
-    for product, cents in runtime.settings.insurance_premiums.items():
-        if session.scalar(
+    premiums = runtime.settings.insurance_premiums
+    for product in insurance.chargeable(session, worker.id, period):
+        cents = premiums.get(product)
+        if cents is None or session.scalar(
             select(InsuranceCover.id).where(
                 InsuranceCover.worker_id == worker.id,
                 InsuranceCover.product == product,
@@ -146,16 +156,48 @@ def _charge(session: Session, runtime: Runtime, worker: Worker, period: str) -> 
 
 
 def _warn(session: Session, runtime: Runtime, worker: Worker, period: str) -> list[int]:
-    needed = sum(runtime.settings.insurance_premiums.values())
+    premiums = runtime.settings.insurance_premiums
+    chosen = [p for p in insurance.held(session, worker.id) if p in premiums]
+    rows = [_first_charge_notice(session, runtime, worker, period, chosen)]
+    needed = sum(premiums[p] for p in chosen)
     available = ledger.balance(session, worker.account_id).available_cents
-    if not needed or available >= needed:
-        return []
-    say = Say(m.INSURANCE_LOW, {"available": Money(available), "amount": Money(needed)})
-    row = write_notice_once(
-        session, Notice(worker.person_id, "insurance_low", (say,)), f"low:{worker.id}:{period}"
-    )
+    if needed and available < needed:
+        say = Say(m.INSURANCE_LOW, {"available": Money(available), "amount": Money(needed)})
+        rows.append(
+            write_notice_once(
+                session,
+                Notice(worker.person_id, "insurance_low", (say,)),
+                f"low:{worker.id}:{period}",
+            )
+        )
     session.flush()
-    return [row.id] if row else []
+    return [row.id for row in rows if row is not None]
+
+
+def _first_charge_notice(
+    session: Session, runtime: Runtime, worker: Worker, period: str, chosen: list[str]
+) -> OutboundMessage | None:
+    """Before a product's first premium: what will be taken, when, and how to stop it."""
+    charged_before = set(
+        session.scalars(select(InsuranceCover.product).where(InsuranceCover.worker_id == worker.id))
+    )
+    first = [p for p in chosen if p not in charged_before]
+    if not first:
+        return None
+    amount = sum(runtime.settings.insurance_premiums[p] for p in first)
+    say = Say(
+        m.PREMIUM_SOON,
+        {
+            "date": insurance.period_start(next_period(period)).date(),
+            "amount": Money(amount),
+            "products": _products(first),
+        },
+    )
+    return write_notice_once(
+        session,
+        Notice(worker.person_id, "premium_soon", (say,)),
+        f"soon:{worker.id}:{period}",
+    )
 
 
 def _statement(session: Session, worker: Worker, period: str) -> list[int]:

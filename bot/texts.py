@@ -107,7 +107,10 @@ def format_weekday(weekday: Weekday, language: str) -> str:
 
 def render(says: Iterable[Say], language: str) -> str:
     """The sentences as one SMS in the language, within the segment budget."""
-    text = " ".join(_sentence(say, language) for say in says)
+    text = "".join(
+        ("\n" if say.line else " ") * bool(n) + _sentence(say, language)
+        for n, say in enumerate(says)
+    )
     text = sms_safe(text)
     if count_segments(text).segments > MAX_SEGMENTS:
         # Better an unaccented text than one that costs a third segment.
