@@ -70,9 +70,7 @@ def _history_page(step: Step, offset: int) -> None:
         )
     if len(lines) > HISTORY_LENGTH:
         step.say_line(m.HISTORY_MORE)
-        step.go(State.IDLE, **{NEXT_PAGE: offset + HISTORY_LENGTH})
-    else:
-        step.go(State.IDLE)
+    step.go(State.IDLE, **{NEXT_PAGE: offset + len(page)})  # after the last: "no older"
 
 
 def add(step: Step) -> None:
