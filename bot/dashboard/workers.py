@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import ledger
+from bot.dashboard.consents import ConsentRow, consents
 from bot.ledger import Account, Phase, Transfer, TransferKind
 from bot.models import (
     Contributor,
@@ -99,6 +100,7 @@ class WorkerPage:
     households: list[HouseholdRow]
     days_off: list[DayOffRow]
     conversation: list[Exchange]
+    consents: list[ConsentRow]
 
 
 def _rows() -> Any:
@@ -157,6 +159,7 @@ def worker_page(session: Session, worker_id: int) -> WorkerPage | None:
         households=_households(session, worker.id),
         days_off=_days_off(session, account.id),
         conversation=_conversation(session, person.id),
+        consents=consents(session, worker.id),
     )
 
 
