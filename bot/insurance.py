@@ -21,6 +21,12 @@ def period_start(period: str) -> datetime:
     return datetime(year, month, 1, tzinfo=UTC)
 
 
+def next_period(period: str) -> str:
+    """The month after: '2026-12' -> '2027-01'."""
+    year, month = (int(part) for part in period.split("-"))
+    return f"{year + 1:04d}-01" if month == 12 else f"{year:04d}-{month + 1:02d}"
+
+
 def first_charge_day(given_at: datetime) -> date:
     """The first of the month after her yes: the day her first premium is taken."""
     given = as_utc(given_at)

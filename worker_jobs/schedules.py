@@ -5,7 +5,7 @@ from worker_jobs.context import runtime
 
 
 def charge_premiums(period: str) -> int:
-    """Charge this month's insurance premiums from every active worker's benefits."""
+    """Charge this month's premiums, for the products each worker said YES to, from her benefits."""
     return monthly.charge_premiums(runtime(), period)
 
 

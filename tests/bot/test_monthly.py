@@ -98,6 +98,16 @@ def test_premiums_are_charged_once_a_month(runtime, workers):
         assert ledger.check(session) == []
     kinds = [kind for kind, _ in first[2]]
     assert sorted(kinds) == ["insurance_lapsed", "premium_paid", "premium_paid"]
+    monthly.send_statements(runtime, PERIOD)
+    runtime.drain()
+    statements = [body for kind, body in snapshot(runtime)[2] if kind == "statement"]
+    # What was taken, for what she chose, and what her balance still pays.
+    assert any(
+        "Of that, $15.00 paid the insurance you chose: life, disability." in body
+        and "That pays 1 day off and a half day." in body
+        for body in statements
+    )
+    assert any("insurance" not in body for body in statements)  # the worker who chose none
     assert any("$15.00 paid" in body and "life, disability" in body for _, body in first[2])
 
 

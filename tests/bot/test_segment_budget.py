@@ -213,8 +213,12 @@ def combined(language: str) -> list[Case]:
             (say("INSURANCE_HELD", language), say("INSURANCE_MORE", language)),
         ),
         Case(
-            "MONTHLY_STATEMENT+STATEMENT_PREMIUMS",
-            (say("MONTHLY_STATEMENT", language), say("STATEMENT_PREMIUMS", language)),
+            "MONTHLY_STATEMENT+STATEMENT_PREMIUMS+DAYS_OFF_AND_HALF",
+            (
+                say("MONTHLY_STATEMENT", language),
+                say("STATEMENT_PREMIUMS", language),
+                say("DAYS_OFF_AND_HALF", language),
+            ),
         ),
         Case("LANGUAGE_SET+TERMS", (say("LANGUAGE_SET", language), say("TERMS", language))),
         Case("TERMS+TERMS_AGAIN", (say("TERMS", language), say("TERMS_AGAIN", language))),
