@@ -19,7 +19,7 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.serializers import JSONSerializer
 
-from bot import monthly, outbox, spool
+from bot import household_year, monthly, outbox, spool
 from bot.orm import utcnow
 from bot.runtime import Runtime
 
@@ -69,6 +69,12 @@ PERIODIC: tuple[Periodic, ...] = (
         "worker_jobs.schedules.warn_low_balances",
         _warning_period,
         monthly.warn_low_balances,
+    ),
+    Periodic(
+        "yearly-totals",
+        "worker_jobs.schedules.send_yearly_totals",
+        lambda now: household_year.year_to_total(monthly.period_of(now)),
+        household_year.send_yearly_totals,
     ),
 )
 

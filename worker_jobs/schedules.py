@@ -1,6 +1,6 @@
 """RQ jobs for the fund's monthly schedule; each is idempotent per period (e.g. "2026-12")."""
 
-from bot import monthly
+from bot import household_year, monthly
 from worker_jobs.context import runtime
 
 
@@ -17,6 +17,11 @@ def warn_low_balances(period: str) -> int:
 def send_statements(period: str) -> int:
     """Send every active worker her statement for the month."""
     return monthly.send_statements(runtime(), period)
+
+
+def send_yearly_totals(year: str) -> int:
+    """In January: tell each household what it added to each worker the year before."""
+    return household_year.send_yearly_totals(runtime(), year)
 
 
 def expire_stale_visits(_period: str | None = None) -> int:

@@ -59,6 +59,7 @@ LABELS = {
     "statement": N_("Monthly statement"),
     "insurance_offer": N_("Insurance offer"),
     "premium_soon": N_("Before a first premium"),
+    "yearly_total": N_("A household's yearly total"),
     "life": N_("Life insurance"),
     "disability": N_("Disability insurance"),
     "given": N_("Chosen"),

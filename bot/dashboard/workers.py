@@ -58,6 +58,7 @@ class Line:
 class HouseholdRow:
     """A household she works for."""
 
+    household_id: int
     name: str
     phone: str | None
     status: str
@@ -201,6 +202,7 @@ def _households(session: Session, worker_id: int) -> list[HouseholdRow]:
     ).all()
     return [
         HouseholdRow(
+            household_id=household.id,
             name=employment.label or household.name,
             phone=phone,
             status=employment.status,

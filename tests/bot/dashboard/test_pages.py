@@ -3,10 +3,11 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from bot import insurance
 from bot.db import run_in_transaction
-from bot.models import Channel, InboundMessage
+from bot.models import Channel, Contributor, Employment, InboundMessage
 from conversations.keywords import LANGUAGES
 from tests.bot.dashboard.conftest import HOUSEHOLD_PHONE, WORKER_PHONE, post, seed_fund
 
@@ -134,3 +135,22 @@ def test_her_page_shows_each_consent_with_the_texts_that_gave_and_stopped_it(cli
     assert "Life insurance" in page and "Disability insurance" in page
     assert page.count("si 1 por favor") >= 2 and "Stopped by her" in page
     assert "suspender 1" in page and "Chosen" in page
+
+
+def test_a_household_s_year_can_be_printed_from_her_page(client, sessions):
+    fund = seed_fund(sessions)
+
+    def works_for_ana(session):
+        ana = session.scalar(select(Contributor.id).where(Contributor.name == "Ana"))
+        session.add(
+            Employment(worker_id=fund.worker_id, household_id=ana, amount_per_visit_cents=500)
+        )
+        return ana
+
+    ana = run_in_transaction(sessions, works_for_ana)
+    worker_page = text(client.get(f"/staff/workers/{fund.worker_id}"))
+    assert f"/staff/households/{ana}/year" in worker_page
+    page = text(client.get(f"/staff/households/{ana}/year"))
+    assert "Ana" in page and "Maria" in page and "$50.00" in page and "Total" in page
+    assert "Nothing given in 2001." in text(client.get(f"/staff/households/{ana}/year/2001"))
+    assert client.get("/staff/households/999999/year").status_code == 404
