@@ -41,7 +41,9 @@ def show(step: Step) -> None:
     lacking = tuple(p for p in view.products if not p.held)
     if lacking:
         step.fund.offer_insurance()
-    if not held:
+    if not view.products:  # the fund sells none
+        step.say(m.INSURANCE_NONE)
+    elif not held:
         step.says.extend(offer_says(lacking))
     else:
         step.say(
@@ -51,8 +53,10 @@ def show(step: Step) -> None:
             date=view.next_charge_day,
         )
         for p in lacking:
-            step.say(m.INSURANCE_MORE, number=str(p.number), product=PRODUCTS[p.product],
-                     price=Money(p.price_cents))  # fmt: skip
+            price = Money(p.price_cents)
+            step.say(
+                m.INSURANCE_MORE, number=str(p.number), product=PRODUCTS[p.product], price=price
+            )
     step.go(State.IDLE)
 
 

@@ -286,3 +286,11 @@ def test_a_household_s_history_this_year(chat: Chat, lang: Words):
             ),
         ]
     )
+
+
+def test_a_fund_that_sells_no_insurance_says_so(chat: Chat):
+    chat.world.premiums = {}
+    chat.worker()
+    chat.play(
+        [("maria", "insurance", m.INSURANCE_NONE), ("maria", "drop", m.INSURANCE_NOTHING_TO_STOP)]
+    )
