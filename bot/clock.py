@@ -19,7 +19,7 @@ from rq import Queue
 from rq.exceptions import DuplicateJobError
 from rq.serializers import JSONSerializer
 
-from bot import household_year, monthly, outbox, spool
+from bot import household_year, insurance_offers, monthly, outbox, spool
 from bot.orm import utcnow
 from bot.runtime import Runtime
 
@@ -52,6 +52,12 @@ def _warning_period(now: datetime) -> str | None:
 PERIODIC: tuple[Periodic, ...] = (
     Periodic("sweep", "worker_jobs.notices.sweep", _tick_period, lambda rt, _p: outbox.sweep(rt)),
     Periodic("spool", "worker_jobs.spool.drain", _tick_period, lambda rt, _p: spool.drain(rt)),
+    Periodic(
+        "insurance-offers",
+        "worker_jobs.schedules.offer_insurance",
+        _tick_period,
+        insurance_offers.offer_after_first_contribution,
+    ),
     Periodic(
         "premiums",
         "worker_jobs.schedules.charge_premiums",

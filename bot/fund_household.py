@@ -14,13 +14,11 @@ from bot.models import (
     EmploymentStatus,
     Visit,
     VisitStatus,
-    Worker,
 )
 from bot.orm import utcnow
 from bot.partners.matching import apply_matches
 from conversations.ports import (
     Confirmation,
-    InsuranceProduct,
     InvitationView,
     VisitView,
 )
@@ -43,9 +41,6 @@ class HouseholdAnswers:
 
     def _visit_view(self, visit: Visit, new: bool) -> VisitView:
         raise NotImplementedError  # DatabaseFund's
-
-    def first_offer(self, worker: Worker) -> tuple[InsuranceProduct, ...]:
-        raise NotImplementedError  # WorkerInsurance's
 
     # -- a household's answers -------------------------------------------------------------
 
@@ -119,8 +114,7 @@ class HouseholdAnswers:
         visit.transfer_id = result.transfer_id
         visit.decided_at = utcnow()
         after = ledger.balance(self.session, employment.worker.account_id)
-        offer = self.first_offer(employment.worker) if result.applied else ()
-        return Confirmation(amount_cents, after.posted_cents, matches, offer)
+        return Confirmation(amount_cents, after.posted_cents, matches)
 
     def decline_visit(self, visit_id: int) -> None:
         visit = self._own_visit(visit_id)

@@ -67,16 +67,6 @@ class WorkerInsurance:
     def stop_insurance(self, product: str) -> bool:
         return insurance.stop(self.session, self._require_worker().id, product, self.message_key)
 
-    def first_offer(self, worker: Worker) -> tuple[InsuranceProduct, ...]:
-        """After her first contribution, the products she may choose (once; else none)."""
-        if not self.settings.insurance_premiums or insurance.was_offered(self.session, worker.id):
-            return ()
-        insurance.offer(self.session, worker.id)
-        return tuple(
-            InsuranceProduct(number, product, cents, held=False)
-            for number, (product, cents) in enumerate(self.settings.insurance_premiums.items(), 1)
-        )
-
     def given_this_year(self) -> list[GivenView]:
         household = self._household()
         if household is None:

@@ -162,8 +162,6 @@ class Confirmation:
     amount_cents: int
     worker_balance_cents: int
     matches: tuple[Match, ...] = ()
-    # Insurance offered to the worker now, after her first contribution (else empty).
-    offer: tuple[InsuranceProduct, ...] = ()
 
 
 class DayOffStatus(StrEnum):

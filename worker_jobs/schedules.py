@@ -1,6 +1,6 @@
 """RQ jobs for the fund's monthly schedule; each is idempotent per period (e.g. "2026-12")."""
 
-from bot import household_year, monthly
+from bot import household_year, insurance_offers, monthly
 from worker_jobs.context import runtime
 
 
@@ -17,6 +17,11 @@ def warn_low_balances(period: str) -> int:
 def send_statements(period: str) -> int:
     """Send every active worker her statement for the month."""
     return monthly.send_statements(runtime(), period)
+
+
+def offer_insurance(_period: str | None = None) -> int:
+    """Offer insurance to workers whose first money came in and who were never offered it."""
+    return insurance_offers.offer_after_first_contribution(runtime())
 
 
 def send_yearly_totals(year: str) -> int:

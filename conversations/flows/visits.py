@@ -14,7 +14,6 @@ from conversations.engine import Rule, Step, rule
 from conversations.flows.answers import read_answer, split_number
 from conversations.flows.anywhere import follow_household_language
 from conversations.flows.common import choice, picked
-from conversations.flows.insurance import offer_says
 from conversations.keywords import Intent, normalize, read
 from conversations.ports import HouseholdView, InvitationView, Role, VisitView
 from conversations.states import State
@@ -209,8 +208,6 @@ def _confirm(step: Step, visit: VisitView, cents: int) -> None:
         for match in done_.matches
     )
     step.notify(visit.worker_person_id, "receipt", receipt, *matches)
-    if done_.offer:  # her first contribution: now insurance is worth offering
-        step.notify(visit.worker_person_id, "insurance_offer", *offer_says(done_.offer))
 
 
 def _answer_invitation(step: Step, employment_id: int, accept: bool) -> None:

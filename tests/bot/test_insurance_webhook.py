@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
-from bot import insurance, ledger, membership, monthly
+from bot import insurance, insurance_offers, ledger, membership, monthly
 from bot.app import create_app
 from bot.config import Settings
 from bot.db import run_in_transaction
@@ -57,8 +57,10 @@ def worker_with_a_household(twilio):
 
 
 def first_contribution(twilio):
+    """Her first money, and the clock's offer that follows it."""
     twilio.text(WORKER, "done")
     twilio.text(HOUSEHOLD, "yes")
+    assert insurance_offers.offer_after_first_contribution(twilio.app.extensions["runtime"]) == 1
 
 
 def seed(app, cents):
@@ -112,7 +114,8 @@ def test_the_offer_comes_after_her_first_contribution_and_her_yes_is_kept_with_i
                 select(OutboundMessage.body).where(OutboundMessage.kind == "insurance_offer")
             )
         )
-    assert len(offers) == 1
+    assert len(offers) == 1  # once: the next run offers her nothing again
+    assert insurance_offers.offer_after_first_contribution(runtime(app)) == 0
     assert "1 life, $5.00/month: pays your family if you die" in offers[0]
     assert "\n2 disability, $10.00/month" in offers[0] and "DROP" in offers[0]
     sid = new_sid()
@@ -258,3 +261,12 @@ def test_a_worker_never_offered_has_no_consent_and_pays_nothing(app, twilio):
     monthly.charge_premiums(runtime(app), monthly.next_period(period))
     assert balance(app).posted_cents == 20_000
     ledger_is_clean(app)
+
+
+def test_the_offer_follows_her_first_money_whoever_added_it_and_only_then(app, twilio):
+    worker_with_a_household(twilio)
+    assert insurance_offers.offer_after_first_contribution(runtime(app)) == 0  # no money yet
+    seed(app, 2_500)  # a program's jump-start
+    assert insurance_offers.offer_after_first_contribution(runtime(app)) == 1
+    assert insurance_offers.offer_after_first_contribution(runtime(app)) == 0
+    assert "You chose disability insurance" in twilio.text(WORKER, "yes 2")

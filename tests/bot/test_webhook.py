@@ -188,14 +188,7 @@ def test_a_contribution_end_to_end_through_the_webhook(app, twilio):
     assert "$5.00" in twilio.text(WORKER, "balance")
     with app.extensions["runtime"].sessions() as session:
         kinds = list(session.scalars(select(OutboundMessage.kind).order_by(OutboundMessage.id)))
-    # Her first contribution brings the insurance offer, after the receipt.
-    assert kinds == [
-        "invitation",
-        "invitation_answer",
-        "visit_prompt",
-        "receipt",
-        "insurance_offer",
-    ]
+    assert kinds == ["invitation", "invitation_answer", "visit_prompt", "receipt"]
 
 
 @pytest.mark.parametrize("engine", ["postgres"], indirect=True)

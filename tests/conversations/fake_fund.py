@@ -450,8 +450,7 @@ class FakeFund(FakeInsurance):
         self.world.credit(employment.worker_id, amount_cents, who=self.world.label(employment))
         visit.status = VisitStatus.CONFIRMED
         visit.amount_cents = amount_cents
-        offer = self.first_offer(employment.worker_id)
-        return Confirmation(amount_cents, self.world.posted_cents(employment.worker_id), (), offer)
+        return Confirmation(amount_cents, self.world.posted_cents(employment.worker_id))
 
     def decline_visit(self, visit_id: int) -> None:
         self._own_visit(visit_id).status = VisitStatus.DECLINED

@@ -66,16 +66,6 @@ class FakeInsurance:
     def stop_insurance(self, product: str) -> bool:
         return self.world.consents.pop((self._require_worker(), product), None) is not None
 
-    def first_offer(self, worker_id: int) -> tuple[InsuranceProduct, ...]:
-        """After her first contribution, the offer (once)."""
-        if worker_id in self.world.offers:
-            return ()
-        self.world.offers[worker_id] = True
-        return tuple(
-            InsuranceProduct(number, product, cents, held=False)
-            for number, (product, cents) in enumerate(self.world.premiums.items(), 1)
-        )
-
     def given_this_year(self) -> list[GivenView]:
         totals: dict[str, int] = {}
         for visit in self.world.visits.values():

@@ -11,7 +11,10 @@ from datetime import date, timedelta
 import pytest
 
 from conversations import messages as m
+from conversations.engine import Conversation, Turn
+from conversations.flows.insurance import offer_says
 from conversations.keywords import Intent
+from conversations.ports import InsuranceProduct
 from conversations.talk import Choices, Money
 from tests.conversations.fake_fund import Movement, Person
 from tests.conversations.test_transcripts import (
@@ -57,7 +60,7 @@ NEW = {
     ),
 }
 EVERY_LANGUAGE = pytest.mark.parametrize("lang", list(WORDS.values()), ids=list(WORDS))
-OFFER = (m.INSURANCE_OFFER, m.INSURANCE_PRODUCT, m.INSURANCE_PRODUCT, m.INSURANCE_OFFER_HOW)
+PRODUCTS = ((1, "life", 500), (2, "disability", 1_000))
 
 
 @pytest.fixture
@@ -80,7 +83,7 @@ def offer_lines() -> tuple:
 
 
 @EVERY_LANGUAGE
-def test_the_offer_after_her_first_contribution_and_yes_per_product(chat: Chat, lang: Words):
+def test_after_the_offer_yes_per_product(chat: Chat, lang: Words):
     words = NEW[lang.code]
     maria = new_worker(chat, lang)
     chat.household(maria, "ana", lang.code)
@@ -93,15 +96,15 @@ def test_the_offer_after_her_first_contribution_and_yes_per_product(chat: Chat, 
                 m.DONE_REPORTED,
                 (sent("ana", "visit_prompt", prompt(SUNDAY)),),
             ),
-            (
-                "ana",
-                lang.yes,
-                m.CONTRIBUTION_THANKS,
-                (
-                    sent("maria", "receipt", m.RECEIPT),
-                    sent("maria", "insurance_offer", *offer_lines()),
-                ),
-            ),
+            ("ana", lang.yes, m.CONTRIBUTION_THANKS, (sent("maria", "receipt", m.RECEIPT),)),
+        ]
+    )
+    # After her first money the clock offers insurance (bot.insurance_offers), in this text:
+    offer = offer_says(tuple(InsuranceProduct(n, p, c, False) for n, p, c in PRODUCTS))
+    chat.check(Turn(Conversation(), offer, ()), offer_lines(), (), "the offer")
+    chat.world.offers[maria.person_id] = True
+    chat.play(
+        [
             (
                 "maria",
                 f"{lang.yes} 2",

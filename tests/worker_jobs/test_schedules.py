@@ -1,13 +1,14 @@
 """Payout notices and the monthly jobs through RQ on the real Redis, to the fake Twilio."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
-from bot import clock, ledger, membership, monthly
+from bot import clock, insurance, ledger, membership, monthly
 from bot.cli import main
 from bot.db import run_in_transaction
+from bot.orm import replaying_at
 from tests.worker_jobs.test_notices import HOUSEHOLD, WORKER, contribution
 from worker_jobs import schedules
 
@@ -42,6 +43,10 @@ def test_the_monthly_jobs_run_twice_in_a_month_change_nothing(service):
             worker_account_id=worker.account_id,
             amount_cents=5_000,
         )
+        # She said YES to both products last month: only then are premiums taken.
+        with replaying_at(datetime.now(UTC).replace(day=1) - timedelta(days=3)):
+            for product in ("life", "disability"):
+                insurance.give(session, worker.id, product, f"SM{product}")
 
     run_in_transaction(service.runtime.sessions, seed)
     first_of_month = datetime.now(UTC).replace(day=1, hour=9)
