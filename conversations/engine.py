@@ -83,6 +83,10 @@ class Step:
         """Add a sentence to the reply."""
         self.says.append(Say(message, params, count))
 
+    def say_line(self, message: Message, **params: Param) -> None:
+        """Add a sentence on a line of its own (a history entry, an offer's product)."""
+        self.says.append(Say(message, params, line=True))
+
     def notify(self, person_id: int, kind: str, *says: Say) -> None:
         """Send a text to someone else, after the turn commits."""
         self.notices.append(Notice(person_id, kind, says))

@@ -269,5 +269,67 @@ PARTNER_LINKED = N_("%(partner)s will now add to your benefits fund.")
 # TRANSLATORS: the reply to her NO: the platform or program is not linked to her account.
 PARTNER_DECLINED = N_("OK. %(partner)s will not add to your benefits fund.")
 
+# -- Insurance she chooses, product by product ---------------------------------------------
+# TRANSLATORS: opens the offer; one line per product follows (INSURANCE_PRODUCT).
+INSURANCE_OFFER = N_("Insurance, taken from your benefits on the 1st of each month:")
+# TRANSLATORS: "1 life, $5.00/month: pays your family if you die"
+INSURANCE_PRODUCT = N_("%(number)s %(product)s, %(price)s/month: %(covers)s")
+LIFE_COVERS = N_("pays your family if you die")
+DISABILITY_COVERS = N_("pays you if hurt and unable to work")
+# TRANSLATORS: ends the offer; YES and DROP are menu words.
+INSURANCE_OFFER_HOW = N_("YES + its number starts one. DROP + number stops it.")
+# TRANSLATORS: %(product)s is "life" or "disability"; %(date)s the day the first premium is taken.
+INSURANCE_STARTED = N_(
+    "You chose %(product)s insurance: %(price)s a month, first taken on %(date)s. "
+    "Text DROP %(number)s to stop it."
+)
+INSURANCE_ALREADY = N_("You already have %(product)s insurance. Text DROP %(number)s to stop it.")
+INSURANCE_NO_OFFER = N_("There is no question open. Text INSURANCE to see or choose insurance.")
+INSURANCE_WHICH = N_("Which one? Reply YES and its number: %(list)s")
+INSURANCE_DECLINED = N_("OK, no insurance. Text INSURANCE any time to choose it.")
+INSURANCE_STOPPED = N_("%(product)s insurance stopped. Nothing more will be taken for it.")
+INSURANCE_NOTHING_TO_STOP = N_("You have no insurance to stop. Text INSURANCE to see it.")
+INSURANCE_STOP_WHICH = N_("Which one? Text DROP and its number: %(list)s")
+# TRANSLATORS: %(products)s lists "1 life, 2 disability"; %(date)s is the next 1st of a month.
+INSURANCE_HELD = N_(
+    "Your insurance: %(products)s. Next: %(amount)s on %(date)s. DROP and a number stops one."
+)
+# TRANSLATORS: follows INSURANCE_HELD, once per product she does not have.
+INSURANCE_MORE = N_("YES %(number)s adds %(product)s, %(price)s a month.")
+# TRANSLATORS: a notice late in the month, before the first premium of a product she chose.
+PREMIUM_SOON = N_(
+    "As you chose, %(amount)s for %(products)s insurance will be taken from your benefits "
+    "on %(date)s. Text DROP to stop it."
+)
+# TRANSLATORS: a history line's "what", for a premium.
+INSURANCE_PREMIUM = N_("insurance premium")
+
+# -- A missed day, paid after the fact -------------------------------------------------------
+# TRANSLATORS: SICK is the menu word for a day she missed ("SICK yesterday").
+PAST_DAY_HOW = N_("Which day did you miss? Text SICK and the day, like SICK yesterday.")
+PAST_DAY_TOO_OLD = N_(
+    "A missed day can be claimed up to %(days)s days back. %(date)s is too long ago."
+)
+# TRANSLATORS: the day is in the past; she confirms a paid day off for it.
+PAST_DAY_CONFIRM = N_(
+    "Paid day off for %(date)s, a day you missed: %(amount)s. Balance after: %(after)s. "
+    "Reply YES to claim it or NO."
+)
+PAST_DAY_ALREADY = N_("%(date)s is already claimed as a day off.")
+
+# -- History, page by page ------------------------------------------------------------------
+# TRANSLATORS: after a page of history; MORE is a menu word.
+HISTORY_MORE = N_("MORE: older ones.")
+HISTORY_NO_MORE = N_("No older payments. Text HISTORY to start again.")
+# TRANSLATORS: a household's history: %(list)s is "Maria $25.00, Rosa $10.00".
+HOUSEHOLD_GIVEN = N_("You added in %(year)s: %(list)s. Thank you!")
+HOUSEHOLD_GIVEN_NONE = N_("You have added nothing yet in %(year)s.")
+# TRANSLATORS: a notice in January, for a household's records.
+HOUSEHOLD_YEARLY_TOTAL = N_(
+    "For your records: in %(year)s you added %(amount)s to %(worker)s's benefits fund."
+)
+# TRANSLATORS: follows MONTHLY_STATEMENT when premiums were taken in the month.
+STATEMENT_PREMIUMS = N_("Of that, %(amount)s paid the insurance you chose: %(products)s.")
+
 # A numbered choice inside a list: "1 Ana", "2 Rosa (Dec 5)".
 LIST_ITEM = N_("%(number)s %(label)s")

@@ -34,6 +34,7 @@ class Rates:
     day_off_cents: int
     half_day_cents: int
     max_contribution_cents: int  # the most one visit may add
+    past_day_off_days: int = 7  # how far back a missed day may be claimed
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,35 @@ class HistoryLine:
     amount_cents: int
     who: str | None  # who paid, for money in
     what: str | None = None  # for money out or back: "day_off", "insurance", "correction"
+
+
+@dataclass(frozen=True)
+class InsuranceProduct:
+    """One insurance product the fund sells, and whether she chose it."""
+
+    number: int  # its place in the fund's list, the same in every text ("YES 2")
+    product: str  # "life", "disability"
+    price_cents: int  # a month
+    held: bool  # she said YES and has not stopped it
+    first_charge: date | None = None  # held: the day its first premium is (or was) taken
+
+
+@dataclass(frozen=True)
+class InsuranceView:
+    """Her insurance: every product, whether an offer is open, and the next charge."""
+
+    products: tuple[InsuranceProduct, ...]
+    offer_open: bool
+    next_charge_day: date
+    next_charge_cents: int  # what the products she holds take on that day
+
+
+@dataclass(frozen=True)
+class GivenView:
+    """What a household added to one worker's benefits in a year."""
+
+    worker_name: str
+    amount_cents: int
 
 
 @dataclass(frozen=True)
@@ -183,8 +213,32 @@ class Fund(Protocol):
         """Her balance."""
         ...
 
-    def history(self, limit: int) -> list[HistoryLine]:
-        """Her most recent movements, newest first."""
+    def history(self, limit: int, offset: int = 0) -> list[HistoryLine]:
+        """Her movements, newest first, skipping the `offset` newest."""
+        ...
+
+    def insurance(self) -> InsuranceView:
+        """Her insurance products, chosen or not."""
+        ...
+
+    def offer_insurance(self) -> None:
+        """Record that she was offered insurance now: a YES may answer it."""
+        ...
+
+    def decline_insurance(self) -> None:
+        """She said NO to the offer: a later YES answers nothing."""
+        ...
+
+    def choose_insurance(self, product: str) -> bool:
+        """Record her YES to a product with this message; False if she has it already."""
+        ...
+
+    def stop_insurance(self, product: str) -> bool:
+        """Stop a product she holds, with this message; False if she does not hold it."""
+        ...
+
+    def given_this_year(self) -> list[GivenView]:
+        """What this household added to each worker's benefits this year."""
         ...
 
     def households(self) -> list[HouseholdView]:

@@ -58,6 +58,7 @@ class Say:
     message: Message
     params: dict[str, Param] = field(default_factory=dict)
     count: int | None = None
+    line: bool = False  # starts a line of its own (one history entry per line)
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """RQ jobs for the fund's monthly schedule; each is idempotent per period (e.g. "2026-12")."""
 
-from bot.ops import monthly
+from bot.ops import household_year, insurance_offers, monthly
 from worker_jobs.context import runtime
 
 
 def charge_premiums(period: str) -> int:
-    """Charge this month's insurance premiums from every active worker's benefits."""
+    """Charge this month's premiums, for the products each worker said YES to, from her benefits."""
     return monthly.charge_premiums(runtime(), period)
 
 
@@ -17,6 +17,16 @@ def warn_low_balances(period: str) -> int:
 def send_statements(period: str) -> int:
     """Send every active worker her statement for the month."""
     return monthly.send_statements(runtime(), period)
+
+
+def offer_insurance(_period: str | None = None) -> int:
+    """Offer insurance to workers whose first money came in and who were never offered it."""
+    return insurance_offers.offer_after_first_contribution(runtime())
+
+
+def send_yearly_totals(year: str) -> int:
+    """In January: tell each household what it added to each worker the year before."""
+    return household_year.send_yearly_totals(runtime(), year)
 
 
 def expire_stale_visits(_period: str | None = None) -> int:

@@ -57,6 +57,13 @@ LABELS = {
     "insurance_lapsed": N_("Insurance lapsed"),
     "insurance_low": N_("Low balance warning"),
     "statement": N_("Monthly statement"),
+    "insurance_offer": N_("Insurance offer"),
+    "premium_soon": N_("Before a first premium"),
+    "yearly_total": N_("A household's yearly total"),
+    "life": N_("Life insurance"),
+    "disability": N_("Disability insurance"),
+    "given": N_("Chosen"),
+    "stopped": N_("Stopped"),
     "whatsapp": N_("WhatsApp"),
 }
 

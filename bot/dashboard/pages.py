@@ -1,11 +1,15 @@
 """The dashboard's pages: overview, workers, a worker, the payouts queue, failed messages."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from bot.dashboard import chart, i18n, overview, undelivered, workers
 from bot.dashboard.web import blueprint, runtime
 from bot.fund import payouts
+from bot.fund.worker_insurance import household_given, household_name
 
 MAX_PAGE = 10_000
 
@@ -42,6 +46,25 @@ def worker_page(worker_id: int) -> ResponseReturnValue:
     settings = runtime().settings
     days = page.balance.days_off(settings.day_off_cents, settings.half_day_off_cents)
     return render_template("dashboard/worker.html", page=page, days_available=days)
+
+
+@blueprint.get("/households/<int:household_id>/year", defaults={"year": None})
+@blueprint.get("/households/<int:household_id>/year/<int:year>")
+def household_year_page(household_id: int, year: int | None) -> ResponseReturnValue:
+    """What a household added to each worker in a year, to print for its records."""
+    zone = ZoneInfo(runtime().settings.default_time_zone)
+    year = year or datetime.now(zone).year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    with runtime().sessions() as session:
+        name = household_name(session, household_id)
+        if name is None:
+            abort(404)
+        given = household_given(session, household_id, year)
+    total = sum(row.amount_cents for row in given)
+    return render_template(
+        "dashboard/household_year.html", name=name, year=year, given=given, total=total
+    )
 
 
 @blueprint.get("/payouts")

@@ -8,6 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import ledger
+from bot.dashboard.consents import ConsentRow, consents
 from bot.infra.orm import as_utc
 from bot.infra.phone import InvalidPhoneNumber, normalize_phone
 from bot.ledger import Account, Phase, Transfer, TransferKind
@@ -57,6 +58,7 @@ class Line:
 class HouseholdRow:
     """A household she works for."""
 
+    household_id: int
     name: str
     phone: str | None
     status: str
@@ -99,6 +101,7 @@ class WorkerPage:
     households: list[HouseholdRow]
     days_off: list[DayOffRow]
     conversation: list[Exchange]
+    consents: list[ConsentRow]
 
 
 def _rows() -> Any:
@@ -157,6 +160,7 @@ def worker_page(session: Session, worker_id: int) -> WorkerPage | None:
         households=_households(session, worker.id),
         days_off=_days_off(session, account.id),
         conversation=_conversation(session, person.id),
+        consents=consents(session, worker.id),
     )
 
 
@@ -198,6 +202,7 @@ def _households(session: Session, worker_id: int) -> list[HouseholdRow]:
     ).all()
     return [
         HouseholdRow(
+            household_id=household.id,
             name=employment.label or household.name,
             phone=phone,
             status=employment.status,

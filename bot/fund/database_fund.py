@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.fund import membership
 from bot.fund.household_answers import HouseholdAnswers
+from bot.fund.worker_insurance import WorkerInsurance
 from bot.fund.worker_money import WorkerMoney, cover_period
 from bot.infra.config import Settings
 from bot.infra.orm import utcnow
@@ -58,7 +59,7 @@ ROLES = (
 )
 
 
-class DatabaseFund(WorkerMoney, HouseholdAnswers):
+class DatabaseFund(WorkerMoney, WorkerInsurance, HouseholdAnswers):
     """The fund as the person texting sees it, read and written through one session."""
 
     def __init__(
@@ -96,6 +97,7 @@ class DatabaseFund(WorkerMoney, HouseholdAnswers):
             s.day_off_cents,
             s.half_day_off_cents,
             s.max_contribution_cents,
+            s.past_day_off_days,
         )
 
     def set_language(self, language: str) -> None:

@@ -44,3 +44,17 @@ def waiting(session: Session, worker_account_id: int) -> list[Reservation]:
         for row in rows
     ]
     return sorted(reservations, key=lambda r: (r.day, r.transfer_id))
+
+
+def claimed(session: Session, worker_account_id: int, day: date) -> bool:
+    """Whether a day off for that day is waiting or was paid (a called-back one is free)."""
+    if any(r.day == day for r in waiting(session, worker_account_id)):
+        return True
+    paid = session.scalars(
+        select(Transfer.memo).where(
+            Transfer.debit_account_id == worker_account_id,
+            Transfer.kind == TransferKind.DAY_OFF,
+            Transfer.phase == Phase.POST_PENDING,
+        )
+    )
+    return any(memo.get("day") == day.isoformat() for memo in paid)

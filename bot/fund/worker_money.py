@@ -20,6 +20,7 @@ from bot.models import (
     Contributor,
     Employment,
     Person,
+    Visit,
     Worker,
 )
 from conversations.ports import (
@@ -73,15 +74,18 @@ class WorkerMoney:
             insured=self._covered_products(),
         )
 
-    def history(self, limit: int) -> list[HistoryLine]:
+    def history(self, limit: int, offset: int = 0) -> list[HistoryLine]:
         worker = self._require_worker()
         # Reservations and voids move no money; read a few more and keep what moved.
-        movements = ledger.history(self.session, worker.account_id, limit=limit * 3)
-        moved = [m for m in movements if m.phase in (Phase.POSTED, Phase.POST_PENDING)][:limit]
+        wanted = limit + offset
+        movements = ledger.history(self.session, worker.account_id, limit=wanted * 3)
+        moved = [m for m in movements if m.phase in (Phase.POSTED, Phase.POST_PENDING)]
+        moved = moved[offset:wanted]
         names = self._account_names({m.counterparty_account_id for m in moved}, worker)
+        worked = _visit_days([m.transfer_id for m in moved], self.session)
         return [
             HistoryLine(
-                day=_local_day(m.created_at, self.person.time_zone),
+                day=worked.get(m.transfer_id) or _local_day(m.created_at, self.person.time_zone),
                 amount_cents=m.amount_cents,
                 who=names.get(m.counterparty_account_id)
                 if m.kind in (TransferKind.CONTRIBUTION, TransferKind.BONUS)
@@ -97,7 +101,7 @@ class WorkerMoney:
         worker = self._require_worker()
         amount = self.settings.half_day_off_cents if half else self.settings.day_off_cents
         available = ledger.balance(self.session, worker.account_id).available_cents
-        if any(r.day == day for r in days_off.waiting(self.session, worker.account_id)):
+        if days_off.claimed(self.session, worker.account_id, day):
             return DayOff(DayOffStatus.ALREADY, day, amount, available, half=half)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
         return DayOff(status, day, amount, available, half=half)
@@ -177,6 +181,19 @@ class WorkerMoney:
                 self._label(employment) if employment else contributor.name
             )
         return names
+
+
+def local_today(time_zone: str) -> date:
+    """Today where she lives."""
+    return _local_day(utcnow(), time_zone)
+
+
+def _visit_days(transfer_ids: list[int], session: Session) -> dict[int, date]:
+    """The day of the work each contribution paid for (the visit, not the posting)."""
+    rows = session.execute(
+        select(Visit.transfer_id, Visit.visit_date).where(Visit.transfer_id.in_(transfer_ids))
+    ).all()
+    return {transfer_id: day for transfer_id, day in rows if transfer_id is not None}
 
 
 def cover_period(time_zone: str) -> str:

@@ -47,6 +47,7 @@ class Settings:
     day_off_cents: int = 12_000
     half_day_off_cents: int = 6_000
     max_contribution_cents: int = 10_000
+    past_day_off_days: int = 7  # how many days back a missed day may be claimed as paid
     currency: str = "USD"
     default_region: str = "US"
     default_time_zone: str = "America/New_York"
@@ -100,6 +101,7 @@ class Settings:
             day_off_cents=day_off,
             half_day_off_cents=_cents(env, "HALF_DAY_OFF_CENTS", day_off // 2),
             max_contribution_cents=_cents(env, "MAX_CONTRIBUTION_CENTS", 10_000),
+            past_day_off_days=_count(env, "PAST_DAY_OFF_DAYS", 7),
             currency=(env.get("FUND_CURRENCY") or "USD").strip().upper(),
             default_region=check.region((env.get("DEFAULT_REGION") or "US").strip().upper()),
             default_time_zone=(env.get("DEFAULT_TIME_ZONE") or "America/New_York").strip(),

@@ -2,7 +2,13 @@
 
 from bot.models.contributor import Contributor
 from bot.models.employment import Employment, EmploymentStatus
-from bot.models.insurance import CoverStatus, InsuranceCover
+from bot.models.insurance import (
+    ConsentStatus,
+    CoverStatus,
+    InsuranceConsent,
+    InsuranceCover,
+    InsuranceOffer,
+)
 from bot.models.message import (
     STATUS_RANK,
     ConversationRecord,
@@ -31,6 +37,7 @@ __all__ = [
     "STATUS_RANK",
     "Channel",
     "ChannelConsent",
+    "ConsentStatus",
     "Contributor",
     "ConversationRecord",
     "CoverStatus",
@@ -38,7 +45,9 @@ __all__ = [
     "Employment",
     "EmploymentStatus",
     "InboundMessage",
+    "InsuranceConsent",
     "InsuranceCover",
+    "InsuranceOffer",
     "MatchTally",
     "MatchingRule",
     "OutboundMessage",

@@ -22,7 +22,7 @@ from rq.serializers import JSONSerializer
 from bot.channel import outbox, spool
 from bot.infra.orm import utcnow
 from bot.infra.runtime import Runtime
-from bot.ops import monthly
+from bot.ops import household_year, insurance_offers, monthly
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 15
@@ -54,6 +54,12 @@ PERIODIC: tuple[Periodic, ...] = (
     Periodic("sweep", "worker_jobs.notices.sweep", _tick_period, lambda rt, _p: outbox.sweep(rt)),
     Periodic("spool", "worker_jobs.spool.drain", _tick_period, lambda rt, _p: spool.drain(rt)),
     Periodic(
+        "insurance-offers",
+        "worker_jobs.schedules.offer_insurance",
+        _tick_period,
+        insurance_offers.offer_after_first_contribution,
+    ),
+    Periodic(
         "premiums",
         "worker_jobs.schedules.charge_premiums",
         monthly.period_of,
@@ -70,6 +76,12 @@ PERIODIC: tuple[Periodic, ...] = (
         "worker_jobs.schedules.warn_low_balances",
         _warning_period,
         monthly.warn_low_balances,
+    ),
+    Periodic(
+        "yearly-totals",
+        "worker_jobs.schedules.send_yearly_totals",
+        lambda now: household_year.year_to_total(monthly.period_of(now)),
+        household_year.send_yearly_totals,
     ),
 )
 

@@ -1,12 +1,10 @@
-"""Scheduled work: premiums, warnings before they lapse, statements, visit prompts, stale visits.
+"""Scheduled work: statements, visit prompts, stale visits; premiums live in bot.ops.premiums.
 
-Each runs worker by worker, one transaction each, and is idempotent per period: premiums go
-through the ledger under a key per worker, product and month, and each notice has a dedupe
-key per worker and month, so a second run of the same month changes nothing.
+Each runs worker by worker, one transaction each, and is idempotent per period: each notice
+has a dedupe key per worker and month, so a second run of the same month changes nothing.
 """
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from bot import ledger
 from bot.channel import outbox
-from bot.fund import membership
 from bot.fund.database_fund import DatabaseFund
+from bot.fund.insurance import next_period
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import utcnow
 from bot.infra.runtime import Runtime
@@ -24,24 +22,32 @@ from bot.ledger import Phase, Transfer
 from bot.models import (
     Channel,
     Contributor,
-    CoverStatus,
     Employment,
     EmploymentStatus,
-    InsuranceCover,
     Person,
     Visit,
     VisitReporter,
     VisitStatus,
     Worker,
-    WorkerStatus,
 )
+from bot.ops.premiums import charge_premiums, premiums_taken, warn_low_balances
+from bot.ops.worker_runs import each_worker
 from bot.texting.notices import write_notice_once
 from conversations import messages as m
 from conversations.flows.visits import prompt
-from conversations.talk import Choices, Money, Month, Notice, Say
+from conversations.talk import Money, Month, Notice, Say
 
 log = logging.getLogger(__name__)
-PRODUCT_NAMES = {"life": m.LIFE_INSURANCE, "disability": m.DISABILITY_INSURANCE}
+__all__ = [
+    "charge_premiums",
+    "expire_stale_visits",
+    "next_period",
+    "period_of",
+    "previous_period",
+    "prompt_scheduled_visits",
+    "send_statements",
+    "warn_low_balances",
+]
 
 
 def period_of(moment: date | datetime) -> str:
@@ -55,112 +61,25 @@ def previous_period(period: str) -> str:
     return f"{year - 1:04d}-12" if month == 1 else f"{year:04d}-{month - 1:02d}"
 
 
-def charge_premiums(runtime: Runtime, period: str) -> int:
-    """Charge every active worker this month's premiums; return how many were charged now."""
-    return _each_worker(runtime, lambda session, worker: _charge(session, runtime, worker, period))
-
-
-def warn_low_balances(runtime: Runtime, period: str) -> int:
-    """Warn workers whose available money cannot pay next month's premiums."""
-    return _each_worker(runtime, lambda session, worker: _warn(session, runtime, worker, period))
-
-
 def send_statements(runtime: Runtime, period: str) -> int:
     """Send every active worker her statement for the month."""
-    return _each_worker(runtime, lambda session, worker: _statement(session, worker, period))
-
-
-def _each_worker(runtime: Runtime, work: Callable[[Session, Worker], list[int]]) -> int:
-    with runtime.sessions() as session:
-        worker_ids = list(
-            session.scalars(
-                select(Worker.id).where(Worker.status == WorkerStatus.ACTIVE).order_by(Worker.id)
-            )
-        )
-    done = 0
-    for worker_id in worker_ids:
-
-        def one(session: Session, worker_id: int = worker_id) -> list[int]:
-            worker = session.get(Worker, worker_id)
-            return work(session, worker) if worker is not None else []
-
-        outbox_ids = run_in_transaction(runtime.sessions, one)
-        outbox.hand_over(runtime, outbox_ids)
-        done += bool(outbox_ids)
-    return done
-
-
-def _charge(session: Session, runtime: Runtime, worker: Worker, period: str) -> list[int]:
-    covered, lapsed, paid = [], [], 0
-    for product, cents in runtime.settings.insurance_premiums.items():
-        if session.scalar(
-            select(InsuranceCover.id).where(
-                InsuranceCover.worker_id == worker.id,
-                InsuranceCover.product == product,
-                InsuranceCover.period == period,
-            )
-        ):
-            continue
-        result = ledger.charge_premium(
-            session,
-            key=f"premium:{product}:{worker.id}:{period}",
-            worker_account_id=worker.account_id,
-            insurer_account_id=membership.insurer_account_id(session, product),
-            amount_cents=cents,
-            period=period,
-        )
-        status = CoverStatus.COVERED if result.applied else CoverStatus.LAPSED
-        session.add(
-            InsuranceCover(
-                worker_id=worker.id,
-                product=product,
-                period=period,
-                status=status,
-                transfer_id=result.transfer_id,
-            )
-        )
-        (covered if result.applied else lapsed).append(product)
-        paid += cents if result.applied else 0
-    notices = []
-    month = Month.of(period)
-    if covered:
-        say = Say(
-            m.PREMIUM_PAID, {"month": month, "amount": Money(paid), "products": _products(covered)}
-        )
-        notices.append(
-            write_notice_once(
-                session,
-                Notice(worker.person_id, "premium_paid", (say,)),
-                f"premium:{worker.id}:{period}",
-            )
-        )
-    if lapsed:
-        say = Say(m.INSURANCE_LAPSED, {"month": month, "products": _products(lapsed)})
-        notices.append(
-            write_notice_once(
-                session,
-                Notice(worker.person_id, "insurance_lapsed", (say,)),
-                f"lapsed:{worker.id}:{period}",
-            )
-        )
-    session.flush()
-    return [row.id for row in notices if row is not None]
-
-
-def _warn(session: Session, runtime: Runtime, worker: Worker, period: str) -> list[int]:
-    needed = sum(runtime.settings.insurance_premiums.values())
-    available = ledger.balance(session, worker.account_id).available_cents
-    if not needed or available >= needed:
-        return []
-    say = Say(m.INSURANCE_LOW, {"available": Money(available), "amount": Money(needed)})
-    row = write_notice_once(
-        session, Notice(worker.person_id, "insurance_low", (say,)), f"low:{worker.id}:{period}"
+    return each_worker(
+        runtime, lambda session, worker: _statement(session, runtime, worker, period)
     )
-    session.flush()
-    return [row.id] if row else []
 
 
-def _statement(session: Session, worker: Worker, period: str) -> list[int]:
+def _what_it_pays(runtime: Runtime, money: ledger.Balance) -> tuple[Say, ...]:
+    """What her available money still buys in days off."""
+    full, rest = divmod(max(money.available_cents, 0), runtime.settings.day_off_cents)
+    half = rest >= runtime.settings.half_day_off_cents
+    if full and half:
+        return (Say(m.DAYS_OFF_AND_HALF, {}, full),)
+    if full:
+        return (Say(m.DAYS_OFF, {}, full),)
+    return (Say(m.HALF_DAY_ONLY),) if half else ()
+
+
+def _statement(session: Session, runtime: Runtime, worker: Worker, period: str) -> list[int]:
     if period_of(worker.created_at) > period:
         return []  # she joined after that month
     added, used = _month_totals(session, worker.account_id, period)
@@ -175,8 +94,9 @@ def _statement(session: Session, worker: Worker, period: str) -> list[int]:
             "available": Money(money.available_cents),
         },
     )
+    says = (say, *premiums_taken(session, worker, period), *_what_it_pays(runtime, money))
     row = write_notice_once(
-        session, Notice(worker.person_id, "statement", (say,)), f"statement:{worker.id}:{period}"
+        session, Notice(worker.person_id, "statement", says), f"statement:{worker.id}:{period}"
     )
     session.flush()
     return [row.id] if row else []
@@ -203,10 +123,6 @@ def _month_totals(session: Session, account_id: int, period: str) -> tuple[int, 
         )
     )
     return int(added or 0), int(used or 0)
-
-
-def _products(products: list[str]) -> Choices:
-    return Choices(tuple(PRODUCT_NAMES[p] for p in products), numbered=False)
 
 
 VISIT_QUESTION_LIFETIME_DAYS = 7

@@ -110,7 +110,10 @@ def format_weekday(weekday: Weekday, language: str) -> str:
 def render(says: Iterable[Say], language: str, *, sms: bool = True) -> str:
     """The sentences as one text in the language: as written for WhatsApp (no segments
     there), and for SMS as written unless dropping some accents costs fewer segments."""
-    text = " ".join(_sentence(say, language) for say in says)
+    text = "".join(
+        ("\n" if say.line else " ") * bool(n) + _sentence(say, language)
+        for n, say in enumerate(says)
+    )
     return fit_sms(text) if sms else text
 
 

@@ -43,6 +43,33 @@ def ask(step: Step) -> None:
     step.go(State.CONFIRMING_DAY_OFF, day=day.isoformat(), half=half)
 
 
+def claim(step: Step) -> None:
+    """SICK and a past day ("I was sick yesterday"): a paid day off after the fact, within
+    the fund's window, through the same reservation as a planned one; today or later is one."""
+    words, today = step.reading.rest, step.inbound.today
+    day = parse_day(words, step.language, today, prefer="past") if words else None
+    if day is None:
+        step.say(m.PAST_DAY_HOW)
+        step.go(State.IDLE)
+        return
+    if day >= today:
+        ask(step)
+        return
+    window = step.fund.rates().past_day_off_days
+    if today - day > timedelta(days=window):
+        step.say(m.PAST_DAY_TOO_OLD, days=str(window), date=day)
+        step.go(State.IDLE)
+        return
+    quote = step.fund.day_off_quote(day, False)
+    if quote.status is not DayOffStatus.BOOKED:
+        _refusal(step, quote)
+        step.go(State.IDLE)
+        return
+    after = Money(quote.available_cents - quote.amount_cents)
+    step.say(m.PAST_DAY_CONFIRM, date=day, amount=Money(quote.amount_cents), after=after)
+    step.go(State.CONFIRMING_DAY_OFF, day=day.isoformat(), half=False, past=True)
+
+
 def _requested_day(step: Step) -> date | None:
     """The day she named; a recent past date without a year stays in the past ('11/20')."""
     words, today = step.reading.rest, step.inbound.today
@@ -59,7 +86,7 @@ def _requested_day(step: Step) -> date | None:
 def book(step: Step) -> None:
     """YES: reserve it (the ledger's pending payout)."""
     day = date.fromisoformat(step.data["day"])
-    if day < step.inbound.today:  # asked late at night, answered after midnight
+    if day < step.inbound.today and not step.data.get("past"):  # answered after midnight
         step.say(m.DAY_OFF_PAST, date=day)
         step.go(State.IDLE)
         return
@@ -79,7 +106,9 @@ def keep(step: Step) -> None:
 
 
 def _refusal(step: Step, day_off: DayOff) -> None:
-    if day_off.status is DayOffStatus.ALREADY:
+    if day_off.status is DayOffStatus.ALREADY and day_off.day < step.inbound.today:
+        step.say(m.PAST_DAY_ALREADY, date=day_off.day)
+    elif day_off.status is DayOffStatus.ALREADY:
         step.say(m.DAY_OFF_ALREADY, date=day_off.day)
     else:
         step.say(
@@ -133,6 +162,13 @@ COMMANDS: tuple[Rule, ...] = (
             and step.reading.intent in (Intent.DAY_OFF, Intent.HALF_DAY)
         ),
         ask,
+        State.IDLE,
+        State.CONFIRMING_DAY_OFF,
+    ),
+    rule(
+        "missed day",
+        lambda step: step.profile.role is Role.WORKER and step.reading.intent is Intent.MISSED,
+        claim,
         State.IDLE,
         State.CONFIRMING_DAY_OFF,
     ),

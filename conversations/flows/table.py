@@ -1,7 +1,17 @@
 """The whole conversation as one table: words that work anywhere, then each state's rules."""
 
 from conversations.engine import Engine, Rule, rule
-from conversations.flows import anywhere, days_off, joining, partners, unsure, visits, worker
+from conversations.flows import (
+    anywhere,
+    days_off,
+    given,
+    insurance,
+    joining,
+    partners,
+    unsure,
+    visits,
+    worker,
+)
 from conversations.states import State
 
 not_understood = unsure.not_understood
@@ -9,9 +19,11 @@ not_understood = unsure.not_understood
 ANYWHERE: tuple[Rule, ...] = (
     *anywhere.ANYWHERE,
     *unsure.ANYWHERE,
+    *given.COMMANDS,
     *worker.COMMANDS,
     *visits.COMMANDS,
     *days_off.COMMANDS,
+    *insurance.COMMANDS,
 )
 
 FLOWS: dict[State, tuple[Rule, ...]] = {
@@ -29,7 +41,7 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     ),
     State.READING_TERMS: joining.READING_TERMS,
     State.GIVING_NAME: joining.GIVING_NAME,
-    State.IDLE: (*visits.HOUSEHOLD, *unsure.IDLE),
+    State.IDLE: (*visits.HOUSEHOLD, *insurance.IDLE, *unsure.IDLE),
     State.PICKING_VISIT_HOUSEHOLD: visits.PICKING_VISIT_HOUSEHOLD,
     State.CONFIRMING_DAY_OFF: days_off.CONFIRMING_DAY_OFF,
     State.PICKING_DAY_OFF_TO_UNDO: days_off.PICKING_DAY_OFF_TO_UNDO,

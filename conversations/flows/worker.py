@@ -12,7 +12,12 @@ from conversations.states import State
 from conversations.talk import Choices, Money, Say
 
 HISTORY_LENGTH = 5
-WHAT = {"day_off": m.PAID_DAY_OFF, "insurance": m.INSURANCE, "correction": m.CORRECTION}
+WHAT = {
+    "day_off": m.PAID_DAY_OFF,
+    "insurance": m.INSURANCE_PREMIUM,
+    "correction": m.CORRECTION,
+}
+NEXT_PAGE = "history_next"  # in the conversation's data: where MORE goes on from
 PRODUCTS = {"life": m.LIFE_INSURANCE, "disability": m.DISABILITY_INSURANCE}
 PHONE_THEN_LABEL = re.compile(r"^([+\d][\d\s().-]{5,24}\d)\s*(.*)$")
 
@@ -42,18 +47,31 @@ def balance(step: Step) -> None:
 
 
 def history(step: Step) -> None:
-    """HISTORY: the last few movements, newest first."""
-    lines = step.fund.history(HISTORY_LENGTH)
-    if not lines:
-        step.say(m.HISTORY_EMPTY)
-    else:
-        step.say(m.HISTORY_HEADER)
-        for line in lines:
-            who = line.who if line.who else WHAT.get(line.what or "", m.CORRECTION)
-            step.say(
-                m.HISTORY_LINE, date=line.day, amount=Money(line.amount_cents, signed=True), who=who
-            )
-    step.go(State.IDLE)
+    """HISTORY: the last few movements, one a line, newest first; MORE shows older ones."""
+    _history_page(step, 0)
+
+
+def more(step: Step) -> None:
+    """MORE: the next page of history (the first, if she has not asked for one)."""
+    _history_page(step, int(step.data.get(NEXT_PAGE, 0)))
+
+
+def _history_page(step: Step, offset: int) -> None:
+    lines = step.fund.history(HISTORY_LENGTH + 1, offset)
+    page = lines[:HISTORY_LENGTH]
+    if not page:
+        step.say(m.HISTORY_NO_MORE if offset else m.HISTORY_EMPTY)
+        step.go(State.IDLE)
+        return
+    step.say(m.HISTORY_HEADER)
+    for line in page:
+        who = line.who if line.who else WHAT.get(line.what or "", m.CORRECTION)
+        step.say_line(
+            m.HISTORY_LINE, date=line.day, amount=Money(line.amount_cents, signed=True), who=who
+        )
+    if len(lines) > HISTORY_LENGTH:
+        step.say_line(m.HISTORY_MORE)
+    step.go(State.IDLE, **{NEXT_PAGE: offset + len(page)})  # after the last: "no older"
 
 
 def add(step: Step) -> None:
@@ -158,6 +176,10 @@ WORKER_INTENTS = frozenset(
         Intent.DAY_OFF,
         Intent.HALF_DAY,
         Intent.UNDO,
+        Intent.INSURANCE,
+        Intent.DROP,
+        Intent.MISSED,
+        Intent.MORE,
     }
 )
 
@@ -171,6 +193,7 @@ COMMANDS: tuple[Rule, ...] = (
     rule("not a worker", for_workers, workers_only),
     rule("balance", worker_says(Intent.BALANCE), balance, State.IDLE),
     rule("history", worker_says(Intent.HISTORY), history, State.IDLE),
+    rule("more", worker_says(Intent.MORE), more, State.IDLE),
     rule("add", worker_says(Intent.ADD), add, State.IDLE),
     rule("households", worker_says(Intent.HOUSEHOLDS), households, State.IDLE),
     rule(

@@ -26,3 +26,7 @@ class Intent(StrEnum):
     GREETING = "greeting"
     THANKS = "thanks"
     WHO_IS_THIS = "who_is_this"  # a household asking who invited it, and why
+    INSURANCE = "insurance"  # her covers, or the offer
+    DROP = "drop"  # stop an insurance product: DROP 2
+    MISSED = "missed"  # a past day she did not work, paid after the fact: SICK yesterday
+    MORE = "more"  # the next page of history

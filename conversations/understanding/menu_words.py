@@ -24,6 +24,10 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.SCHEDULE: ("every",),
         Intent.YES: ("yes", "y", "ok", "okay"),
         Intent.NO: ("no", "n"),
+        Intent.INSURANCE: ("insurance",),
+        Intent.DROP: ("drop",),
+        Intent.MISSED: ("sick",),
+        Intent.MORE: ("more",),
     },
     "es": {
         Intent.HELP: ("ayuda",),
@@ -41,6 +45,10 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.SCHEDULE: ("cada",),
         Intent.YES: ("si", "s"),
         Intent.NO: ("no",),
+        Intent.INSURANCE: ("seguro", "seguros"),
+        Intent.DROP: ("suspender",),
+        Intent.MISSED: ("enferma", "enfermo"),
+        Intent.MORE: ("mas",),
     },
     "pt_BR": {
         Intent.HELP: ("ajuda",),
@@ -58,6 +66,10 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.SCHEDULE: ("toda", "todo"),
         Intent.YES: ("sim",),
         Intent.NO: ("nao",),
+        Intent.INSURANCE: ("seguro", "seguros"),
+        Intent.DROP: ("suspender",),
+        Intent.MISSED: ("doente",),
+        Intent.MORE: ("mais",),
     },
     "ht": {
         Intent.HELP: ("ed",),
@@ -75,6 +87,10 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.SCHEDULE: ("chak",),
         Intent.YES: ("wi",),
         Intent.NO: ("non",),
+        Intent.INSURANCE: ("asirans",),
+        Intent.DROP: ("kanpe",),
+        Intent.MISSED: ("malad",),
+        Intent.MORE: ("plis",),
     },
     "tl": {
         Intent.HELP: ("tulong",),
@@ -92,6 +108,10 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.SCHEDULE: ("tuwing",),
         Intent.YES: ("oo", "opo"),
         Intent.NO: ("hindi",),
+        Intent.INSURANCE: ("seguro", "insurance"),
+        Intent.DROP: ("itigil",),
+        Intent.MISSED: ("may sakit", "sakit"),
+        Intent.MORE: ("higit pa", "susunod"),
     },
 }
 

@@ -17,24 +17,28 @@ ORDER = (
     Intent.REMOVE,
     Intent.HOUSEHOLDS,
     Intent.SCHEDULE,
+    Intent.DROP,
+    Intent.MISSED,
     Intent.UNDO,
     Intent.HALF_DAY,
     Intent.DAY_OFF,
     Intent.DONE,
     Intent.BALANCE,
     Intent.HISTORY,
+    Intent.MORE,
     Intent.LANGUAGE,
     Intent.MENU,
     Intent.HELP,
     Intent.WHO_IS_THIS,
     Intent.NO,
     Intent.YES,
+    Intent.INSURANCE,  # after YES: "si, seguro" is "yes, sure"
     Intent.THANKS,
     Intent.GREETING,
 )
 PRIORITY = {intent: rank for rank, intent in enumerate(ORDER)}
 # Menu words whose text that follows is data (a phone number, a list number, a weekday).
-AT_START = frozenset({Intent.ADD, Intent.REMOVE, Intent.HOUSEHOLDS, Intent.SCHEDULE})
+AT_START = frozenset({Intent.ADD, Intent.REMOVE, Intent.HOUSEHOLDS, Intent.SCHEDULE, Intent.DROP})
 # Menu words too short or too common to count in the middle of a message ("y" is "and" in
 # Spanish, "lang" "only" in Tagalog).
 START_ONLY_WORDS = frozenset({"y", "n", "s", "lang", "bal"})

@@ -15,6 +15,11 @@ EXTRA: dict[str, dict[Intent, str]] = {
     "en": {
         I.BALANCE: "^bal|how much|how much money|my money|check balance|balance check",
         I.HISTORY: "payments|my payments|last payments|statement",
+        I.INSURANCE: "my insurance|insured|cover|my cover|why did you take",
+        I.DROP: "^stop insurance|^cancel insurance|^end insurance",
+        I.MISSED: "was sick|i was sick|got sick|missed|missed a day|i missed|client cancelled"
+        "|client canceled|did not work|didnt work|couldnt work|could not work",
+        I.MORE: "older|next|more please|show more",
         I.DAY_OFF: "day of|off|days off|time off|free day",
         I.HALF_DAY: "half a day|half day off|half",
         I.DONE: "finished|finish|worked|i worked|visit done|all done|completed",
@@ -33,6 +38,11 @@ EXTRA: dict[str, dict[Intent, str]] = {
     "es": {
         I.BALANCE: "cuanto|cuanto tengo|cuanto dinero|mi dinero|cual es mi saldo",
         I.HISTORY: "historia|pagos|mis pagos|movimientos",
+        I.INSURANCE: "mi seguro|aseguranza|aseguranzas",
+        I.DROP: "^cancelar seguro|^dejar seguro",
+        I.MISSED: "estuve enferma|estuve enfermo|me enferme|no trabaje|no pude trabajar"
+        "|cancelo la clienta|cancelaron",
+        I.MORE: "mas pagos|siguiente|ver mas",
         I.DAY_OFF: "libre|dia de descanso|descanso",
         I.HALF_DAY: "medio dia libre|medio dia|media jornada",
         I.DONE: "termine|ya termine|terminado|hecho|trabaje",
@@ -51,6 +61,11 @@ EXTRA: dict[str, dict[Intent, str]] = {
     "pt_BR": {
         I.BALANCE: "quanto|quanto tenho|quanto eu tenho|qual meu saldo|meu dinheiro",
         I.HISTORY: "historico|pagamentos|meus pagamentos|extrato",
+        I.INSURANCE: "meu seguro",
+        I.DROP: "^cancelar seguro",
+        I.MISSED: "nao trabalhei|fiquei doente|estava doente|estive doente|nao pude trabalhar"
+        "|cliente cancelou",
+        I.MORE: "ver mais|proximo|proxima",
         I.DAY_OFF: "dia livre|livre|descanso",
         I.HALF_DAY: "meia|meio periodo",
         I.DONE: "terminei|acabei|trabalhei|concluido",
@@ -67,6 +82,10 @@ EXTRA: dict[str, dict[Intent, str]] = {
     "ht": {
         I.BALANCE: "konbyen|konbyen m genyen|konbyen kob|lajan mwen|kob mwen",
         I.HISTORY: "peman|peman mwen",
+        I.INSURANCE: "asirans mwen|asirans yo",
+        I.DROP: "^kanpe asirans|^anile asirans",
+        I.MISSED: "te malad|mwen te malad|m te malad|pa t travay|m pa t travay|kliyan an anile",
+        I.MORE: "plis ankò|plis anko|pi ansyen",
         I.DAY_OFF: "jou konje|repo",
         I.HALF_DAY: "demi|mwatye|demi jounen",
         I.DONE: "m fini|mwen fini|fin|travay fini",
@@ -82,6 +101,11 @@ EXTRA: dict[str, dict[Intent, str]] = {
     "tl": {
         I.BALANCE: "magkano|magkano na|ilan na pera|pera ko|balanse ko",
         I.HISTORY: "mga bayad|bayad ko|bayad",
+        I.INSURANCE: "seguro ko|insurance ko",
+        I.DROP: "^itigil ang seguro|^ihinto",
+        I.MISSED: "nagkasakit|nagkasakit ako|hindi nakapasok|hindi ako nakapasok"
+        "|hindi nakapagtrabaho",
+        I.MORE: "iba pa|dagdag pa",
         I.DAY_OFF: "day off|off|bakasyon",
         I.HALF_DAY: "half day|kalahating araw na pahinga",
         I.DONE: "tapos na|natapos|tapos na po|done",

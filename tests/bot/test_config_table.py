@@ -49,6 +49,7 @@ MALFORMED = {
     "DAILY_OUTBOUND_LIMIT": "0",
     "OPT_OUT_WORDS": "PARAR; BAJA",
     "TRUSTED_PROXIES": "one",
+    "PAST_DAY_OFF_DAYS": "a week",
 }
 # Variables with no value that could be called malformed, each with the reason. Keep it short.
 EXEMPT: dict[str, str] = {}

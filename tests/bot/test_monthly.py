@@ -7,9 +7,10 @@ from sqlalchemy import func, select
 
 from bot import ledger
 from bot.app import create_app
-from bot.fund import membership
+from bot.fund import insurance, membership
 from bot.infra.config import Settings
 from bot.infra.db import run_in_transaction
+from bot.infra.orm import replaying_at
 from bot.infra.runtime import Runtime
 from bot.models import (
     CoverStatus,
@@ -24,7 +25,8 @@ from bot.ops import clock, monthly
 from tests.bot.webhook_client import Twilio
 
 PERIOD = monthly.period_of(datetime.now(UTC))
-RICH, POOR = "+12125550123", "+12125550124"
+RICH, POOR, UNASKED = "+12125550123", "+12125550124", "+12125550125"
+LAST_MONTH = datetime.now(UTC).replace(day=1) - timedelta(days=3)
 
 
 @pytest.fixture
@@ -40,7 +42,7 @@ def workers(runtime):
     def work(session):
         program = membership.enrol_partner(session, ledger.AccountKind.PROGRAM, "state", "State")
         accounts = {}
-        for phone, cents in ((RICH, 20_000), (POOR, 700)):
+        for phone, cents in ((RICH, 20_000), (POOR, 700), (UNASKED, 20_000)):
             worker = membership.enrol_worker(session, phone, time_zone="America/New_York", name="W")
             ledger.contribute(
                 session,
@@ -50,9 +52,18 @@ def workers(runtime):
                 amount_cents=cents,
             )
             accounts[phone] = worker.account_id
+            if phone != UNASKED:  # she said YES to both products last month, by text
+                for product in ("life", "disability"):
+                    consented(session, worker.id, product, LAST_MONTH)
         return accounts
 
     return run_in_transaction(runtime.sessions, work)
+
+
+def consented(session, worker_id, product, when):
+    """Her YES to a product, as her text records it, at a given moment."""
+    with replaying_at(when):
+        assert insurance.give(session, worker_id, product, f"SM{worker_id}{product}")
 
 
 def snapshot(runtime):
@@ -84,9 +95,21 @@ def test_premiums_are_charged_once_a_month(runtime, workers):
             ("disability", CoverStatus.COVERED),
             ("disability", CoverStatus.LAPSED),
         }
+        # She never said YES: nothing is taken, and she is told nothing about insurance.
+        assert ledger.balance(session, workers[UNASKED]).posted_cents == 20_000
         assert ledger.check(session) == []
     kinds = [kind for kind, _ in first[2]]
     assert sorted(kinds) == ["insurance_lapsed", "premium_paid", "premium_paid"]
+    monthly.send_statements(runtime, PERIOD)
+    runtime.drain()
+    statements = [body for kind, body in snapshot(runtime)[2] if kind == "statement"]
+    # What was taken, for what she chose, and what her balance still pays.
+    assert any(
+        "Of that, $15.00 paid the insurance you chose: life, disability." in body
+        and "That pays 1 day off and a half day." in body
+        for body in statements
+    )
+    assert any("insurance" not in body for body in statements)  # the worker who chose none
     assert any("$15.00 paid" in body and "life, disability" in body for _, body in first[2])
 
 
@@ -97,7 +120,18 @@ def test_low_balance_warnings_and_statements_once(runtime, workers):
     runtime.drain()
     first = snapshot(runtime)
     kinds = sorted(kind for kind, _ in first[2])
-    assert kinds == ["insurance_low", "statement", "statement"]
+    # Each worker who chose insurance hears before its first premium; the one who did not,
+    # only her statement.
+    assert kinds == [
+        "insurance_low",
+        "premium_soon",
+        "premium_soon",
+        "statement",
+        "statement",
+        "statement",
+    ]
+    soon = next(body for kind, body in first[2] if kind == "premium_soon")
+    assert "$15.00 for life, disability insurance" in soon and "DROP" in soon
     monthly.warn_low_balances(runtime, PERIOD)
     monthly.send_statements(runtime, PERIOD)
     runtime.drain()
@@ -195,3 +229,28 @@ def test_a_household_on_a_schedule_is_asked_once_on_its_day(runtime, workers):
         ]
         prompts = [n for n in session.scalars(select(OutboundMessage)) if n.kind == "visit_prompt"]
         assert len(prompts) == 1 and "on Tue Dec 1" in prompts[0].body
+
+
+def test_no_premium_without_her_yes_before_the_month(runtime, workers):
+    """Her YES this month starts next month; a stopped product is not charged; without any
+    YES nothing is taken at all, whatever her balance."""
+
+    def choose_and_stop(session):
+        unasked = membership.find_worker(session, UNASKED)
+        assert insurance.give(session, unasked.id, "life", "SMtoday")  # this month
+        rich = membership.find_worker(session, RICH)
+        assert insurance.stop(session, rich.id, "disability", "SMstop")
+
+    run_in_transaction(runtime.sessions, choose_and_stop)
+    monthly.charge_premiums(runtime, PERIOD)
+    runtime.drain()
+    with runtime.sessions() as session:
+        assert ledger.balance(session, workers[UNASKED]).posted_cents == 20_000
+        assert ledger.balance(session, workers[RICH]).posted_cents == 20_000 - 500
+        assert ledger.check(session) == []
+    next_month = monthly.next_period(PERIOD)
+    monthly.charge_premiums(runtime, next_month)
+    with runtime.sessions() as session:
+        assert ledger.balance(session, workers[UNASKED]).posted_cents == 20_000 - 500
+        assert ledger.balance(session, workers[RICH]).posted_cents == 20_000 - 1_000
+        assert ledger.check(session) == []

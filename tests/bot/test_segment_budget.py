@@ -9,7 +9,7 @@ header and five lines), LANGUAGE_SET + TERMS, TERMS + TERMS_AGAIN, and EXPIRED i
 reply. `pytest -s` or `-rA` prints how many fit in one segment per language. """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache
 
@@ -17,8 +17,10 @@ import pytest
 
 from bot.texting.texts import format_day, render
 from conversations import messages as m
+from conversations.flows.insurance import offer_says
 from conversations.keywords import LANGUAGES
 from conversations.messages import Message
+from conversations.ports import InsuranceProduct
 from conversations.segments import count_segments, sms_spaces
 from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
@@ -51,17 +53,20 @@ NOTICES = frozenset(
         "PARTNER_LINKED",
         "LANGUAGE_HINT",  # follows an invitation
         "PARTNER_CONSENT",
+        "PREMIUM_SOON",
+        "HOUSEHOLD_YEARLY_TOTAL",
     }
 )
 VALUES_ONLY = frozenset(
     {"LIST_ITEM", "LIFE_INSURANCE", "DISABILITY_INSURANCE", "PAID_DAY_OFF", "INSURANCE"}
-    | {"CORRECTION", "HALF_DAY_LABEL"}
+    | {"CORRECTION", "HALF_DAY_LABEL", "LIFE_COVERS", "DISABILITY_COVERS", "INSURANCE_PREMIUM"}
     | {name for name in MESSAGES if name.startswith("COMMAND_")}  # the words a guess names
 )
 PARTS_ONLY = frozenset(
     {"BALANCE", "DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"}
     | {"PENDING_DAYS_OFF", "INSURANCE_COVER", "HISTORY_HEADER", "HISTORY_LINE", "TERMS"}
-    | {"MATCHED"}
+    | {"MATCHED", "INSURANCE_OFFER", "INSURANCE_PRODUCT", "INSURANCE_OFFER_HOW"}
+    | {"INSURANCE_MORE", "HISTORY_MORE", "STATEMENT_PREMIUMS"}
 )
 # EXPIRED opens a turn's reply; TRY_LATER replaces a turn that failed.
 NOT_AFTER_EXPIRED = NOTICES | VALUES_ONLY | PARTS_ONLY | {"EXPIRED", "TRY_LATER"}
@@ -109,6 +114,10 @@ def worst_values(language: str) -> dict[str, Param]:
         "added": Money(123450),
         "used": Money(123450),
         "command": m.COMMAND_HALF_DAY,  # the longest menu word a guess names
+        "product": m.DISABILITY_INSURANCE,
+        "price": Money(2500),
+        "covers": m.DISABILITY_COVERS,
+        "year": "2026",
     }
 
 
@@ -187,14 +196,31 @@ def combined(language: str) -> list[Case]:
                 Money(-10000, signed=True),
                 Money(10000, signed=True),
             ),
-            (m.PAID_DAY_OFF, HOUSEHOLDS[0], m.INSURANCE, m.CORRECTION, HOUSEHOLDS[1]),
+            (m.PAID_DAY_OFF, HOUSEHOLDS[0], m.INSURANCE_PREMIUM, m.CORRECTION, HOUSEHOLDS[1]),
             strict=True,
         )
     )
     header = say("HISTORY_HEADER", language)
+    more = Say(m.HISTORY_MORE, line=True)
+    contributions = tuple(replace(line, line=True) for line in contributions)
+    mixed = tuple(replace(line, line=True) for line in mixed)
     cases += [
         Case("HISTORY_HEADER+5*HISTORY_LINE(households)", (header, *contributions)),
         Case("HISTORY_HEADER+5*HISTORY_LINE(mixed)", (header, *mixed)),
+        Case("HISTORY_HEADER+5*HISTORY_LINE(mixed)+HISTORY_MORE", (header, *mixed, more)),
+        Case("INSURANCE_OFFER+2*INSURANCE_PRODUCT+INSURANCE_OFFER_HOW", offer_reply()),
+        Case(
+            "INSURANCE_HELD+INSURANCE_MORE",
+            (say("INSURANCE_HELD", language), say("INSURANCE_MORE", language)),
+        ),
+        Case(
+            "MONTHLY_STATEMENT+STATEMENT_PREMIUMS+DAYS_OFF_AND_HALF",
+            (
+                say("MONTHLY_STATEMENT", language),
+                say("STATEMENT_PREMIUMS", language),
+                say("DAYS_OFF_AND_HALF", language),
+            ),
+        ),
         Case("LANGUAGE_SET+TERMS", (say("LANGUAGE_SET", language), say("TERMS", language))),
         Case("TERMS+TERMS_AGAIN", (say("TERMS", language), say("TERMS_AGAIN", language))),
         Case("RECEIPT+MATCHED", (say("RECEIPT", language), say("MATCHED", language))),
@@ -208,6 +234,15 @@ def combined(language: str) -> list[Case]:
         ),
     ]
     return cases
+
+
+def offer_reply() -> tuple[Say, ...]:
+    """The insurance offer as the flow builds it, with a realistic premium ($25.00 a month)."""
+    products = (
+        InsuranceProduct(1, "life", 2500, held=False),
+        InsuranceProduct(2, "disability", 2500, held=False),
+    )
+    return offer_says(products)
 
 
 def every_text(language: str) -> list[Case]:

@@ -27,6 +27,7 @@ from conversations.ports import (
     Role,
     VisitView,
 )
+from tests.conversations.fake_insurance import FakeInsurance
 
 RATES = Rates(
     contribution_cents=500,
@@ -136,6 +137,9 @@ class World:
         self.reservations: dict[int, Reservation] = {}
         self.movements: list[Movement] = []
         self.partner_answers: list[tuple[int, int, bool]] = []  # (worker, partner, accepted)
+        self.premiums = {"life": 500, "disability": 1000}  # the fund's products, in order
+        self.consents: dict[tuple[int, str], date] = {}  # (worker, product): day of her YES
+        self.offers: dict[int, bool] = {}  # worker: whether her last offer is still open
         self._ids = 0
 
     # -- building the world --------------------------------------------------------------
@@ -154,11 +158,19 @@ class World:
         return found
 
     def add_worker(
-        self, phone: str, name: str, language: str = "en", posted_cents: int = 0
+        self,
+        phone: str,
+        name: str,
+        language: str = "en",
+        posted_cents: int = 0,
+        offered: bool = True,
     ) -> Person:
-        """A worker who has joined, with money already posted."""
+        """A worker who has joined, with money already posted; unless told otherwise, she
+        has seen the insurance offer and let it pass."""
         person = self.person(phone)
         person.name, person.language, person.is_worker = name, language, True
+        if offered:
+            self.offers[person.person_id] = False
         if posted_cents:
             self.credit(person.person_id, posted_cents, who="Fund")
         return person
@@ -233,7 +245,7 @@ class World:
         return household.name or masked(household.phone)
 
 
-class FakeFund:
+class FakeFund(FakeInsurance):
     """The fund as one person texting sees it."""
 
     def __init__(self, world: World, person_id: int, channel: str = "sms") -> None:
@@ -289,10 +301,11 @@ class FakeFund:
             insured=self.me.insured,
         )
 
-    def history(self, limit: int) -> list[HistoryLine]:
+    def history(self, limit: int, offset: int = 0) -> list[HistoryLine]:
         worker_id = self._require_worker()
         mine = [m for m in self.world.movements if m.worker_id == worker_id]
-        return [HistoryLine(m.day, m.amount_cents, m.who, m.what) for m in reversed(mine)][:limit]
+        lines = [HistoryLine(m.day, m.amount_cents, m.who, m.what) for m in reversed(mine)]
+        return lines[offset : offset + limit]
 
     # -- a worker's households -------------------------------------------------------------
 
@@ -455,7 +468,11 @@ class FakeFund:
         rates = self.world.rates
         amount = rates.half_day_cents if half else rates.day_off_cents
         available = self.world.available_cents(worker_id)
-        if any(r.day == day for r in self.world.waiting(worker_id)):
+        taken = (ReservationStatus.WAITING, ReservationStatus.PAID)
+        if any(
+            r.day == day and r.worker_id == worker_id and r.status in taken
+            for r in self.world.reservations.values()
+        ):
             return DayOff(DayOffStatus.ALREADY, day, amount, available, half=half)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
         return DayOff(status, day, amount, available, half=half)

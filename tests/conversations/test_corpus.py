@@ -164,6 +164,10 @@ CHECKS: dict[str, Callable[[Scene, Turn], bool]] = {
     "day_off": lambda s, t: _said_date(t, m.DAY_OFF_CONFIRM, s.row.argument or ""),
     "half_day": lambda s, t: _said_date(t, m.HALF_DAY_OFF_CONFIRM, s.row.argument or ""),
     "done": _done,
+    "insurance": lambda s, t: _first(t, m.INSURANCE_OFFER, m.INSURANCE_HELD),
+    "missed": lambda s, t: _said_date(t, m.PAST_DAY_CONFIRM, s.row.argument or ""),
+    "more": lambda s, t: _first(t, m.HISTORY_HEADER, m.HISTORY_EMPTY, m.HISTORY_NO_MORE),
+    "drop": lambda s, t: _first(t, m.INSURANCE_NOTHING_TO_STOP, m.INSURANCE_STOP_WHICH),
 }
 
 

@@ -289,7 +289,7 @@ def prompt(day: date, worker: str = "Maria", cents: int = 500) -> Said:
 
 def test_the_fake_fund_has_the_protocol_s_methods_and_signatures():
     members = [n for n, v in vars(Fund).items() if callable(v) and not n.startswith("_")]
-    assert len(members) == 22
+    assert len(members) == 28
     for name in members:
         assert inspect.signature(getattr(FakeFund, name)) == inspect.signature(getattr(Fund, name))
 
@@ -664,6 +664,7 @@ def test_history_shows_the_five_newest_lines_and_who_paid(chat: Chat, lang: Word
                     say(m.HISTORY_LINE, date=LAST_FRIDAY, amount=Money(12_000, signed=True)),
                     say(m.HISTORY_LINE, amount=Money(1_000, signed=True), who="Casa"),
                     say(m.HISTORY_LINE, amount=Money(900, signed=True), who="Casa"),
+                    m.HISTORY_MORE,
                 ),
             ),
         ]

@@ -1,14 +1,15 @@
 """Payout notices and the monthly jobs through RQ on the real Redis, to the fake Twilio."""
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
 from bot import ledger
 from bot.cli import main
-from bot.fund import membership
+from bot.fund import insurance, membership
 from bot.infra.db import run_in_transaction
+from bot.infra.orm import replaying_at
 from bot.ops import clock, monthly
 from tests.worker_jobs.test_notices import HOUSEHOLD, WORKER, contribution
 from worker_jobs import schedules
@@ -44,6 +45,10 @@ def test_the_monthly_jobs_run_twice_in_a_month_change_nothing(service):
             worker_account_id=worker.account_id,
             amount_cents=5_000,
         )
+        # She said YES to both products last month: only then are premiums taken.
+        with replaying_at(datetime.now(UTC).replace(day=1) - timedelta(days=3)):
+            for product in ("life", "disability"):
+                insurance.give(session, worker.id, product, f"SM{product}")
 
     run_in_transaction(service.runtime.sessions, seed)
     first_of_month = datetime.now(UTC).replace(day=1, hour=9)

@@ -3,7 +3,11 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
+from bot.fund import insurance
+from bot.infra.db import run_in_transaction
+from bot.models import Channel, Contributor, Employment, InboundMessage
 from conversations.keywords import LANGUAGES
 from tests.bot.dashboard.conftest import HOUSEHOLD_PHONE, WORKER_PHONE, post, seed_fund
 
@@ -107,3 +111,46 @@ def test_every_page_renders_in_every_language(client, sessions, language):
         assert f'lang="{language.replace("_", "-")}"' in page
         if language != "en":
             assert ">Sign out<" not in page, path  # translated, not English
+
+
+def test_her_page_shows_each_consent_with_the_texts_that_gave_and_stopped_it(client, sessions):
+    fund = seed_fund(sessions)
+    page = text(client.get(f"/staff/workers/{fund.worker_id}"))
+    assert "She has not chosen any insurance: nothing is taken for it." in page
+
+    def consent(session):
+        for sid, body in (("SMyes", "si 1 por favor"), ("SMdrop", "suspender 1")):
+            session.add(
+                InboundMessage(
+                    message_sid=sid, person_id=fund.person_id, channel=Channel.SMS, body=body
+                )
+            )
+        assert insurance.give(session, fund.worker_id, "life", "SMyes")
+        assert insurance.give(session, fund.worker_id, "disability", "SMyes")
+        assert insurance.stop(session, fund.worker_id, "life", "SMdrop")
+
+    run_in_transaction(sessions, consent)
+    page = text(client.get(f"/staff/workers/{fund.worker_id}"))
+    assert "Insurance she chose" in page
+    assert "Life insurance" in page and "Disability insurance" in page
+    assert page.count("si 1 por favor") >= 2 and "Stopped by her" in page
+    assert "suspender 1" in page and "Chosen" in page
+
+
+def test_a_household_s_year_can_be_printed_from_her_page(client, sessions):
+    fund = seed_fund(sessions)
+
+    def works_for_ana(session):
+        ana = session.scalar(select(Contributor.id).where(Contributor.name == "Ana"))
+        session.add(
+            Employment(worker_id=fund.worker_id, household_id=ana, amount_per_visit_cents=500)
+        )
+        return ana
+
+    ana = run_in_transaction(sessions, works_for_ana)
+    worker_page = text(client.get(f"/staff/workers/{fund.worker_id}"))
+    assert f"/staff/households/{ana}/year" in worker_page
+    page = text(client.get(f"/staff/households/{ana}/year"))
+    assert "Ana" in page and "Maria" in page and "$50.00" in page and "Total" in page
+    assert "Nothing given in 2001." in text(client.get(f"/staff/households/{ana}/year/2001"))
+    assert client.get("/staff/households/999999/year").status_code == 404
