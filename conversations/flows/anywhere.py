@@ -95,9 +95,12 @@ def member_greets(step: Step) -> bool:
 
 
 def follow_household_language(step: Step) -> None:
-    """A household is answered in the language it writes in, when its words say which."""
+    """A household, or someone not yet in the fund, is answered in the language it writes in,
+    when its words say which (a worker picked hers, and keeps it)."""
     language = step.reading.language
-    if step.profile.role is Role.HOUSEHOLD and language and language != step.language:
+    if step.profile.role is Role.WORKER or not language or language == step.language:
+        return
+    if step.profile.role is Role.HOUSEHOLD or step.state in (State.NEW, State.CHOOSING_LANGUAGE):
         step.fund.set_language(language)
         step.language = language
 

@@ -4,7 +4,9 @@ import re
 
 from conversations import messages as m
 from conversations.engine import Rule, Step, rule
+from conversations.flows.anywhere import follow_household_language
 from conversations.flows.common import Matcher, choice, picked
+from conversations.flows.joining import welcome
 from conversations.keywords import Intent
 from conversations.names import as_written, written_tail
 from conversations.ports import InviteStatus, Role
@@ -161,7 +163,12 @@ def for_workers(step: Step) -> bool:
 
 
 def workers_only(step: Step) -> None:
-    """Explain that this word is for workers."""
+    """Explain that this word is for workers; someone new is offered to join, in her words'
+    language ("saldo", "cuánto tengo" from an unknown number)."""
+    follow_household_language(step)
+    if step.profile.role is Role.STRANGER and step.state is State.NEW:
+        welcome(step)
+        return
     step.say(m.WORKERS_ONLY)
 
 
@@ -190,7 +197,7 @@ def worker_says(*intents: Intent) -> Matcher:
 
 
 COMMANDS: tuple[Rule, ...] = (
-    rule("not a worker", for_workers, workers_only),
+    rule("not a worker", for_workers, workers_only, State.CHOOSING_LANGUAGE),
     rule("balance", worker_says(Intent.BALANCE), balance, State.IDLE),
     rule("history", worker_says(Intent.HISTORY), history, State.IDLE),
     rule("more", worker_says(Intent.MORE), more, State.IDLE),

@@ -412,9 +412,10 @@ def test_strangers_and_households_cannot_use_workers_words(chat: Chat, lang: Wor
     maria = chat.worker()
     chat.household(maria, "ana")
     for who in ("new", "ana"):
+        first = m.WELCOME if who == "new" else m.WORKERS_ONLY  # someone new: asked to join
         chat.play(
             [
-                (who, lang[Intent.BALANCE], m.WORKERS_ONLY),
+                (who, lang[Intent.BALANCE], first),
                 (who, lang.day_off_friday, m.WORKERS_ONLY),
                 (who, lang[Intent.DONE], m.WORKERS_ONLY),
                 (who, f"{lang[Intent.ADD]} 212 555 0123", m.WORKERS_ONLY),
@@ -1953,3 +1954,20 @@ def test_a_household_already_known_keeps_its_language_when_invited_again(chat: C
     household.language = "pt_BR"
     chat.text("maria", "agregar 212 555 0199 Ana")
     assert household.language == "pt_BR"
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("hola", "es"), ("bonjou", "ht"), ("kumusta po", "tl"), ("olá, quero entrar", "pt_BR")],
+)
+def test_someone_new_is_welcomed_in_the_language_she_writes_in(
+    chat: Chat, text: str, language: str
+):
+    chat.play([("new", text, m.WELCOME)])
+    assert chat.person("new").language == language
+    assert chat.state("new") is State.CHOOSING_LANGUAGE
+
+
+def test_someone_new_asking_her_balance_is_offered_to_join_in_her_language(chat: Chat):
+    chat.play([("new", "hola, cuánto tengo?", m.WELCOME)])
+    assert chat.person("new").language == "es"
