@@ -308,6 +308,7 @@ def main() -> None:
                 / (service["app_cpu_ms"] + service["db_cpu_ms"]),
                 "cpu floor/service": (floor["app_cpu_ms"] + floor["db_cpu_ms"])
                 / (service["app_cpu_ms"] + service["db_cpu_ms"]),
+                "gunicorn cpu floor/service": floor["app_cpu_ms"] / service["app_cpu_ms"],
             }
             rounds.append(results)
         for process in processes:
@@ -358,6 +359,11 @@ def report(rounds: list[dict[str, dict[str, float]]], args: argparse.Namespace) 
     )
     floor_cpu = sorted(r["ratio"]["cpu floor/service"] for r in rounds)[len(rounds) // 2]
     print(f"server CPU per request, floor/service = {floor_cpu:.3f} (median round)")
+    app_cpu = sorted(r["ratio"]["gunicorn cpu floor/service"] for r in rounds)[len(rounds) // 2]
+    print(
+        f"gunicorn CPU per request, floor/service = {app_cpu:.3f} (median round; the Python "
+        "work alone, what bench/webhook_cpu.py profiles)"
+    )
     for label in ("service", "floor"):
         answered = sum(r[label]["requests"] for r in rounds)
         stored = sum(r[label]["claimed"] for r in rounds)

@@ -7,16 +7,16 @@ person are serialized by locking her row, so her conversation never forks.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, bindparam, insert, select
+from sqlalchemy import Row, and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.fund.database_fund import DatabaseFund
+from bot.fund.database_fund import DatabaseFund, cover_period, with_roles
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import as_utc, upsert_insert, utcnow
 from bot.infra.phone import mask_phone
@@ -59,8 +59,9 @@ def _upsert_person(dialect_insert: Callable[..., Any]) -> Any:
 # Keyed by the dialect INSERT that bot.infra.orm.upsert_insert picks, so both choose alike.
 LOCK_PERSON = {insert: _upsert_person(insert) for insert in (postgresql.insert, sqlite.insert)}
 # What the turn needs, read in one statement once she is locked: an earlier delivery of this
-# MessageSid, her stored conversation, her opt-out on this channel.
-AFTER_LOCK = (
+# MessageSid, her stored conversation, her opt-out on this channel, and who she is for the fund
+# (a row per insurance product she has this month; one round trip less than reading it apart).
+AFTER_LOCK = with_roles(
     select(
         InboundMessage.person_id,
         InboundMessage.reply,
@@ -156,10 +157,16 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
     # second delivery of this MessageSid waits here until the first commits, then finds it.
     person = _lock_person(session, runtime, message)
     # Read after the lock: this statement sees whatever the one who held it before committed.
-    claimed, earlier_reply, opted_out, record = session.execute(
+    rows = session.execute(
         AFTER_LOCK,
-        {"message_sid": message.message_sid, "channel": message.channel, "person_id": person.id},
-    ).one()
+        {
+            "message_sid": message.message_sid,
+            "channel": message.channel,
+            "person_id": person.id,
+            "period": cover_period(person.time_zone),
+        },
+    ).all()
+    claimed, earlier_reply, opted_out, record = rows[0][:4]
     if claimed is not None:
         if claimed != person.id:
             # Twilio's retry comes from the same number; this one would read her reply.
@@ -167,7 +174,7 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
             raise SenderMismatch(message.message_sid)
         return person, Handled(earlier_reply, (), replayed=True, language=person.language)
     reply, outbox = _converse(
-        session, runtime, person, message, record=record, opted_out=bool(opted_out)
+        session, runtime, person, message, record=record, opted_out=bool(opted_out), roles=rows
     )
     session.execute(
         CLAIM,
@@ -191,6 +198,7 @@ def _converse(
     *,
     record: ConversationRecord | None,
     opted_out: bool,
+    roles: Sequence[Row[Any]],
 ) -> tuple[str | None, list[int]]:
     if opted_out and normalize(message.body) == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
@@ -207,6 +215,7 @@ def _converse(
         asked_at=as_utc(record.asked_at) if record.asked_at else None,
     )
     fund = DatabaseFund(session, runtime.settings, person, message.channel, message.message_sid)
+    fund.take_roles(roles)
     today = now.astimezone(ZoneInfo(person.time_zone)).date()
     inbound = Inbound(
         message.body,

@@ -1,9 +1,11 @@
 """The `conversations.ports.Fund` interface on the database: one person, one transaction."""
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import Row, Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from bot.fund import membership
@@ -38,25 +40,31 @@ from conversations.ports import (
     VisitView,
 )
 
-# Who she is, in one round trip whatever she texts: her worker and household rows (either may
-# be missing) and the insurance products covered this month (a row each, or one of NULL).
-# Built once: a statement made per message costs more Python than the query costs PostgreSQL.
-ROLES = (
-    select(Worker, Contributor, InsuranceCover.product)
-    .select_from(Person)
-    .outerjoin(Worker, Worker.person_id == Person.id)
-    .outerjoin(Contributor, Contributor.person_id == Person.id)
-    .outerjoin(
-        InsuranceCover,
-        and_(
-            InsuranceCover.worker_id == Worker.id,
-            InsuranceCover.period == bindparam("period"),
-            InsuranceCover.status == CoverStatus.COVERED,
-        ),
+
+def with_roles(statement: Select[Any]) -> Select[Any]:
+    """The statement (FROM people, one person) with who she is as its last three columns: her
+    worker and household rows (either may be missing) and the insurance products covered this
+    month (a row each, or one of NULL); `:period` is `cover_period` of her time zone."""
+    return (
+        statement.add_columns(Worker, Contributor, InsuranceCover.product)
+        .outerjoin(Worker, Worker.person_id == Person.id)
+        .outerjoin(Contributor, Contributor.person_id == Person.id)
+        .outerjoin(
+            InsuranceCover,
+            and_(
+                InsuranceCover.worker_id == Worker.id,
+                InsuranceCover.period == bindparam("period"),
+                InsuranceCover.status == CoverStatus.COVERED,
+            ),
+        )
+        .order_by(InsuranceCover.product.desc())
     )
-    .where(Person.id == bindparam("person_id"))
-    .order_by(InsuranceCover.product.desc())
-)
+
+
+# Who she is, in one round trip whatever she texts (bot.channel.inbox reads it along with what
+# it reads once she is locked, and hands the rows over: `take_roles`). Built once: a statement
+# made per message costs more Python than the query costs PostgreSQL.
+ROLES = with_roles(select().select_from(Person).where(Person.id == bindparam("person_id")))
 
 
 class DatabaseFund(WorkerMoney, WorkerInsurance, HouseholdAnswers):
@@ -206,16 +214,23 @@ class DatabaseFund(WorkerMoney, WorkerInsurance, HouseholdAnswers):
     def _worker(self) -> Worker | None:
         return self._load_roles()[0]
 
+    def take_roles(self, rows: Sequence[Row[Any]]) -> tuple[Worker | None, Contributor | None]:
+        """Who she is, from the rows of a statement made by `with_roles` (read by the caller
+        in this transaction, after her row was locked), so that it is not read again."""
+        worker, household = (rows[0][-3], rows[0][-2]) if rows else (None, None)
+        self._covered = tuple(row[-1] for row in rows if row[-1] is not None)
+        self._roles = (worker, household)
+        return self._roles
+
     def _load_roles(self) -> tuple[Worker | None, Contributor | None]:
         # Who she is does not change within a message, except by joining (which resets this).
         if self._roles is None:
-            rows = self.session.execute(
-                ROLES,
-                {"person_id": self.person.id, "period": cover_period(self.person.time_zone)},
-            ).all()
-            worker, household = (rows[0][0], rows[0][1]) if rows else (None, None)
-            self._covered = tuple(row[2] for row in rows if row[2] is not None)
-            self._roles = (worker, household)
+            return self.take_roles(
+                self.session.execute(
+                    ROLES,
+                    {"person_id": self.person.id, "period": cover_period(self.person.time_zone)},
+                ).all()
+            )
         return self._roles
 
     def _covered_products(self) -> tuple[str, ...]:

@@ -20,9 +20,20 @@ from sqlalchemy.exc import DBAPIError
 
 def fetch_one(connection: Connection, sql: str, parameters: dict[str, Any]) -> tuple[Any, ...]:
     """Run the statement in the connection's transaction; its one row."""
+    row = fetch_optional(connection, sql, parameters)
+    if row is None:
+        raise AssertionError("the statement answered no row")
+    return row
+
+
+def fetch_optional(
+    connection: Connection, sql: str, parameters: dict[str, Any]
+) -> tuple[Any, ...] | None:
+    """Run the statement in the connection's transaction; its first row, or None."""
     driver = connection.connection.driver_connection
     if not isinstance(driver, psycopg.Connection):
-        return tuple(connection.exec_driver_sql(sql, parameters).one())
+        first = connection.exec_driver_sql(sql, parameters).first()
+        return None if first is None else tuple(first)
     # Prepared at once, unless prepared statements were turned off on this connection
     # (`prepare_threshold=None`, as behind a transaction-pooling pgbouncer): then never.
     prepare = True if driver.prepare_threshold is not None else None
@@ -43,6 +54,4 @@ def fetch_one(connection: Connection, sql: str, parameters: dict[str, Any]) -> t
             connection_invalidated=broken,
             dialect=connection.dialect,
         ) from error
-    if row is None:
-        raise AssertionError("the statement answered no row")
-    return tuple(row)
+    return None if row is None else tuple(row)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
+from bot.ledger.driver_sql import fetch_optional
 from bot.ledger.errors import UnknownAccount
 from bot.ledger.models import Account, Phase, Transfer, TransferKind
 from bot.ledger.transfers import check_id
@@ -44,19 +45,23 @@ class Movement:
 BALANCE = select(
     Account.debits_pending,
     Account.debits_posted,
-    Account.credits_pending,
     Account.credits_posted,
 ).where(Account.id == bindparam("account_id"))
+# The same read on PostgreSQL, handed straight to psycopg (driver_sql): every BALANCE text
+# reads it, and SQLAlchemy's execution layer cost more Python than PostgreSQL spends on it.
+POSTGRES_BALANCE = """
+SELECT debits_pending, debits_posted, credits_posted
+FROM ledger_accounts
+WHERE id = %(account_id)s::bigint
+"""
 
 
 def balance(session: Session, account_id: int) -> Balance:
     """Read an account's balance from its counters: one row, whatever the history length."""
-    row = session.execute(
-        BALANCE, {"account_id": check_id(account_id, UnknownAccount)}
-    ).one_or_none()
+    row = _counters(session, check_id(account_id, UnknownAccount))
     if row is None:
         raise UnknownAccount(f"no ledger account {account_id}")
-    debits_pending, debits_posted, _credits_pending, credits_posted = row
+    debits_pending, debits_posted, credits_posted = row
     posted = credits_posted - debits_posted
     return Balance(
         account_id=account_id,
@@ -64,6 +69,14 @@ def balance(session: Session, account_id: int) -> Balance:
         pending_cents=debits_pending,
         available_cents=posted - debits_pending,
     )
+
+
+def _counters(session: Session, account_id: int) -> tuple[Any, ...] | None:
+    session.flush()  # what executing BALANCE through the session would flush first
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        return fetch_optional(connection, POSTGRES_BALANCE, {"account_id": str(account_id)})
+    return session.execute(BALANCE, {"account_id": account_id}).one_or_none()
 
 
 def history(session: Session, account_id: int, limit: int = 5) -> list[Movement]:
