@@ -252,13 +252,14 @@ def balance(runtime: Runtime, phone: str, as_json: bool) -> None:
         worker = membership.find_worker(session, number)
         if worker is None:
             fail(f"no worker has the number {mask_phone(number)}")
-        money = ledger.balance(session, worker.account_id)
+        money = ledger.balance(session, worker.account_id, settings.advance_uncollected_cents)
     report = {
         "phone": number,
         "currency": settings.currency,
         "balance_cents": money.posted_cents,
         "pending_cents": money.pending_cents,
         "available_cents": money.available_cents,
+        "uncollected_cents": money.uncollected_cents,
         "days_off_available": _number(
             money.days_off(settings.day_off_cents, settings.half_day_off_cents)
         ),

@@ -45,6 +45,9 @@ class Settings:
     day_off_cents: int = 12_000
     half_day_off_cents: int = 6_000
     max_contribution_cents: int = 10_000
+    # How much of a worker's pledged, not yet collected money she may spend: what the fund
+    # fronts her while households' payments arrive (see the README for the default).
+    advance_uncollected_cents: int = 12_000
     currency: str = "USD"
     default_region: str = "US"
     default_time_zone: str = "America/New_York"
@@ -92,6 +95,7 @@ class Settings:
             day_off_cents=day_off,
             half_day_off_cents=_cents(env, "HALF_DAY_OFF_CENTS", day_off // 2),
             max_contribution_cents=_cents(env, "MAX_CONTRIBUTION_CENTS", 10_000),
+            advance_uncollected_cents=_cents_or_zero(env, "ADVANCE_UNCOLLECTED_CENTS", day_off),
             currency=env.get("FUND_CURRENCY", "USD").upper(),
             default_region=env.get("DEFAULT_REGION", "US").upper(),
             default_time_zone=env.get("DEFAULT_TIME_ZONE", "America/New_York"),
@@ -167,6 +171,15 @@ def _cents(env: Mapping[str, str], name: str, default: int) -> int:
         return default
     if not raw.strip().isdigit() or int(raw) <= 0:
         raise ConfigError(f"{name} must be a positive whole number of cents, not {raw!r}")
+    return int(raw)
+
+
+def _cents_or_zero(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigError(f"{name} must be a whole number of cents (0 or more), not {raw!r}")
     return int(raw)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot import days_off, ledger, membership
 from bot.config import Settings
-from bot.ledger import Phase, TransferKind
+from bot.ledger import TransferKind
 from bot.models import (
     Contributor,
     Employment,
@@ -55,7 +55,7 @@ class WorkerMoney:
 
     def balance(self) -> BalanceView:
         worker = self._require_worker()
-        money = ledger.balance(self.session, worker.account_id)
+        money = self._money(worker)
         full, rest = divmod(max(money.available_cents, 0), self.settings.day_off_cents)
         return BalanceView(
             posted_cents=money.posted_cents,
@@ -75,7 +75,7 @@ class WorkerMoney:
         worker = self._require_worker()
         # Reservations and voids move no money; read a few more and keep what moved.
         movements = ledger.history(self.session, worker.account_id, limit=limit * 3)
-        moved = [m for m in movements if m.phase in (Phase.POSTED, Phase.POST_PENDING)][:limit]
+        moved = [m for m in movements if ledger.moved(m)][:limit]
         names = self._account_names({m.counterparty_account_id for m in moved}, worker)
         return [
             HistoryLine(
@@ -94,7 +94,7 @@ class WorkerMoney:
     def day_off_quote(self, day: date, half: bool) -> DayOff:
         worker = self._require_worker()
         amount = self.settings.half_day_off_cents if half else self.settings.day_off_cents
-        available = ledger.balance(self.session, worker.account_id).available_cents
+        available = self._money(worker).available_cents
         if any(r.day == day for r in days_off.waiting(self.session, worker.account_id)):
             return DayOff(DayOffStatus.ALREADY, day, amount, available)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
@@ -113,6 +113,7 @@ class WorkerMoney:
             amount_cents=quote.amount_cents,
             day=day,
             portion="half" if half else "full",
+            advance_cents=self.settings.advance_uncollected_cents,
         )
         if not result.applied:
             return DayOff(DayOffStatus.SHORT, day, quote.amount_cents, quote.available_cents)
@@ -122,7 +123,7 @@ class WorkerMoney:
 
     def days_off(self) -> list[DayOff]:
         worker = self._require_worker()
-        available = ledger.balance(self.session, worker.account_id).available_cents
+        available = self._money(worker).available_cents
         return [
             DayOff(DayOffStatus.BOOKED, r.day, r.amount_cents, available, r.transfer_id)
             for r in days_off.waiting(self.session, worker.account_id)
@@ -148,13 +149,19 @@ class WorkerMoney:
         )
         if not voided.applied:  # paid (or called back) a moment ago, by someone else
             return DayOff(DayOffStatus.GONE, reservation.day, reservation.amount_cents, 0)
-        available = ledger.balance(self.session, worker.account_id).available_cents
+        available = self._money(worker).available_cents
         return DayOff(
             DayOffStatus.CALLED_BACK,
             reservation.day,
             reservation.amount_cents,
             available,
             pending_id,
+        )
+
+    def _money(self, worker: Worker) -> ledger.Balance:
+        """Her balance, counting as available what the fund advances on uncollected pledges."""
+        return ledger.balance(
+            self.session, worker.account_id, self.settings.advance_uncollected_cents
         )
 
     def _account_names(self, account_ids: set[int], worker: Worker) -> dict[int, str]:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot import ledger, membership, outbox
 from bot.db import run_in_transaction
 from bot.fund_port import DatabaseFund
-from bot.ledger import Phase, Transfer
+from bot.ledger import Transfer
 from bot.models import (
     Channel,
     Contributor,
@@ -106,6 +106,7 @@ def _charge(session: Session, runtime: Runtime, worker: Worker, period: str) -> 
             insurer_account_id=membership.insurer_account_id(session, product),
             amount_cents=cents,
             period=period,
+            advance_cents=runtime.settings.advance_uncollected_cents,
         )
         status = CoverStatus.COVERED if result.applied else CoverStatus.LAPSED
         session.add(
@@ -147,7 +148,8 @@ def _charge(session: Session, runtime: Runtime, worker: Worker, period: str) -> 
 
 def _warn(session: Session, runtime: Runtime, worker: Worker, period: str) -> list[int]:
     needed = sum(runtime.settings.insurance_premiums.values())
-    available = ledger.balance(session, worker.account_id).available_cents
+    advance = runtime.settings.advance_uncollected_cents
+    available = ledger.balance(session, worker.account_id, advance).available_cents
     if not needed or available >= needed:
         return []
     say = Say(m.INSURANCE_LOW, {"available": Money(available), "amount": Money(needed)})
@@ -188,7 +190,7 @@ def _month_totals(session: Session, account_id: int, period: str) -> tuple[int, 
     moved = (
         Transfer.created_at >= start,
         Transfer.created_at < end,
-        Transfer.phase.in_((Phase.POSTED, Phase.POST_PENDING)),
+        ledger.moved_money(),
     )
     added = session.scalar(
         select(func.coalesce(func.sum(Transfer.amount), 0)).where(

@@ -94,9 +94,9 @@ class Stack:
                     .values(created_at=OutboundMessage.created_at - timedelta(minutes=5))
                 )
             outbox.sweep(self.runtime)
-            SimpleWorker(
-                [outbox.QUEUE], connection=worker_redis, serializer=JSONSerializer
-            ).work(burst=True)
+            SimpleWorker([outbox.QUEUE], connection=worker_redis, serializer=JSONSerializer).work(
+                burst=True
+            )
             if not any(spool.depth(self.runtime).values()) and not self.unsent():
                 worker_redis.close()
                 return
