@@ -48,6 +48,14 @@ class Settings:
     # How much of a worker's pledged, not yet collected money she may spend: what the fund
     # fronts her while households' payments arrive (see the README for the default).
     advance_uncollected_cents: int = 12_000
+    # Collections: unset STRIPE_SECRET_KEY means the manual provider only (cash, checks).
+    stripe_secret_key: str | None = field(default=None, repr=False)
+    stripe_webhook_secret: str | None = field(default=None, repr=False)
+    stripe_api_base_url: str | None = None  # only tests and staging point it elsewhere
+    collect_every_days: int = 7
+    collect_at_cents: int = 2_000
+    fees_paid_by: str = "fund"
+    collect_retry_days: tuple[int, ...] = (3, 5, 7)
     currency: str = "USD"
     default_region: str = "US"
     default_time_zone: str = "America/New_York"
@@ -96,6 +104,13 @@ class Settings:
             half_day_off_cents=_cents(env, "HALF_DAY_OFF_CENTS", day_off // 2),
             max_contribution_cents=_cents(env, "MAX_CONTRIBUTION_CENTS", 10_000),
             advance_uncollected_cents=_cents_or_zero(env, "ADVANCE_UNCOLLECTED_CENTS", day_off),
+            stripe_secret_key=env.get("STRIPE_SECRET_KEY") or None,
+            stripe_webhook_secret=env.get("STRIPE_WEBHOOK_SECRET") or None,
+            stripe_api_base_url=(env.get("STRIPE_API_BASE_URL") or "").rstrip("/") or None,
+            collect_every_days=_every(env, "COLLECT_EVERY"),
+            collect_at_cents=_cents(env, "COLLECT_AT_CENTS", 2_000),
+            fees_paid_by=_one_of(env, "FEES_PAID_BY", FEES_PAID_BY) or "fund",
+            collect_retry_days=_seconds(env, "COLLECT_RETRY_DAYS", (3, 5, 7)),
             currency=env.get("FUND_CURRENCY", "USD").upper(),
             default_region=env.get("DEFAULT_REGION", "US").upper(),
             default_time_zone=env.get("DEFAULT_TIME_ZONE", "America/New_York"),
@@ -125,6 +140,8 @@ class Settings:
             ZoneInfo(self.default_time_zone)
         except (ZoneInfoNotFoundError, ValueError) as error:
             raise ConfigError(f"DEFAULT_TIME_ZONE {self.default_time_zone!r} is unknown") from error
+        if self.stripe_secret_key and not self.stripe_webhook_secret:
+            raise ConfigError("STRIPE_WEBHOOK_SECRET is needed with STRIPE_SECRET_KEY")
         if len(self.default_region) != 2 or not self.default_region.isalpha():
             raise ConfigError("DEFAULT_REGION must be a two-letter country code such as US")
 
@@ -145,6 +162,22 @@ def database_url(url: str) -> str:
 LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SPOOL_REDIS_CHOICES = ("auto", "always", "never")
+FEES_PAID_BY = ("household", "fund")
+COLLECT_EVERY = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30}
+
+
+def _every(env: Mapping[str, str], name: str) -> int:
+    """How many days between collections: a word (weekly) or a number of days."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return COLLECT_EVERY["weekly"]
+    if raw in COLLECT_EVERY:
+        return COLLECT_EVERY[raw]
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    raise ConfigError(f"{name} is daily, weekly, fortnightly, monthly or a number of days")
+
+
 MIN_SECRET_LENGTH = 16
 
 

@@ -4,7 +4,9 @@ from alembic import context
 from sqlalchemy import Engine
 
 import bot.ledger.models
-import bot.models  # noqa: F401 (registers the tables on the shared metadata)
+import bot.models
+import bot.payments.models
+import bot.payments.stripe.models  # noqa: F401
 from bot.config import Settings
 from bot.db import make_engine
 from bot.orm import Base

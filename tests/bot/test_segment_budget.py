@@ -50,6 +50,11 @@ NOTICES = frozenset(
         "PARTNER_INVITATION",
         "PARTNER_LINKED",
         "LANGUAGE_HINT",  # follows an invitation
+        "PAYMENT_SETUP",
+        "CHARGE_RECEIPT",
+        "CHARGE_FAILED",
+        "CHARGE_GAVE_UP",
+        "PAYMENT_LATE",
     }
 )
 VALUES_ONLY = frozenset(
@@ -60,7 +65,7 @@ VALUES_ONLY = frozenset(
 PARTS_ONLY = frozenset(
     {"BALANCE", "DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"}
     | {"PENDING_DAYS_OFF", "INSURANCE_COVER", "HISTORY_HEADER", "HISTORY_LINE", "TERMS"}
-    | {"MATCHED"}
+    | {"MATCHED", "PAYMENT_FEES_FUND", "PAYMENT_FEES_HOUSEHOLD"}
 )
 # EXPIRED opens a turn's reply; TRY_LATER replaces a turn that failed.
 NOT_AFTER_EXPIRED = NOTICES | VALUES_ONLY | PARTS_ONLY | {"EXPIRED", "TRY_LATER"}
@@ -108,6 +113,7 @@ def worst_values(language: str) -> dict[str, Param]:
         "added": Money(123450),
         "used": Money(123450),
         "command": m.COMMAND_HALF_DAY,  # the longest menu word a guess names
+        "link": "https://beneficios.example.org/pay/AbCdEfGhIjKlMnOpQrStUv",
     }
 
 
@@ -205,6 +211,13 @@ def combined(language: str) -> list[Case]:
                 Say(m.MATCHED, {"partner": PARTNERS[1], "amount": Money(10000)}),
             ),
         ),
+        *(
+            Case(
+                f"PAYMENT_SETUP+{fees}",
+                (say("PAYMENT_SETUP", language), say(fees, language)),
+            )
+            for fees in ("PAYMENT_FEES_FUND", "PAYMENT_FEES_HOUSEHOLD")
+        ),
     ]
     return cases
 
@@ -214,8 +227,11 @@ def every_text(language: str) -> list[Case]:
     replies = [c for c in singles if c.name.split("[")[0] not in NOT_AFTER_EXPIRED]
     together = combined(language)
     expired = say("EXPIRED", language)
+    # A notice is a text of its own: it never follows EXPIRED in a reply.
+    replies_together = [c for c in together if c.name.split("+")[0] not in NOTICES - {"RECEIPT"}]
     after_expiry = [
-        Case(f"EXPIRED+{case.name}", (expired, *case.says)) for case in (*replies, *together)
+        Case(f"EXPIRED+{case.name}", (expired, *case.says))
+        for case in (*replies, *replies_together)
     ]
     return [*singles, *together, *after_expiry]
 
