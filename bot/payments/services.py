@@ -96,51 +96,6 @@ class StripeCollections:
         return checkout.url
 
     def charge(self, session: Session, charge: CollectionCharge) -> ChargeAnswer:
-        return ChargeAnswer(Attempt.DECLINED, failure_code="manual_provider")
-
-    def movements(self, since: datetime) -> list[ProviderLine]:
-        return []
-
-
-class StripeCollections:
-    """Stripe: a household saves a card or bank account once (Checkout, setup mode), and its
-    confirmed contributions are charged off-session in batches."""
-
-    name = "stripe"
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.stripe = client(settings)
-
-    def charges_automatically(self) -> bool:
-        return True
-
-    def can_charge(self, session: Session, household: Contributor) -> bool:
-        customer = session.get(StripeCustomer, household.id)
-        return customer is not None and customer.payment_method_id is not None
-
-    def method_type(self, session: Session, household: Contributor) -> str | None:
-        customer = session.get(StripeCustomer, household.id)
-        return customer.method_type if customer else None
-
-    def setup_link(self, session: Session, household: Contributor) -> str | None:
-        customer = self._customer(session, household)
-        base = self.settings.public_base_url or "https://example.org"
-        checkout = self.stripe.v1.checkout.sessions.create(
-            params={
-                "mode": "setup",
-                "currency": self.settings.currency.lower(),
-                "customer": customer.customer_id,
-                "payment_method_types": METHOD_TYPES,
-                "success_url": f"{base}/payments/saved",
-                "cancel_url": f"{base}/payments/cancelled",
-                "metadata": {"household_id": str(household.id)},
-            }
-        )
-        customer.link_sent_at = utcnow()
-        return checkout.url
-
-    def charge(self, session: Session, charge: CollectionCharge) -> ChargeAnswer:
         customer = session.get(StripeCustomer, charge.household_id)
         if customer is None or customer.payment_method_id is None:
             return ChargeAnswer(Attempt.DECLINED, failure_code="no_payment_method")
