@@ -15,6 +15,7 @@ from bot.demo_command import demo_command
 from bot.guard_commands import limits_command, spool_command
 from bot.logs import configure_logging
 from bot.partners.commands import partner
+from bot.payments.commands import collections_group
 from bot.phone import InvalidPhoneNumber, mask_phone, normalize_phone
 from bot.runtime import Runtime
 from bot.whatsapp_templates import whatsapp_templates_command
@@ -216,6 +217,7 @@ def _settle(runtime: Runtime, payout_id: int, reason: str | None) -> None:
 
 main.add_command(staff)  # benefits-bot staff create|disable EMAIL
 main.add_command(partner)  # benefits-bot partner create|key|revoke|match|list
+main.add_command(collections_group)  # benefits-bot collections list|run|record|reconcile
 main.add_command(limits_command)  # benefits-bot limits: numbers that reached a limit
 main.add_command(spool_command)  # benefits-bot spool [--drain]: messages waiting for the db
 main.add_command(demo_command)  # benefits-bot demo [--force]: a believable fund to try

@@ -125,7 +125,11 @@ class StripeCollections:
     def movements(self, since: datetime) -> list[ProviderLine]:
         lines = []
         listing = self.stripe.v1.balance_transactions.list(
-            params={"created": {"gte": int(since.timestamp())}, "limit": 100}
+            params={
+                "created": {"gte": int(since.timestamp())},
+                "limit": 100,
+                "expand": ["data.source"],
+            }
         )
         for entry in listing.auto_paging_iter():
             lines.append(
@@ -143,8 +147,10 @@ class StripeCollections:
 def _source_reference(entry: stripe.BalanceTransaction) -> str:
     """The PaymentIntent, refund, dispute or payout a balance transaction is about."""
     source = entry.source
-    reference = source if isinstance(source, str) else getattr(source, "id", "")
-    return str(reference or entry.id)
+    if isinstance(source, str):
+        return source
+    # A charge is known by its PaymentIntent, as the ledger records it.
+    return str(getattr(source, "payment_intent", None) or getattr(source, "id", None) or entry.id)
 
 
 def create_service(settings: Settings) -> CollectionsService:
