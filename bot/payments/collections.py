@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from bot import ledger
 from bot.config import Settings
 from bot.ledger import AccountKind
-from bot.models import Contributor, OutboundMessage, Worker
+from bot.models import Contributor, Employment, OutboundMessage, Worker
 from bot.notices import write_notice, write_notice_once
 from bot.orm import utcnow
 from bot.payments.fees import surcharge_cents
@@ -130,7 +130,7 @@ def due(session: Session, settings: Settings, service: CollectionsService) -> li
     oldest = utcnow() - timedelta(days=settings.collect_every_days)
     households = []
     for row in everyone_owing(session):
-        if row.charge_status in ACTIVE or row.charge_status is ChargeStatus.GAVE_UP:
+        if row.charge_status in (*ACTIVE, ChargeStatus.GAVE_UP):
             continue
         if row.owed_cents < settings.collect_at_cents and (row.since is None or row.since > oldest):
             continue
@@ -203,7 +203,7 @@ def charge_failed(
 
 def claim_retry(session: Session, charge: CollectionCharge) -> bool:
     """Take a due retry for this run: the next attempt, once however many runs race."""
-    if charge.status is not ChargeStatus.RETRYING:
+    if charge.status != ChargeStatus.RETRYING:
         return False
     charge.status = ChargeStatus.PROCESSING
     charge.attempts += 1
@@ -248,10 +248,15 @@ def _tell_workers_late(
     for pledge in ledger.open_pledges(session, household.account_id):
         owed_to[pledge.credit_account_id] = owed_to.get(pledge.credit_account_id, 0) + pledge.amount
     ids = []
-    for worker in session.scalars(select(Worker).where(Worker.account_id.in_(owed_to))):
+    rows = session.execute(
+        select(Worker, Employment.label)
+        .join(Employment, Employment.worker_id == Worker.id)
+        .where(Worker.account_id.in_(owed_to), Employment.household_id == household.id)
+    )
+    for worker, label in rows:
         say = Say(
             m.PAYMENT_LATE,
-            {"household": household.name, "amount": Money(owed_to[worker.account_id])},
+            {"household": label or household.name, "amount": Money(owed_to[worker.account_id])},
         )
         row = write_notice_once(
             session,

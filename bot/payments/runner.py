@@ -127,7 +127,7 @@ def _record(
     session: Session, runtime: Runtime, charge_id: int, attempt: int, answer: ChargeAnswer
 ) -> list[int]:
     charge = session.get_one(CollectionCharge, charge_id, with_for_update=True)
-    if charge.attempts != attempt or charge.status is not ChargeStatus.PROCESSING:
+    if charge.attempts != attempt or charge.status != ChargeStatus.PROCESSING:
         return []  # the provider's event got here first
     if answer.reference:
         charge.reference = answer.reference

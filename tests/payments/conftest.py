@@ -127,8 +127,9 @@ def fund_with_stripe(engine, stripe_api):
             STRIPE_API_BASE_URL=stripe_api.base_url,
             ADVANCE_UNCOLLECTED_CENTS="0",
             COLLECT_AT_CENTS="1500",
-            **overrides,
+            IDENTICAL_OUTBOUND_LIMIT="50/3600",  # "Thank you! $5.00 added" to one household
         )
+        environment.update(overrides)
         app = create_app(Settings.from_env(environment))
         app.extensions["runtime"].print_notices = False
         built.append(app)

@@ -66,7 +66,7 @@ def _failed(
     attempt = str((intent.get("metadata") or {}).get("attempt", ""))
     if charge is None or not attempt.isdigit():
         return []
-    if charge.status is not ChargeStatus.PROCESSING or charge.attempts != int(attempt):
+    if charge.status != ChargeStatus.PROCESSING or charge.attempts != int(attempt):
         return []  # an old attempt's news, or the decline was already answered at once
     error = intent.get("last_payment_error") or {}
     charge.reference = intent["id"]
@@ -82,7 +82,7 @@ def _refunded(
     if charge is None:
         return []
     ids: list[int] = []
-    if charge.status is not ChargeStatus.SUCCEEDED and stripe_charge.get("paid"):
+    if charge.status != ChargeStatus.SUCCEEDED and stripe_charge.get("paid"):
         # The refund's news came first: the payment it refunds happened all the same.
         intent = str(stripe_charge.get("payment_intent") or stripe_charge["id"])
         charge.reference = intent
