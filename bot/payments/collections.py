@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 from bot import ledger
 from bot.config import Settings
 from bot.ledger import AccountKind
-from bot.models import Contributor, Employment, OutboundMessage, Worker
-from bot.notices import write_notice, write_notice_once
+from bot.models import Contributor
 from bot.orm import utcnow
+from bot.payments import notices
 from bot.payments.fees import surcharge_cents
 from bot.payments.interfaces import CollectionsService
 from bot.payments.models import ChargeStatus, CollectionCharge
 from conversations import messages as m
-from conversations.talk import Money, Notice, Say
+from conversations.talk import Money, Say
 
 CLEARING_ACCOUNT = "fund:clearing"
 ACTIVE = (ChargeStatus.PROCESSING, ChargeStatus.RETRYING)
@@ -86,9 +86,16 @@ class Recorded:
 
 
 def record_payment(
-    session: Session, household: Contributor, amount_cents: int, reference: str, key: str
+    session: Session,
+    household: Contributor,
+    amount_cents: int,
+    reference: str,
+    *,
+    key: str,
+    fee_cents: int = 0,
 ) -> Recorded:
-    """Record money received from a household; it collects its oldest pledges first."""
+    """Record money received from a household; it collects its oldest pledges first. The
+    receipt says what it paid, `fee_cents` included (the provider keeps that part)."""
     payment = ledger.receive_payment(
         session,
         key=key,
@@ -100,8 +107,11 @@ def record_payment(
     collected = ledger.settle(session, household.account_id)
     if payment.replayed:
         return Recorded(False, len(collected), ())
-    receipt = tell_household(
-        session, household, "charge_receipt", Say(m.CHARGE_RECEIPT, {"amount": Money(amount_cents)})
+    receipt = notices.tell_household(
+        session,
+        household,
+        "charge_receipt",
+        Say(m.CHARGE_RECEIPT, {"amount": Money(amount_cents + fee_cents)}),
     )
     return Recorded(True, len(collected), receipt)
 
@@ -168,8 +178,9 @@ def charge_succeeded(session: Session, charge: CollectionCharge, reference: str)
     household = session.get_one(Contributor, charge.household_id)
     charge.status = ChargeStatus.SUCCEEDED
     charge.next_attempt_at = None
+    key = f"payment:{charge.provider}:{reference}"
     return record_payment(
-        session, household, charge.amount_cents, reference, f"payment:{charge.provider}:{reference}"
+        session, household, charge.amount_cents, reference, key=key, fee_cents=charge.fee_cents
     )
 
 
@@ -197,8 +208,8 @@ def charge_failed(
         charge.status = ChargeStatus.GAVE_UP
         charge.next_attempt_at = None
         say = Say(m.CHARGE_GAVE_UP, {"amount": amount, "link": link or ""})
-    told = tell_household(session, household, f"charge_{charge.status}", say)
-    return told + _tell_workers_late(session, household, charge)
+    told = notices.tell_household(session, household, f"charge_{charge.status}", say)
+    return told + notices.tell_workers_late(session, household, charge)
 
 
 def claim_retry(session: Session, charge: CollectionCharge) -> bool:
@@ -238,58 +249,3 @@ def retries_due(session: Session) -> list[int]:
             .order_by(CollectionCharge.next_attempt_at)
         )
     )
-
-
-def _tell_workers_late(
-    session: Session, household: Contributor, charge: CollectionCharge
-) -> tuple[int, ...]:
-    """Each worker with pledges in the charge hears, once per charge, that it is late."""
-    owed_to: dict[int, int] = {}
-    for pledge in ledger.open_pledges(session, household.account_id):
-        owed_to[pledge.credit_account_id] = owed_to.get(pledge.credit_account_id, 0) + pledge.amount
-    ids = []
-    rows = session.execute(
-        select(Worker, Employment.label)
-        .join(Employment, Employment.worker_id == Worker.id)
-        .where(Worker.account_id.in_(owed_to), Employment.household_id == household.id)
-    )
-    for worker, label in rows:
-        say = Say(
-            m.PAYMENT_LATE,
-            {"household": label or household.name, "amount": Money(owed_to[worker.account_id])},
-        )
-        row = write_notice_once(
-            session,
-            Notice(worker.person_id, "payment_late", (say,)),
-            f"late:{charge.id}:{worker.id}",
-        )
-        if row is not None:
-            session.flush()
-            ids.append(row.id)
-    return tuple(ids)
-
-
-def link_sent(session: Session, household: Contributor) -> bool:
-    """Whether the household was already texted a link to save a payment method."""
-    return (
-        session.scalar(
-            select(OutboundMessage.id)
-            .where(
-                OutboundMessage.person_id == household.person_id,
-                OutboundMessage.kind == "payment_setup",
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def tell_household(
-    session: Session, household: Contributor, kind: str, *says: Say
-) -> tuple[int, ...]:
-    """Write a notice to the household; its outbox id (none if it has no phone)."""
-    if household.person_id is None:
-        return ()
-    row = write_notice(session, Notice(household.person_id, kind, says))
-    session.flush()
-    return (row.id,)

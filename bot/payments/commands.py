@@ -101,7 +101,7 @@ def record(runtime: Runtime, phone: str, cents: int, reference: str) -> None:
     def work(session: Session) -> collections.Recorded:
         household = _household(session, number)
         key = f"payment:manual:{household.id}:{reference.strip()}"
-        return collections.record_payment(session, household, cents, reference.strip(), key)
+        return collections.record_payment(session, household, cents, reference.strip(), key=key)
 
     try:
         recorded = run_in_transaction(runtime.sessions, work)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from bot import outbox
 from bot.db import run_in_transaction
 from bot.models import Contributor, Employment, EmploymentStatus
-from bot.payments import collections
+from bot.payments import collections, notices
 from bot.payments.interfaces import Attempt, ChargeAnswer, CollectionsService
 from bot.payments.models import ChargeStatus, CollectionCharge
 from bot.payments.services import create_service
@@ -97,12 +97,12 @@ def _links(session: Session, runtime: Runtime, provider: CollectionsService) -> 
     for household in households:
         if provider.can_charge(session, household) or provider.method_type(session, household):
             continue
-        if collections.link_sent(session, household):
+        if notices.link_sent(session, household):
             continue
         link = provider.setup_link(session, household)
         if link:
             says = (Say(m.PAYMENT_SETUP, {"link": link}), Say(fees))
-            ids += collections.tell_household(session, household, "payment_setup", *says)
+            ids += notices.tell_household(session, household, "payment_setup", *says)
     return ids
 
 
