@@ -69,6 +69,7 @@ class WorkerMoney:
             day_off_cents=self.settings.day_off_cents,
             half_day_cents=self.settings.half_day_off_cents,
             insured=self._covered_products(),
+            uncollected_cents=money.uncollected_cents,
         )
 
     def history(self, limit: int) -> list[HistoryLine]:

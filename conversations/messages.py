@@ -266,6 +266,8 @@ CHARGE_GAVE_UP = N_(
     "Benefits Fund: we could not charge %(amount)s after several tries. "
     "The fund will contact you. To pay now: %(link)s"
 )
+# TRANSLATORS: follows "Your balance: ..." when households confirmed money they have not paid.
+BALANCE_UNCOLLECTED = N_("Not paid by households yet: %(amount)s.")
 # TRANSLATORS: to a worker: a household (%(household)s) has not paid what it confirmed.
 PAYMENT_LATE = N_(
     "%(household)s has not paid %(amount)s yet. It stays in your balance, and what you "

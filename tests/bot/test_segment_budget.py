@@ -65,7 +65,7 @@ VALUES_ONLY = frozenset(
 PARTS_ONLY = frozenset(
     {"BALANCE", "DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"}
     | {"PENDING_DAYS_OFF", "INSURANCE_COVER", "HISTORY_HEADER", "HISTORY_LINE", "TERMS"}
-    | {"MATCHED", "PAYMENT_FEES_FUND", "PAYMENT_FEES_HOUSEHOLD"}
+    | {"MATCHED", "PAYMENT_FEES_FUND", "PAYMENT_FEES_HOUSEHOLD", "BALANCE_UNCOLLECTED"}
 )
 # EXPIRED opens a turn's reply; TRY_LATER replaces a turn that failed.
 NOT_AFTER_EXPIRED = NOTICES | VALUES_ONLY | PARTS_ONLY | {"EXPIRED", "TRY_LATER"}
@@ -171,8 +171,8 @@ def combined(language: str) -> list[Case]:
     cases = []
     for pays in ("DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"):
         for pending in (False, True):
-            for insured in (False, True):
-                names = ["BALANCE", pays]
+            for insured, uncollected in ((False, False), (True, False), (True, True)):
+                names = ["BALANCE", *(["BALANCE_UNCOLLECTED"] if uncollected else []), pays]
                 names += ["PENDING_DAYS_OFF"] if pending else []
                 names += ["INSURANCE_COVER"] if insured else []
                 cases.append(Case("+".join(names), tuple(say(n, language) for n in names)))

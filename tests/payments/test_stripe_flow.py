@@ -16,6 +16,8 @@ def test_accept_link_save_three_visits_one_charge_collected(fund_with_stripe):
     assert (before["balance_cents"], before["uncollected_cents"]) == (1500, 1500)
     assert before["available_cents"] == 0  # no advance in this fund: she waits for the money
     assert "A day off needs $14.00 and you have $0.00" in fund.twilio.text(WORKER, "day off friday")
+    told = fund.twilio.text(WORKER, "balance")
+    assert "Your balance: $15.00, $0.00 available. Not paid by households yet: $15.00." in told
 
     assert "1 charge(s) asked for" in fund.command("collections", "run").stdout
     [intent] = fund.stripe.calls("POST", "/v1/payment_intents")
@@ -30,6 +32,7 @@ def test_accept_link_save_three_visits_one_charge_collected(fund_with_stripe):
     assert fund.notices(HOUSEHOLD, "charge_receipt") == [
         "Benefits Fund: $15.00 received for the visits you confirmed. Thank you!"
     ]
+    assert "Not paid by households" not in fund.twilio.text(WORKER, "balance")
     assert "0 charge(s) asked for" in fund.command("collections", "run").stdout
     assert len(fund.stripe.calls("POST", "/v1/payment_intents")) == 1  # nothing more due
     assert "pays you $14.00" in fund.twilio.text(WORKER, "day off friday")
