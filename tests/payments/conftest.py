@@ -102,7 +102,12 @@ class Fund:
         opened = self.app.test_client().get(link.group(0).removeprefix("http://localhost"))
         assert opened.status_code == 303
         assert opened.headers["Location"].startswith("https://checkout.stripe.test/")
-        customer = self.stripe.calls("POST", "/v1/checkout/sessions")[-1]["customer"]
+        checkout = self.stripe.calls("POST", "/v1/checkout/sessions")[-1]
+        assert checkout["mode"] == "setup"
+        assert checkout["payment_method_types"] == {"0": "card", "1": "us_bank_account"}
+        back = checkout["success_url"].removeprefix("http://localhost")
+        assert self.app.test_client().get(back).status_code == 204
+        customer = checkout["customer"]
         _, response = self.deliver(
             "checkout.session.completed", self.stripe.complete_setup(customer, method_type)
         )

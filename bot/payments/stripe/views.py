@@ -79,6 +79,13 @@ def pay(token: str) -> Response:
     return redirect(url, code=303)
 
 
+@blueprint.get("/pay/<token>/saved")
+def saved(token: str) -> Response:
+    """Where Checkout sends the household back: nothing to show yet (a page in its language is
+    still to come); the method is kept when Stripe's event arrives, not here."""
+    return Response(status=204)
+
+
 def _fetch(runtime: Runtime, event: dict[str, Any]) -> dict[str, str]:
     """What an event needs from Stripe or from our own links, read before its transaction."""
     obj = event["data"]["object"]
