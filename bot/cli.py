@@ -21,6 +21,7 @@ from bot.ops.demo_command import demo_command
 from bot.ops.guard_commands import limits_command, spool_command
 from bot.ops.whatsapp_templates_command import whatsapp_templates_command
 from bot.partners.commands import partner
+from bot.payments.commands import collections_group
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -220,6 +221,7 @@ def _settle(runtime: Runtime, payout_id: int, reason: str | None) -> None:
 
 main.add_command(staff)  # benefits-bot staff create|disable EMAIL
 main.add_command(partner)  # benefits-bot partner create|key|revoke|match|list
+main.add_command(collections_group)  # benefits-bot collections list|run|record|reconcile
 main.add_command(limits_command)  # benefits-bot limits: numbers that reached a limit
 main.add_command(spool_command)  # benefits-bot spool [--drain]: messages waiting for the db
 main.add_command(demo_command)  # benefits-bot demo [--force]: a believable fund to try
@@ -266,13 +268,14 @@ def balance(runtime: Runtime, phone: str, as_json: bool) -> None:
         worker = membership.find_worker(session, number)
         if worker is None:
             fail(f"no worker has the number {mask_phone(number)}")
-        money = ledger.balance(session, worker.account_id)
+        money = ledger.balance(session, worker.account_id, settings.advance_uncollected_cents)
     report = {
         "phone": number,
         "currency": settings.currency,
         "balance_cents": money.posted_cents,
         "pending_cents": money.pending_cents,
         "available_cents": money.available_cents,
+        "uncollected_cents": money.uncollected_cents,
         "days_off_available": _number(
             money.days_off(settings.day_off_cents, settings.half_day_off_cents)
         ),

@@ -333,3 +333,31 @@ STATEMENT_PREMIUMS = N_("Of that, %(amount)s paid the insurance you chose: %(pro
 
 # A numbered choice inside a list: "1 Ana", "2 Rosa (Dec 5)".
 LIST_ITEM = N_("%(number)s %(label)s")
+
+# -- Money in: households pay what they confirm (bot/payments) -------------------------------
+# TRANSLATORS: to a household; %(link)s is a short web link where it saves a card or bank
+# account. A fees sentence (PAYMENT_FEES_*) follows.
+PAYMENT_SETUP = N_(
+    "Benefits Fund: to pay the visits you confirm, save a card or bank account once, "
+    "here: %(link)s Visits are charged together, not one by one."
+)
+PAYMENT_FEES_FUND = N_("The fund pays the payment fees.")
+PAYMENT_FEES_HOUSEHOLD = N_("Payment fees are added to each charge; a bank account costs less.")
+# TRANSLATORS: a receipt to a household for one charge of the visits it confirmed.
+CHARGE_RECEIPT = N_("Benefits Fund: %(amount)s received for the visits you confirmed. Thank you!")
+# TRANSLATORS: to a household; %(date)s is when the charge is tried again.
+CHARGE_FAILED = N_(
+    "Benefits Fund: we could not charge %(amount)s. We will try again on %(date)s. "
+    "To use another card or account: %(link)s"
+)
+CHARGE_GAVE_UP = N_(
+    "Benefits Fund: we could not charge %(amount)s after several tries. "
+    "The fund will contact you. To pay now: %(link)s"
+)
+# TRANSLATORS: follows "Your balance: ..." when households confirmed money they have not paid.
+BALANCE_UNCOLLECTED = N_("Not paid by households yet: %(amount)s.")
+# TRANSLATORS: to a worker: a household (%(household)s) has not paid what it confirmed.
+PAYMENT_LATE = N_(
+    "%(household)s has not paid %(amount)s yet. It stays in your balance, and what you "
+    "already used stays yours. The fund is following up."
+)

@@ -50,6 +50,7 @@ class BalanceView:
     day_off_cents: int
     half_day_cents: int
     insured: tuple[str, ...]  # insurance products in force: "life", "disability"
+    uncollected_cents: int = 0  # of posted_cents, confirmed by households and not paid yet
 
 
 @dataclass(frozen=True)

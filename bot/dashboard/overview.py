@@ -12,6 +12,9 @@ from bot.ledger import AccountKind, Phase, Transfer, TransferKind
 from bot.models import Contributor, OutboundMessage, OutboundStatus, Worker, WorkerStatus
 
 MONEY_IN = (TransferKind.CONTRIBUTION, TransferKind.BONUS)
+# A contribution counts when it is confirmed: posted at once (partners, and households before
+# collections), or pledged (pending) until the household's money arrives.
+CONFIRMED = (Phase.POSTED, Phase.PENDING)
 WEEKS = 12
 
 
@@ -77,7 +80,7 @@ def _money_in(session: Session, month_start: datetime) -> Totals:
         select(
             func.coalesce(func.sum(case((in_month, Transfer.amount), else_=0)), 0),
             func.coalesce(func.sum(Transfer.amount), 0),
-        ).where(Transfer.kind.in_(MONEY_IN), Transfer.phase == Phase.POSTED)
+        ).where(Transfer.kind.in_(MONEY_IN), Transfer.phase.in_(CONFIRMED))
     ).one()
     original = aliased(Transfer)
     reversed_ = session.execute(
@@ -123,7 +126,7 @@ def weekly_contributions(session: Session, local_now: datetime) -> list[tuple[da
         select(bucket, func.sum(Transfer.amount))
         .where(
             Transfer.kind.in_(MONEY_IN),
-            Transfer.phase == Phase.POSTED,
+            Transfer.phase.in_(CONFIRMED),
             Transfer.created_at >= starts[0],
         )
         .group_by(bucket)

@@ -113,7 +113,9 @@ def _rows() -> Any:
 
 
 def _row(worker: Worker, person: Person, account: Account) -> WorkerRow:
-    posted = account.credits_posted - account.debits_posted
+    # Pledged money is hers (in the balance) but not spendable until collected: the list
+    # shows what she could spend without the fund's advance.
+    posted = account.credits_posted + account.credits_pending - account.debits_posted
     return WorkerRow(
         id=worker.id,
         name=person.name,
@@ -121,7 +123,7 @@ def _row(worker: Worker, person: Person, account: Account) -> WorkerRow:
         status=worker.status,
         language=person.language,
         balance_cents=posted,
-        available_cents=posted - account.debits_pending,
+        available_cents=posted - account.debits_pending - account.credits_pending,
         joined_at=worker.created_at,
     )
 

@@ -100,10 +100,11 @@ class HouseholdAnswers:
     def confirm_visit(self, visit_id: int, amount_cents: int) -> Confirmation:
         visit = self._own_visit(visit_id)
         employment = visit.employment
-        result = ledger.contribute(
+        # Owed by the household until its money arrives (bot.payments collects it).
+        result = ledger.pledge(
             self.session,
             key=f"visit:{visit.id}",
-            contributor_account_id=employment.household.account_id,
+            household_account_id=employment.household.account_id,
             worker_account_id=employment.worker.account_id,
             amount_cents=amount_cents,
             reference=f"visit {visit.id} on {visit.visit_date.isoformat()}",

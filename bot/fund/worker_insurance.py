@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from bot.fund import insurance
 from bot.fund.worker_money import local_today
 from bot.infra.config import Settings
-from bot.ledger import AccountKind, Phase, Transfer, TransferKind
+from bot.ledger import AccountKind, Transfer, TransferKind, moved_money
 from bot.models import Contributor, Person, Worker
 from conversations.ports import GivenView, InsuranceProduct, InsuranceView
 
@@ -86,7 +86,7 @@ def given_in_year(session: Session, account_id: int, year: int) -> list[GivenVie
         .where(
             Transfer.debit_account_id == account_id,
             Transfer.kind == TransferKind.CONTRIBUTION,
-            Transfer.phase == Phase.POSTED,
+            moved_money(),  # a confirmed contribution, collected or still pledged, once
             Transfer.created_at >= start,
             Transfer.created_at < end,
         )

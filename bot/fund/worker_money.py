@@ -15,7 +15,7 @@ from bot import ledger
 from bot.fund import days_off, membership, partner_consent
 from bot.infra.config import Settings
 from bot.infra.orm import as_utc, utcnow
-from bot.ledger import Phase, TransferKind
+from bot.ledger import TransferKind
 from bot.models import (
     Contributor,
     Employment,
@@ -58,7 +58,7 @@ class WorkerMoney:
 
     def balance(self) -> BalanceView:
         worker = self._require_worker()
-        money = ledger.balance(self.session, worker.account_id)
+        money = self._money(worker)
         full, rest = divmod(max(money.available_cents, 0), self.settings.day_off_cents)
         return BalanceView(
             posted_cents=money.posted_cents,
@@ -72,6 +72,7 @@ class WorkerMoney:
             day_off_cents=self.settings.day_off_cents,
             half_day_cents=self.settings.half_day_off_cents,
             insured=self._covered_products(),
+            uncollected_cents=money.uncollected_cents,
         )
 
     def history(self, limit: int, offset: int = 0) -> list[HistoryLine]:
@@ -79,8 +80,7 @@ class WorkerMoney:
         # Reservations and voids move no money; read a few more and keep what moved.
         wanted = limit + offset
         movements = ledger.history(self.session, worker.account_id, limit=wanted * 3)
-        moved = [m for m in movements if m.phase in (Phase.POSTED, Phase.POST_PENDING)]
-        moved = moved[offset:wanted]
+        moved = [m for m in movements if ledger.moved(m)][offset:wanted]
         names = self._account_names({m.counterparty_account_id for m in moved}, worker)
         worked = _visit_days([m.transfer_id for m in moved], self.session)
         return [
@@ -100,7 +100,7 @@ class WorkerMoney:
     def day_off_quote(self, day: date, half: bool) -> DayOff:
         worker = self._require_worker()
         amount = self.settings.half_day_off_cents if half else self.settings.day_off_cents
-        available = ledger.balance(self.session, worker.account_id).available_cents
+        available = self._money(worker).available_cents
         if days_off.claimed(self.session, worker.account_id, day):
             return DayOff(DayOffStatus.ALREADY, day, amount, available, half=half)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
@@ -119,6 +119,7 @@ class WorkerMoney:
             amount_cents=quote.amount_cents,
             day=day,
             portion="half" if half else "full",
+            advance_cents=self.settings.advance_uncollected_cents,
         )
         if not result.applied:
             return replace(quote, status=DayOffStatus.SHORT)
@@ -126,7 +127,7 @@ class WorkerMoney:
 
     def days_off(self) -> list[DayOff]:
         worker = self._require_worker()
-        available = ledger.balance(self.session, worker.account_id).available_cents
+        available = self._money(worker).available_cents
         return [
             DayOff(DayOffStatus.BOOKED, r.day, r.amount_cents, available, r.transfer_id, r.half)
             for r in days_off.waiting(self.session, worker.account_id)
@@ -153,7 +154,7 @@ class WorkerMoney:
         if not voided.applied:  # paid (or called back) a moment ago, by someone else
             gone = DayOffStatus.GONE
             return DayOff(gone, reservation.day, reservation.amount_cents, 0, half=reservation.half)
-        available = ledger.balance(self.session, worker.account_id).available_cents
+        available = self._money(worker).available_cents
         return DayOff(
             DayOffStatus.CALLED_BACK,
             reservation.day,
@@ -166,6 +167,12 @@ class WorkerMoney:
     def answer_partner(self, partner_id: int, accept: bool) -> None:
         worker = self._require_worker()
         partner_consent.answer(self.session, worker.id, partner_id, accept)
+
+    def _money(self, worker: Worker) -> ledger.Balance:
+        """Her balance, counting as available what the fund advances on uncollected pledges."""
+        return ledger.balance(
+            self.session, worker.account_id, self.settings.advance_uncollected_cents
+        )
 
     def _account_names(self, account_ids: set[int], worker: Worker) -> dict[int, str]:
         names: dict[int, str] = {}

@@ -48,6 +48,17 @@ class Settings:
     half_day_off_cents: int = 6_000
     max_contribution_cents: int = 10_000
     past_day_off_days: int = 7  # how many days back a missed day may be claimed as paid
+    # How much of a worker's pledged, not yet collected money she may spend: what the fund
+    # fronts her while households' payments arrive (see the README for the default).
+    advance_uncollected_cents: int = 12_000
+    # Collections: unset STRIPE_SECRET_KEY means the manual provider only (cash, checks).
+    stripe_secret_key: str | None = field(default=None, repr=False)
+    stripe_webhook_secret: str | None = field(default=None, repr=False)
+    stripe_api_base_url: str | None = None  # only tests and staging point it elsewhere
+    collect_every_days: int = 7
+    collect_at_cents: int = 2_000
+    fees_paid_by: str = "fund"
+    collect_retry_days: tuple[int, ...] = (3, 5, 7)
     currency: str = "USD"
     default_region: str = "US"
     default_time_zone: str = "America/New_York"
@@ -102,6 +113,14 @@ class Settings:
             half_day_off_cents=_cents(env, "HALF_DAY_OFF_CENTS", day_off // 2),
             max_contribution_cents=_cents(env, "MAX_CONTRIBUTION_CENTS", 10_000),
             past_day_off_days=_count(env, "PAST_DAY_OFF_DAYS", 7),
+            advance_uncollected_cents=_cents_or_zero(env, "ADVANCE_UNCOLLECTED_CENTS", day_off),
+            stripe_secret_key=check.prefixed_secret(env, "STRIPE_SECRET_KEY", ("sk_", "rk_")),
+            stripe_webhook_secret=check.prefixed_secret(env, "STRIPE_WEBHOOK_SECRET", ("whsec_",)),
+            stripe_api_base_url=check.web_url(env, "STRIPE_API_BASE_URL"),
+            collect_every_days=_every(env, "COLLECT_EVERY"),
+            collect_at_cents=_cents(env, "COLLECT_AT_CENTS", 2_000),
+            fees_paid_by=_one_of(env, "FEES_PAID_BY", FEES_PAID_BY) or "fund",
+            collect_retry_days=_seconds(env, "COLLECT_RETRY_DAYS", (3, 5, 7), "days"),
             currency=(env.get("FUND_CURRENCY") or "USD").strip().upper(),
             default_region=check.region((env.get("DEFAULT_REGION") or "US").strip().upper()),
             default_time_zone=(env.get("DEFAULT_TIME_ZONE") or "America/New_York").strip(),
@@ -141,6 +160,8 @@ class Settings:
             raise ConfigError(
                 "CONTRIBUTION_DEFAULT_CENTS must not be more than MAX_CONTRIBUTION_CENTS"
             )
+        if self.stripe_secret_key and not self.stripe_webhook_secret:
+            raise ConfigError("STRIPE_WEBHOOK_SECRET is needed with STRIPE_SECRET_KEY")
 
     @property
     def jobs_in_process(self) -> bool:
@@ -159,6 +180,22 @@ def database_url(url: str) -> str:
 LOG_FORMATS = ("json", "text")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 SPOOL_REDIS_CHOICES = ("auto", "always", "never")
+FEES_PAID_BY = ("household", "fund")
+COLLECT_EVERY = {"daily": 1, "weekly": 7, "fortnightly": 14, "monthly": 30}
+
+
+def _every(env: Mapping[str, str], name: str) -> int:
+    """How many days between collections: a word (weekly) or a number of days."""
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return COLLECT_EVERY["weekly"]
+    if raw in COLLECT_EVERY:
+        return COLLECT_EVERY[raw]
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    raise ConfigError(f"{name} is daily, weekly, fortnightly, monthly or a number of days")
+
+
 MIN_SECRET_LENGTH = 16
 MAX_NUMBER = 1_000_000_000  # cents ($10 million), seconds (31 years), counts: beyond is a typo
 MAX_DRAIN_THREADS = 64
@@ -190,6 +227,16 @@ def _cents(env: Mapping[str, str], name: str, default: int) -> int:
     cents = _whole(raw)
     if cents is None:
         raise ConfigError(f"{name} must be a positive whole number of cents, not {raw!r}")
+    return cents
+
+
+def _cents_or_zero(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    cents = _whole(raw, minimum=0)
+    if cents is None:
+        raise ConfigError(f"{name} must be a whole number of cents (0 or more), not {raw!r}")
     return cents
 
 
@@ -270,14 +317,17 @@ def _templates(raw: str) -> dict[str, str]:
     return templates
 
 
-def _seconds(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+def _seconds(
+    env: Mapping[str, str], name: str, default: tuple[int, ...], unit: str = "seconds"
+) -> tuple[int, ...]:
     raw = (env.get(name) or "").strip()
     if not raw:
         return default
     waits = [_whole(part, minimum=0) for part in raw.split(",")]
     if not all(wait is not None for wait in waits):
+        example = ", ".join(str(wait) for wait in default)
         raise ConfigError(
-            f"{name} must be comma-separated whole seconds, such as 10,30,120, not {raw!r}"
+            f"{name} must be comma-separated whole {unit}, such as {example}, not {raw!r}"
         )
     return tuple(wait for wait in waits if wait is not None)
 

@@ -109,6 +109,14 @@ def token(
     return raw
 
 
+def prefixed_secret(env: Mapping[str, str], name: str, prefixes: tuple[str, ...]) -> str | None:
+    """A vendor's secret that starts the way the vendor writes them (sk_..., whsec_...)."""
+    raw = token(env, name)
+    if raw is not None and not raw.startswith(prefixes):
+        raise ConfigError(f"{name} must start with {' or '.join(prefixes)} (from its console)")
+    return raw
+
+
 def sender(env: Mapping[str, str], name: str, short_code: bool) -> str | None:
     """The fund's number as Twilio expects it: +E.164 (or a short code for SMS), `whatsapp:`
     allowed in front."""

@@ -35,7 +35,16 @@ from bot.ledger.operations import (
     reverse,
     void_day_off,
 )
-from bot.ledger.reads import Balance, Movement, balance, history
+from bot.ledger.pledges import (
+    collect_pledge,
+    open_pledges,
+    pledge,
+    receive_payment,
+    return_payment,
+    settle,
+    unapplied_cents,
+)
+from bot.ledger.reads import Balance, Movement, balance, history, moved, moved_money
 from bot.ledger.transfers import MAX_TRANSFER_CENTS, TransferResult
 
 __all__ = [
@@ -63,12 +72,21 @@ __all__ = [
     "balance",
     "charge_premium",
     "check",
+    "collect_pledge",
     "contribute",
     "grant_bonus",
     "history",
+    "moved",
+    "moved_money",
     "open_account",
+    "open_pledges",
     "pay_day_off",
+    "pledge",
+    "receive_payment",
     "reserve_day_off",
+    "return_payment",
     "reverse",
+    "settle",
+    "unapplied_cents",
     "void_day_off",
 ]

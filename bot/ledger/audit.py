@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.ledger.models import Account, LedgerRequest, Outcome, Transfer
+from bot.ledger.models import (
+    Account,
+    AccountKind,
+    LedgerRequest,
+    Outcome,
+    Phase,
+    Transfer,
+    TransferKind,
+)
 from bot.ledger.transfers import COUNTER_EFFECTS
 
 COUNTERS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
@@ -60,13 +68,15 @@ def check(session: Session) -> list[Problem]:
                     )
                 )
         spent = account.debits_pending + account.debits_posted
-        if account.debits_must_not_exceed_credits and spent > account.credits_posted:
+        credited = account.credits_posted + account.credits_pending
+        if account.debits_must_not_exceed_credits and spent > credited:
             problems.append(
-                Problem(
-                    account.code,
-                    f"below zero: debits {spent} exceed credits {account.credits_posted}",
-                )
+                Problem(account.code, f"below zero: debits {spent} exceed credits {credited}")
             )
+        if account.kind == AccountKind.CLEARING and (
+            account.debits_pending or account.credits_pending
+        ):
+            problems.append(Problem(account.code, "real money is never pending"))
     for phase in ("pending", "posted"):
         if totals[f"debits_{phase}"] != totals[f"credits_{phase}"]:
             problems.append(
@@ -77,7 +87,31 @@ def check(session: Session) -> list[Problem]:
                 )
             )
     problems.extend(_orphans(session))
+    problems.extend(_uncovered_collections(session))
     return problems
+
+
+def _uncovered_collections(session: Session) -> list[Problem]:
+    """No household has pledges marked collected beyond the money it paid."""
+    paid: dict[int, int] = defaultdict(int)
+    rows = session.execute(
+        select(Transfer.credit_account_id, func.sum(Transfer.amount))
+        .where(Transfer.kind == TransferKind.PAYMENT)
+        .group_by(Transfer.credit_account_id)
+    )
+    for account_id, total in rows:
+        paid[account_id] = int(total)
+    collected = session.execute(
+        select(Account.code, Transfer.debit_account_id, func.sum(Transfer.amount))
+        .join(Account, Account.id == Transfer.debit_account_id)
+        .where(Transfer.kind == TransferKind.CONTRIBUTION, Transfer.phase == Phase.POST_PENDING)
+        .group_by(Account.code, Transfer.debit_account_id)
+    )
+    return [
+        Problem(code, f"pledges collected ({int(total)}) exceed payments ({paid[account_id]})")
+        for code, account_id, total in collected
+        if int(total) > paid[account_id]
+    ]
 
 
 def _orphans(session: Session) -> list[Problem]:

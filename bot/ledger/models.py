@@ -24,6 +24,9 @@ class AccountKind(StrEnum):
     PROGRAM = "program"  # a public or sectoral program that tops accounts up
     PAYOUTS = "payouts"  # the fund's account that days off are paid out through
     INSURER = "insurer"  # an insurer that premiums are paid to
+    # The fund's real money: what reached its bank or its payment provider. Money in makes it
+    # go below zero (the outside world gave it), as a TigerBeetle "operator" account does.
+    CLEARING = "clearing"
 
 
 CONTRIBUTOR_KINDS = frozenset({AccountKind.HOUSEHOLD, AccountKind.PLATFORM, AccountKind.PROGRAM})
@@ -37,6 +40,8 @@ class TransferKind(StrEnum):
     DAY_OFF = "day_off"
     PREMIUM = "premium"
     REVERSAL = "reversal"
+    PAYMENT = "payment"  # real money in from a contributor: a settled charge, cash, a check
+    REFUND = "refund"  # real money back out to a contributor: a refund or a lost dispute
 
 
 class Phase(StrEnum):
@@ -74,10 +79,12 @@ class Account(Base):
             "AND credits_pending >= 0 AND credits_posted >= 0",
             name="counters_not_negative",
         ),
-        # Invariant 2, enforced by the database as well as by the code.
+        # Invariant 2, enforced by the database as well as by the code: never below zero,
+        # counting money pledged to her and not collected yet (a pledge is a pending credit).
+        # How much of that she may spend is the fund's choice, made when she spends it.
         CheckConstraint(
             "NOT debits_must_not_exceed_credits "
-            "OR debits_pending + debits_posted <= credits_posted",
+            "OR debits_pending + debits_posted <= credits_posted + credits_pending",
             name="debits_within_credits",
         ),
     )

@@ -117,8 +117,11 @@ def reserve_day_off(
     amount_cents: int,
     day: date,
     portion: str = "full",
+    advance_cents: int = 0,
 ) -> TransferResult:
-    """Reserve a paid day off (pending): refused if her available balance cannot cover it."""
+    """Reserve a paid day off (pending): refused if her available balance cannot cover it.
+
+    `advance_cents` is how much of her uncollected pledges the fund lets her spend."""
     if portion not in DAY_OFF_PORTIONS:
         raise InvalidReference(f"portion must be one of {DAY_OFF_PORTIONS}, not {portion!r}")
     if not isinstance(day, date):
@@ -140,20 +143,21 @@ def reserve_day_off(
         debit_kinds=WORKER,
         credit_kinds=frozenset({AccountKind.PAYOUTS}),
         memo={"day": day.isoformat(), "portion": portion},
+        advance_cents=advance_cents,
     )
     return submit(session, key, call, plan)
 
 
 def pay_day_off(session: Session, *, key: str, pending_transfer_id: int) -> TransferResult:
     """Post a reserved day off: the money leaves her account for good."""
-    return _resolve(session, key, pending_transfer_id, Phase.POST_PENDING, reason=None)
+    return resolve(session, key, pending_transfer_id, Phase.POST_PENDING, reason=None)
 
 
 def void_day_off(
     session: Session, *, key: str, pending_transfer_id: int, reason: str
 ) -> TransferResult:
     """Cancel a reserved day off that is not paid yet: the money is hers to spend again."""
-    return _resolve(session, key, pending_transfer_id, Phase.VOID_PENDING, reason=reason)
+    return resolve(session, key, pending_transfer_id, Phase.VOID_PENDING, reason=reason)
 
 
 def charge_premium(
@@ -164,6 +168,7 @@ def charge_premium(
     insurer_account_id: int,
     amount_cents: int,
     period: str,
+    advance_cents: int = 0,
 ) -> TransferResult:
     """Debit an insurance premium for a period: refused if her available balance is short."""
     call = {
@@ -182,6 +187,7 @@ def charge_premium(
         debit_kinds=WORKER,
         credit_kinds=frozenset({AccountKind.INSURER}),
         memo=check_memo({"period": period}),
+        advance_cents=advance_cents,
     )
     return submit(session, key, call, plan)
 
@@ -215,21 +221,47 @@ def reverse(session: Session, *, key: str, transfer_id: int, reason: str) -> Tra
     return submit(session, key, {"transfer": transfer_id, "reason": reason}, plan, not_reversed_yet)
 
 
-def _resolve(
-    session: Session, key: str, pending_transfer_id: int, phase: Phase, reason: str | None
+# What each kind of pending transfer is called when it is posted or voided, and between which
+# kinds of account it runs: a day off (worker -> payouts) or a household's pledge (-> worker).
+RESOLUTIONS: dict[TransferKind, tuple[str, str, frozenset[AccountKind], frozenset[AccountKind]]] = {
+    TransferKind.DAY_OFF: (
+        "day_off_pay",
+        "day_off_void",
+        WORKER,
+        frozenset({AccountKind.PAYOUTS}),
+    ),
+    TransferKind.CONTRIBUTION: (
+        "pledge_collect",
+        "pledge_void",
+        frozenset({AccountKind.HOUSEHOLD}),
+        WORKER,
+    ),
+}
+
+
+def resolve(
+    session: Session,
+    key: str,
+    pending_transfer_id: int,
+    phase: Phase,
+    reason: str | None,
+    *,
+    kind: TransferKind = TransferKind.DAY_OFF,
 ) -> TransferResult:
+    """Post or void a pending transfer of this kind, at most once."""
     pending = _transfer(session, pending_transfer_id)
-    if pending.phase != Phase.PENDING:
-        raise UnknownTransfer(f"transfer {pending_transfer_id} is not a pending day off")
+    if pending.phase != Phase.PENDING or pending.kind != kind:
+        raise UnknownTransfer(f"transfer {pending_transfer_id} is not a pending {kind}")
+    post_name, void_name, debit_kinds, credit_kinds = RESOLUTIONS[kind]
     plan = Plan(
-        operation="day_off_pay" if phase is Phase.POST_PENDING else "day_off_void",
+        operation=post_name if phase is Phase.POST_PENDING else void_name,
         kind=pending.kind,
         phase=phase,
         debit_account_id=pending.debit_account_id,
         credit_account_id=pending.credit_account_id,
         amount=pending.amount,
-        debit_kinds=frozenset({AccountKind.WORKER}),
-        credit_kinds=frozenset({AccountKind.PAYOUTS}),
+        debit_kinds=debit_kinds,
+        credit_kinds=credit_kinds,
         pending_id=pending.id,
         memo=check_memo({**pending.memo, "reason": reason}),
     )

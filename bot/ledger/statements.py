@@ -32,6 +32,7 @@ LOCK_ACCOUNTS = (
         ACCOUNTS.c.debits_must_not_exceed_credits,
         ACCOUNTS.c.debits_pending,
         ACCOUNTS.c.debits_posted,
+        ACCOUNTS.c.credits_pending,
         ACCOUNTS.c.credits_posted,
         REQUESTS.c.operation,
         REQUESTS.c.request_hash,
@@ -115,7 +116,7 @@ POSTGRES_WRITE = text(
 POSTGRES_TRY_WRITE = """
 WITH locked AS (
     SELECT id, kind, debits_must_not_exceed_credits, debits_pending, debits_posted,
-           credits_posted
+           credits_pending, credits_posted
     FROM ledger_accounts
     WHERE id IN (%(debit_account_id)s::bigint, %(credit_account_id)s::bigint)
     ORDER BY id
@@ -132,7 +133,8 @@ WITH locked AS (
       AND NOT EXISTS (SELECT FROM earlier)
       AND (NOT debit.debits_must_not_exceed_credits
            OR debit.debits_pending + %(pending_delta)s::bigint
-              + debit.debits_posted + %(posted_delta)s::bigint <= debit.credits_posted)
+              + debit.debits_posted + %(posted_delta)s::bigint
+              <= debit.credits_posted + LEAST(debit.credits_pending, %(advance)s::bigint))
 ), transfer AS (
     INSERT INTO ledger_transfers
         (kind, phase, debit_account_id, credit_account_id, amount, pending_id,

@@ -85,6 +85,9 @@ class Plan:
     pending_id: int | None = None
     reverses_id: int | None = None
     memo: dict[str, Any] = field(default_factory=dict)
+    # How much of the debit account's uncollected (pending) credits may be spent: what the
+    # fund chooses to advance a worker. Policy, not part of the request: not in its hash.
+    advance_cents: int = 0
 
 
 def check_amount(amount_cents: object) -> int:
@@ -227,8 +230,13 @@ def _replay(
 
 
 def _funds_rejection(debit: Row[Any], plan: Plan) -> Rejection | None:
-    # TigerBeetle's rule: pending incoming money is not spendable, pending outgoing is spent.
+    # TigerBeetle's rule: pending incoming money (a pledge not collected yet) is not spendable,
+    # pending outgoing is spent; except what the fund advances on her uncollected pledges.
     if not debit.debits_must_not_exceed_credits:
+        return None
+    if plan.phase in (Phase.POST_PENDING, Phase.VOID_PENDING):
+        # Her debits do not grow: the money was checked when it was reserved (perhaps with an
+        # advance that a stricter check now would take back from her).
         return None
     pending_sign, posted_sign = COUNTER_EFFECTS[plan.phase]
     debits_after = (
@@ -237,7 +245,7 @@ def _funds_rejection(debit: Row[Any], plan: Plan) -> Rejection | None:
         + debit.debits_posted
         + posted_sign * plan.amount
     )
-    if debits_after > debit.credits_posted:
+    if debits_after > debit.credits_posted + min(debit.credits_pending, plan.advance_cents):
         return Rejection.INSUFFICIENT_FUNDS
     return None
 
@@ -256,6 +264,7 @@ def _one_statement_parameters(
     return {
         **{name: None if value is None else str(value) for name, value in row.items()},
         "memo": json.dumps(plan.memo),
+        "advance": str(plan.advance_cents),
         "debit_kinds": _kinds_text(plan.debit_kinds),
         "credit_kinds": _kinds_text(plan.credit_kinds),
         "key": key,

@@ -4,7 +4,9 @@ from alembic import context
 from sqlalchemy import Engine
 
 import bot.ledger.models
-import bot.models  # noqa: F401 (registers the tables on the shared metadata)
+import bot.models
+import bot.payments.models
+import bot.payments.stripe.models  # noqa: F401 (register the tables on the shared metadata)
 from bot.infra.config import Settings
 from bot.infra.db import make_engine
 from bot.infra.orm import Base

@@ -23,6 +23,7 @@ from bot.channel import outbox, spool
 from bot.infra.orm import utcnow
 from bot.infra.runtime import Runtime
 from bot.ops import household_year, insurance_offers, monthly
+from bot.payments import runner as collections
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 15
@@ -46,11 +47,32 @@ def _tick_period(now: datetime) -> str:
     return now.strftime("%Y%m%dT%H%M") + str(now.second // TICK_SECONDS)
 
 
+def _hour_period(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H")
+
+
+def _minute_period(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M")
+
+
 def _warning_period(now: datetime) -> str | None:
     return monthly.period_of(now) if now.day >= WARN_FROM_DAY else None
 
 
 PERIODIC: tuple[Periodic, ...] = (
+    # Hourly: who is due follows COLLECT_EVERY and COLLECT_AT_CENTS; retries their own days.
+    Periodic(
+        "collections",
+        "worker_jobs.collections.run",
+        _hour_period,
+        lambda rt, _p: collections.run(rt),
+    ),
+    Periodic(
+        "payment-links",
+        "worker_jobs.collections.send_links",
+        _minute_period,
+        lambda rt, _p: collections.send_links(rt),
+    ),
     Periodic("sweep", "worker_jobs.notices.sweep", _tick_period, lambda rt, _p: outbox.sweep(rt)),
     Periodic("spool", "worker_jobs.spool.drain", _tick_period, lambda rt, _p: spool.drain(rt)),
     Periodic(

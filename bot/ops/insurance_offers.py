@@ -33,7 +33,7 @@ def offer_after_first_contribution(runtime: Runtime, _period: str | None = None)
                 .outerjoin(InsuranceOffer, InsuranceOffer.worker_id == Worker.id)
                 .where(
                     Worker.status == WorkerStatus.ACTIVE,
-                    Account.credits_posted > 0,
+                    Account.credits_posted + Account.credits_pending > 0,  # a pledge counts
                     InsuranceOffer.worker_id.is_(None),
                 )
                 .order_by(Worker.id)

@@ -18,7 +18,7 @@ from bot.fund.insurance import next_period
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import utcnow
 from bot.infra.runtime import Runtime
-from bot.ledger import Phase, Transfer
+from bot.ledger import Transfer
 from bot.models import (
     Channel,
     Contributor,
@@ -110,7 +110,7 @@ def _month_totals(session: Session, account_id: int, period: str) -> tuple[int, 
     moved = (
         Transfer.created_at >= start,
         Transfer.created_at < end,
-        Transfer.phase.in_((Phase.POSTED, Phase.POST_PENDING)),
+        ledger.moved_money(),
     )
     added = session.scalar(
         select(func.coalesce(func.sum(Transfer.amount), 0)).where(

@@ -53,6 +53,7 @@ def _charge(session: Session, runtime: Runtime, worker: Worker, period: str) -> 
             insurer_account_id=membership.insurer_account_id(session, product),
             amount_cents=cents,
             period=period,
+            advance_cents=runtime.settings.advance_uncollected_cents,
         )
         status = CoverStatus.COVERED if result.applied else CoverStatus.LAPSED
         session.add(
@@ -98,7 +99,8 @@ def _warn(session: Session, runtime: Runtime, worker: Worker, period: str) -> li
     chosen = [p for p in insurance.held(session, worker.id) if p in premiums]
     rows = [_first_charge_notice(session, runtime, worker, period, chosen)]
     needed = sum(premiums[p] for p in chosen)
-    available = ledger.balance(session, worker.account_id).available_cents
+    advance = runtime.settings.advance_uncollected_cents
+    available = ledger.balance(session, worker.account_id, advance).available_cents
     if needed and available < needed:
         say = Say(m.INSURANCE_LOW, {"available": Money(available), "amount": Money(needed)})
         rows.append(

@@ -28,6 +28,8 @@ def balance(step: Step) -> None:
     """BALANCE: money, what it buys in days off, what is waiting, insurance."""
     view = step.fund.balance()
     step.say(m.BALANCE, balance=Money(view.posted_cents), available=Money(view.available_cents))
+    if view.uncollected_cents:
+        step.say(m.BALANCE_UNCOLLECTED, amount=Money(view.uncollected_cents))
     if view.full_days and view.half_day:
         step.say(m.DAYS_OFF_AND_HALF, count=view.full_days)
     elif view.full_days:

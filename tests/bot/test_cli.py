@@ -67,6 +67,7 @@ def test_balance_json_has_the_documented_fields(database):
         "balance_cents": 18_000,
         "pending_cents": 6_000,
         "available_cents": 12_000,
+        "uncollected_cents": 0,
         "days_off_available": 1,
     }
 

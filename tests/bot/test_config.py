@@ -47,6 +47,12 @@ def test_half_day_follows_the_day_rate_unless_set():
         ({"FUND_CURRENCY": "EUR"}, "FUND_CURRENCY"),
         ({"DEFAULT_TIME_ZONE": "Mars/Olympus"}, "DEFAULT_TIME_ZONE"),
         ({"DEFAULT_REGION": "USA"}, "DEFAULT_REGION"),
+        ({"ADVANCE_UNCOLLECTED_CENTS": "-1"}, "ADVANCE_UNCOLLECTED_CENTS"),
+        ({"COLLECT_EVERY": "sometimes"}, "COLLECT_EVERY"),
+        ({"COLLECT_AT_CENTS": "0"}, "COLLECT_AT_CENTS"),
+        ({"FEES_PAID_BY": "worker"}, "FEES_PAID_BY"),
+        ({"COLLECT_RETRY_DAYS": "3,x"}, "COLLECT_RETRY_DAYS"),
+        ({"STRIPE_SECRET_KEY": "sk_test_1"}, "STRIPE_WEBHOOK_SECRET"),
     ],
 )
 def test_malformed_values_are_named(environ, named):
@@ -107,3 +113,17 @@ def test_well_formed_values_are_kept():
     assert settings.default_region == "BR"
     assert settings.notice_retry_seconds == (0, 5)
     assert settings.secret_key == "correct horse battery staple"
+
+
+def test_collections_settings_default_to_manual_weekly_and_one_day_advanced():
+    settings = Settings.from_env({"DAY_OFF_CENTS": "10000"})
+    assert settings.stripe_secret_key is None  # the manual provider, as `make run`
+    assert (settings.collect_every_days, settings.collect_at_cents) == (7, 2_000)
+    assert (settings.fees_paid_by, settings.collect_retry_days) == ("fund", (3, 5, 7))
+    assert settings.advance_uncollected_cents == 10_000  # one day off
+    chosen = Settings.from_env(
+        {"COLLECT_EVERY": "Monthly", "ADVANCE_UNCOLLECTED_CENTS": "0", "FEES_PAID_BY": "household"}
+    )
+    assert (chosen.collect_every_days, chosen.advance_uncollected_cents) == (30, 0)
+    assert chosen.fees_paid_by == "household"
+    assert Settings.from_env({"COLLECT_EVERY": "10"}).collect_every_days == 10

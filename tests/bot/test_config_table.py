@@ -50,6 +50,14 @@ MALFORMED = {
     "OPT_OUT_WORDS": "PARAR; BAJA",
     "TRUSTED_PROXIES": "one",
     "PAST_DAY_OFF_DAYS": "a week",
+    "STRIPE_SECRET_KEY": "pk_live_publishable",
+    "STRIPE_WEBHOOK_SECRET": "secret",
+    "STRIPE_API_BASE_URL": "api.stripe.com",
+    "COLLECT_EVERY": "sometimes",
+    "COLLECT_AT_CENTS": "20.00",
+    "FEES_PAID_BY": "nobody",
+    "COLLECT_RETRY_DAYS": "3d,5d",
+    "ADVANCE_UNCOLLECTED_CENTS": "-500",
 }
 # Variables with no value that could be called malformed, each with the reason. Keep it short.
 EXEMPT: dict[str, str] = {}

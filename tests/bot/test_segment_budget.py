@@ -55,6 +55,11 @@ NOTICES = frozenset(
         "PARTNER_CONSENT",
         "PREMIUM_SOON",
         "HOUSEHOLD_YEARLY_TOTAL",
+        "PAYMENT_SETUP",
+        "CHARGE_RECEIPT",
+        "CHARGE_FAILED",
+        "CHARGE_GAVE_UP",
+        "PAYMENT_LATE",
     }
 )
 VALUES_ONLY = frozenset(
@@ -67,6 +72,7 @@ PARTS_ONLY = frozenset(
     | {"PENDING_DAYS_OFF", "INSURANCE_COVER", "HISTORY_HEADER", "HISTORY_LINE", "TERMS"}
     | {"MATCHED", "INSURANCE_OFFER", "INSURANCE_PRODUCT", "INSURANCE_OFFER_HOW"}
     | {"INSURANCE_MORE", "HISTORY_MORE", "STATEMENT_PREMIUMS"}
+    | {"MATCHED", "PAYMENT_FEES_FUND", "PAYMENT_FEES_HOUSEHOLD", "BALANCE_UNCOLLECTED"}
 )
 # EXPIRED opens a turn's reply; TRY_LATER replaces a turn that failed.
 NOT_AFTER_EXPIRED = NOTICES | VALUES_ONLY | PARTS_ONLY | {"EXPIRED", "TRY_LATER"}
@@ -118,6 +124,7 @@ def worst_values(language: str) -> dict[str, Param]:
         "price": Money(2500),
         "covers": m.DISABILITY_COVERS,
         "year": "2026",
+        "link": "https://beneficios.example.org/pay/AbCdEfGhIjKlMnOpQrStUv",
     }
 
 
@@ -175,8 +182,8 @@ def combined(language: str) -> list[Case]:
     cases = []
     for pays in ("DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"):
         for pending in (False, True):
-            for insured in (False, True):
-                names = ["BALANCE", pays]
+            for insured, uncollected in ((False, False), (True, False), (True, True)):
+                names = ["BALANCE", *(["BALANCE_UNCOLLECTED"] if uncollected else []), pays]
                 names += ["PENDING_DAYS_OFF"] if pending else []
                 names += ["INSURANCE_COVER"] if insured else []
                 cases.append(Case("+".join(names), tuple(say(n, language) for n in names)))
@@ -232,6 +239,13 @@ def combined(language: str) -> list[Case]:
                 Say(m.MATCHED, {"partner": PARTNERS[1], "amount": Money(10000)}),
             ),
         ),
+        *(
+            Case(
+                f"PAYMENT_SETUP+{fees}",
+                (say("PAYMENT_SETUP", language), say(fees, language)),
+            )
+            for fees in ("PAYMENT_FEES_FUND", "PAYMENT_FEES_HOUSEHOLD")
+        ),
     ]
     return cases
 
@@ -250,8 +264,11 @@ def every_text(language: str) -> list[Case]:
     replies = [c for c in singles if c.name.split("[")[0] not in NOT_AFTER_EXPIRED]
     together = combined(language)
     expired = say("EXPIRED", language)
+    # A notice is a text of its own: it never follows EXPIRED in a reply.
+    replies_together = [c for c in together if c.name.split("+")[0] not in NOTICES - {"RECEIPT"}]
     after_expiry = [
-        Case(f"EXPIRED+{case.name}", (expired, *case.says)) for case in (*replies, *together)
+        Case(f"EXPIRED+{case.name}", (expired, *case.says))
+        for case in (*replies, *replies_together)
     ]
     return [*singles, *together, *after_expiry]
 

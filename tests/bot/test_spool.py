@@ -217,9 +217,7 @@ def test_a_second_delivery_kept_after_the_first_was_answered_is_not_answered_aga
     assert inbound == [sid] and replies == []
 
 
-def test_a_message_whose_commit_was_uncertain_is_answered_late_once(
-    build, db_url
-):
+def test_a_message_whose_commit_was_uncertain_is_answered_late_once(build, db_url):
     up = Twilio(build(db_url, spool_redis="never"))
     failures = []
 

@@ -60,7 +60,5 @@ def test_a_wait_stops_everyone_and_leaves_her_later_messages_untried():
     assert all(outcome is None for outcome in outcomes[11:])
     assert outcomes[:10] == ["done"] * 10
     threaded = process_in_order(kept, process, threads=4)
-    her_later = [
-        i for i, e in enumerate(kept) if e.message.phone == stuck.message.phone and i > 10
-    ]
+    her_later = [i for i, e in enumerate(kept) if e.message.phone == stuck.message.phone and i > 10]
     assert threaded[10] == "wait" and all(threaded[i] is None for i in her_later)

@@ -163,9 +163,7 @@ def test_a_connection_that_dies_mid_statement_is_invalidated(sessions, fund):
     try:
         connection = session.connection()
         with pytest.raises(DBAPIError) as raised:
-            driver_sql.fetch_one(
-                connection, "SELECT pg_terminate_backend(pg_backend_pid())", {}
-            )
+            driver_sql.fetch_one(connection, "SELECT pg_terminate_backend(pg_backend_pid())", {})
         assert raised.value.connection_invalidated
     finally:
         session.rollback()

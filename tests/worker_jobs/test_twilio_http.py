@@ -107,9 +107,10 @@ def test_a_message_goes_out_as_twilio_expects_it(capture: Capture) -> None:
     assert sent["path"] == f"/2010-04-01/Accounts/{ACCOUNT}/Messages.json"
     headers = sent["headers"]
     assert isinstance(headers, dict)
-    assert headers["Authorization"] == "Basic " + base64.b64encode(
-        f"{ACCOUNT}:secret".encode()
-    ).decode()
+    assert (
+        headers["Authorization"]
+        == "Basic " + base64.b64encode(f"{ACCOUNT}:secret".encode()).decode()
+    )
     assert headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert "twilio-python" in headers["User-Agent"]
     form = {k: v[0] for k, v in parse_qs(str(sent["body"])).items()}

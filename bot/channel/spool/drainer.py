@@ -20,9 +20,7 @@ def ensure_running(runtime: Runtime) -> None:
     if runtime.clients.get(KEY) is not None:
         return
     stop = threading.Event()
-    thread = threading.Thread(
-        target=_loop, args=(runtime, stop), daemon=True, name="spool-drainer"
-    )
+    thread = threading.Thread(target=_loop, args=(runtime, stop), daemon=True, name="spool-drainer")
     runtime.clients[KEY] = thread
     runtime.on_close(lambda: _stop(thread, stop))
     thread.start()

@@ -141,4 +141,3 @@ def seed_fund(sessions, reserve=True) -> Fund:
 def outbox(sessions):
     with sessions() as session:
         return list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
-

@@ -1,0 +1,1 @@
+"""What only Stripe needs: its records, its webhook and its client."""
