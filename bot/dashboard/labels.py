@@ -33,6 +33,18 @@ LABELS = {
     "voided": N_("Voided"),
     "full": N_("Full day"),
     "half": N_("Half day"),
+    # how a payout was paid, and what reconciling payouts found
+    "cash": N_("Cash pickup"),
+    "check": N_("Check"),
+    "bank": N_("Bank transfer"),
+    "card": N_("Card"),
+    "posted_without_record": N_("Paid in the ledger, no payout record"),
+    "paid_not_posted": N_("Recorded paid, not paid in the ledger"),
+    "paid_without_method": N_("Paid without a method or reference"),
+    "failed_not_returned": N_("Failed, money not returned"),
+    "settled_while_sending": N_("Settled in the ledger while sending"),
+    "rail_disagrees": N_("The payout rail disagrees"),
+    "amount_differs": N_("Amounts differ"),
     # notice statuses and channels
     "sending": N_("Sending"),
     "recorded": N_("Recorded, not sent"),

@@ -1,11 +1,13 @@
-"""The dashboard's pages: overview, workers, a worker, the payouts queue, failed messages."""
+"""The dashboard's pages: overview, workers, a worker, the payouts queue and its
+reconciliation, failed messages."""
 
 from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from bot.dashboard import chart, i18n, overview, undelivered, workers
 from bot.dashboard.web import blueprint, runtime
-from bot.fund import payouts
+from bot.fund import payout_records, payouts
+from bot.payouts_rail.services import payout_provider
 
 MAX_PAGE = 10_000
 
@@ -46,10 +48,19 @@ def worker_page(worker_id: int) -> ResponseReturnValue:
 
 @blueprint.get("/payouts")
 def payouts_page() -> ResponseReturnValue:
-    """Days off reserved and waiting to be paid, soonest first."""
+    """Days off reserved and waiting to be paid, soonest first; then those recorded."""
     with runtime().sessions() as session:
         waiting = payouts.waiting(session)
-    return render_template("dashboard/payouts.html", waiting=waiting)
+        recorded = payout_records.recorded(session, limit=50)
+    return render_template("dashboard/payouts.html", waiting=waiting, recorded=recorded)
+
+
+@blueprint.get("/payouts/reconcile")
+def reconcile_page() -> ResponseReturnValue:
+    """Every difference between payout records, the rail and the ledger."""
+    with runtime().sessions() as session:
+        differences = payout_records.reconcile(session, payout_provider(runtime().settings))
+    return render_template("dashboard/reconcile.html", differences=differences)
 
 
 @blueprint.get("/messages")

@@ -1,17 +1,19 @@
-"""Paying reserved days off. The default payout provider is manual: a fund officer pays the
-worker (by check, bank transfer, app) and marks it paid with `benefits-bot payouts pay`."""
+"""Paying reserved days off. With the manual rail (`bot/payouts_rail/`) a fund officer pays the
+worker (cash, check, bank transfer, card) and records how and where with `benefits-bot payouts
+pay ID --method M --reference R`; each payout's record (`PayoutRecord`) keeps both for staff
+and for `payouts reconcile`."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot import ledger
 from bot.fund import days_off
+from bot.infra.orm import utcnow
 from bot.ledger import Rejection
-from bot.models import Person, Worker
+from bot.models import PAYOUT_METHODS, PayoutRecord, PayoutStatus, Person, Worker
 from bot.texting.notices import write_notice
 from conversations import messages as m
 from conversations.talk import Money, Notice, Say
@@ -40,22 +42,6 @@ class Settled:
     outbox_ids: tuple[int, ...]
 
 
-class PayoutProvider(Protocol):
-    """Moves the money to the worker outside the ledger (a bank, a card, an app)."""
-
-    def send(self, payout: Payout) -> bool:
-        """Pay the worker; True once the money has left."""
-        ...
-
-
-class ManualPayouts:
-    """A fund officer pays by hand, then runs `benefits-bot payouts pay ID`."""
-
-    def send(self, payout: Payout) -> bool:
-        """Nothing happens automatically: the officer's command is the confirmation."""
-        return False
-
-
 def waiting(session: Session) -> list[Payout]:
     """Every reserved day off not yet paid or voided, soonest day first (one query)."""
     rows = session.execute(
@@ -80,14 +66,34 @@ def waiting(session: Session) -> list[Payout]:
     return sorted(payouts, key=lambda p: (p.day, p.transfer_id))
 
 
-def pay(session: Session, transfer_id: int) -> Settled:
-    """Post the reserved day off and tell the worker it is paid (once, however often run)."""
+@dataclass(frozen=True)
+class HowPaid:
+    """How and where a fund officer paid a day off, and who recorded it."""
+
+    method: str  # one of PAYOUT_METHODS
+    reference: str  # check number, receipt, bank confirmation
+    recorded_by: str  # a staff email, or "cli"
+
+    def __post_init__(self) -> None:
+        if self.method not in PAYOUT_METHODS:
+            raise ValueError(f"method must be one of {', '.join(PAYOUT_METHODS)}")
+        if not self.reference.strip() or len(self.reference) > MAX_REFERENCE:
+            raise ValueError(f"reference must be 1 to {MAX_REFERENCE} characters")
+
+
+MAX_REFERENCE = 80
+
+
+def pay(session: Session, transfer_id: int, how: HowPaid) -> Settled:
+    """Record how it was paid, post the reserved day off and tell the worker (once, however
+    often run: a second run finds the first one's result and changes nothing)."""
     reservation, person, worker = _reservation(session, transfer_id)
     result = ledger.pay_day_off(
         session, key=f"payout:{transfer_id}", pending_transfer_id=transfer_id
     )
     if result.replayed or not result.applied:
         return Settled(False, result.rejection, ())
+    _record_paid(session, reservation, worker, how)
     balance = ledger.balance(session, worker.account_id)
     day = date.fromisoformat(reservation.memo["day"])
     say = Say(
@@ -97,6 +103,23 @@ def pay(session: Session, transfer_id: int) -> Settled:
     row = write_notice(session, Notice(person.id, "day_off_paid", (say,)))
     session.flush()
     return Settled(True, None, (row.id,))
+
+
+def _record_paid(
+    session: Session, reservation: ledger.Transfer, worker: Worker, how: HowPaid
+) -> None:
+    record = session.scalar(
+        select(PayoutRecord).where(PayoutRecord.transfer_id == reservation.id)
+    ) or PayoutRecord(
+        transfer_id=reservation.id,
+        worker_id=worker.id,
+        amount_cents=reservation.amount,
+        provider="manual",
+    )
+    record.status = PayoutStatus.PAID
+    record.method, record.reference = how.method, how.reference.strip()
+    record.paid_by, record.settled_at = how.recorded_by[:254], utcnow()
+    session.add(record)
 
 
 def void(session: Session, transfer_id: int, reason: str) -> Settled:

@@ -22,12 +22,14 @@ from bot.models.partner import (
     PartnerRequest,
     PartnerWorker,
 )
+from bot.models.payout import PAYOUT_METHODS, PayoutRecord, PayoutStatus
 from bot.models.person import Channel, ChannelConsent, Person
 from bot.models.staff import StaffAccount
 from bot.models.visit import Visit, VisitReporter, VisitStatus
 from bot.models.worker import Worker, WorkerStatus
 
 __all__ = [
+    "PAYOUT_METHODS",
     "STATUS_RANK",
     "Channel",
     "ChannelConsent",
@@ -50,6 +52,8 @@ __all__ = [
     "PartnerMoneyKind",
     "PartnerRequest",
     "PartnerWorker",
+    "PayoutRecord",
+    "PayoutStatus",
     "Person",
     "StaffAccount",
     "Visit",

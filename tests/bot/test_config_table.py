@@ -49,6 +49,9 @@ MALFORMED = {
     "DAILY_OUTBOUND_LIMIT": "0",
     "OPT_OUT_WORDS": "PARAR; BAJA",
     "TRUSTED_PROXIES": "one",
+    "PAYOUT_PROVIDER": "stripe",
+    "PAYOUT_APPROVAL": "sometimes",
+    "PAYOUT_CHANGE_HOLD": "48h",
 }
 # Variables with no value that could be called malformed, each with the reason. Keep it short.
 EXEMPT: dict[str, str] = {}

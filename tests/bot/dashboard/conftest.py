@@ -67,6 +67,9 @@ def client(app, staff):
     return client
 
 
+PAID_BY_CHECK = {"method": "check", "reference": "check 1042"}
+
+
 def post(client, path, data=None, page="/staff/"):
     """A form post with the CSRF token a page of the dashboard carries."""
     return client.post(path, data={"csrf_token": csrf_token(client, page), **(data or {})})
@@ -141,4 +144,3 @@ def seed_fund(sessions, reserve=True) -> Fund:
 def outbox(sessions):
     with sessions() as session:
         return list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
-
