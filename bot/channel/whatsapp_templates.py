@@ -33,6 +33,7 @@ NOTICE_MESSAGES: dict[str, Message] = {
     "visit_prompt": m.VISIT_PROMPT,
     "visit_declined": m.VISIT_DECLINED_NOTICE,
     "receipt": m.RECEIPT,
+    "day_off_sent": m.DAY_OFF_SENT,
     "day_off_paid": m.DAY_OFF_PAID,
     "day_off_voided": m.DAY_OFF_VOIDED,
     "premium_paid": m.PREMIUM_PAID,

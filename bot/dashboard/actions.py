@@ -61,6 +61,15 @@ def _settle(
         return redirect(_back(), 303)
     except ledger.LedgerError:
         abort(404)
+    except payouts.PayoutRefused:
+        flash(
+            _(
+                "This day off is being paid through the payout rail, or her payouts are on "
+                "hold. Nothing changed."
+            ),
+            "error",
+        )
+        return redirect(_back(), 303)
     if not settled.done:
         flash(_already(settled.already), "info")
         return redirect(_back(), 303)

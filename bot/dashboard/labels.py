@@ -44,6 +44,7 @@ LABELS = {
     "failed_not_returned": N_("Failed, money not returned"),
     "settled_while_sending": N_("Settled in the ledger while sending"),
     "rail_disagrees": N_("The payout rail disagrees"),
+    "still_sending": N_("Still sending: the rail's answer was lost"),
     "amount_differs": N_("Amounts differ"),
     # notice statuses and channels
     "sending": N_("Sending"),
@@ -63,6 +64,7 @@ LABELS = {
     "visit_prompt": N_("Visit to confirm"),
     "visit_declined": N_("Visit declined"),
     "receipt": N_("Contribution receipt"),
+    "day_off_sent": N_("Day off payout sent"),
     "day_off_paid": N_("Day off paid"),
     "day_off_voided": N_("Day off voided"),
     "premium_paid": N_("Premium paid"),

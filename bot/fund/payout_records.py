@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import ledger
 from bot.models import PayoutRecord, PayoutStatus, Person, Worker
-from bot.payouts_rail.interfaces import PayoutProvider, RailOutcome
+from bot.payouts_rail.interfaces import PayoutProvider
 
 
 @dataclass(frozen=True)
@@ -118,25 +118,25 @@ def _compare(
         found.add(
             "settled_while_sending", f"still {status}; the ledger has it {_phase(settled_as)}"
         )
-    if record.provider == provider.name and status is not PayoutStatus.PAID:
-        _ask_rail(found, record, status, provider)
+    _compare_rail(found, record, status, provider)
     return found.items
 
 
-def _ask_rail(
+def _compare_rail(
     found: "_Found", record: PayoutRecord, status: PayoutStatus, provider: PayoutProvider
 ) -> None:
-    """A payout the rail holds: does the rail say what the record says?"""
-    answer = provider.lookup(f"payout:{record.transfer_id}")
-    expected = {
-        PayoutStatus.SENDING: {RailOutcome.SENT, RailOutcome.WAITING, RailOutcome.UNKNOWN},
-        PayoutStatus.SENT: {RailOutcome.SENT},
-        PayoutStatus.FAILED: {RailOutcome.FAILED, RailOutcome.UNKNOWN, RailOutcome.WAITING},
-    }[status]
-    if answer.outcome is RailOutcome.WAITING and record.provider == "manual":
-        return  # the manual rail's answer is the officer's record
-    if answer.outcome not in expected:
-        found.add("rail_disagrees", f"recorded {status}; {provider.name} says {answer.outcome}")
+    """A payout a rail holds: what the rail says of it (asked only of the rail in use)."""
+    if status is PayoutStatus.SENDING:
+        said = provider.lookup(_key(record)).outcome if record.provider == provider.name else None
+        found.add("still_sending", f"its answer was lost; {record.provider} says {said or '?'}")
+    elif record.provider == provider.name and status is not PayoutStatus.PAID:
+        said = provider.lookup(_key(record)).outcome
+        if said.value != status.value:
+            found.add("rail_disagrees", f"recorded {status}; {provider.name} says {said}")
+
+
+def _key(record: PayoutRecord) -> str:
+    return f"payout:{record.transfer_id}"
 
 
 def _phase(phase: ledger.Phase | None) -> str:

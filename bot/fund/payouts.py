@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from bot import ledger
 from bot.fund import days_off
-from bot.infra.orm import utcnow
+from bot.infra.orm import as_utc, utcnow
 from bot.ledger import Rejection
 from bot.models import PAYOUT_METHODS, PayoutRecord, PayoutStatus, Person, Worker
 from bot.texting.notices import write_notice
@@ -24,6 +24,7 @@ class Payout:
     """A day off waiting to be paid."""
 
     transfer_id: int
+    worker_id: int
     worker_person_id: int
     phone: str
     name: str | None
@@ -45,7 +46,7 @@ class Settled:
 def waiting(session: Session) -> list[Payout]:
     """Every reserved day off not yet paid or voided, soonest day first (one query)."""
     rows = session.execute(
-        select(ledger.Transfer, Person)
+        select(ledger.Transfer, Worker, Person)
         .join(Worker, Worker.account_id == ledger.Transfer.debit_account_id)
         .join(Person, Person.id == Worker.person_id)
         .where(days_off.unsettled())
@@ -53,6 +54,7 @@ def waiting(session: Session) -> list[Payout]:
     payouts = [
         Payout(
             transfer_id=transfer.id,
+            worker_id=worker.id,
             worker_person_id=person.id,
             phone=person.phone,
             name=person.name,
@@ -61,7 +63,7 @@ def waiting(session: Session) -> list[Payout]:
             half=transfer.memo.get("portion") == "half",
             reserved_at=transfer.created_at,
         )
-        for transfer, person in rows
+        for transfer, worker, person in rows
     ]
     return sorted(payouts, key=lambda p: (p.day, p.transfer_id))
 
@@ -88,6 +90,10 @@ def pay(session: Session, transfer_id: int, how: HowPaid) -> Settled:
     """Record how it was paid, post the reserved day off and tell the worker (once, however
     often run: a second run finds the first one's result and changes nothing)."""
     reservation, person, worker = _reservation(session, transfer_id)
+    _refuse_in_flight(session, transfer_id, how.recorded_by)
+    held = worker.payouts_held_until
+    if held is not None and as_utc(held) > utcnow():
+        raise PayoutRefused(f"her payouts are on hold until {as_utc(held):%Y-%m-%d %H:%M} UTC")
     result = ledger.pay_day_off(
         session, key=f"payout:{transfer_id}", pending_transfer_id=transfer_id
     )
@@ -122,9 +128,11 @@ def _record_paid(
     session.add(record)
 
 
-def void(session: Session, transfer_id: int, reason: str) -> Settled:
+def void(session: Session, transfer_id: int, reason: str, by_rail: bool = False) -> Settled:
     """Cancel the reserved day off: the money is hers again, and she is told."""
     reservation, person, _worker = _reservation(session, transfer_id)
+    if not by_rail:
+        _refuse_in_flight(session, transfer_id, "staff")
     result = ledger.void_day_off(
         session,
         key=f"payout-void:{transfer_id}",
@@ -140,6 +148,27 @@ def void(session: Session, transfer_id: int, reason: str) -> Settled:
     row = write_notice(session, Notice(person.id, "day_off_voided", (say,)))
     session.flush()
     return Settled(True, None, (row.id,))
+
+
+class PayoutRefused(Exception):
+    """A person may not pay or void this day off now: a rail is paying it, or her payouts
+    are on hold after a change of payout method or phone number."""
+
+
+def _refuse_in_flight(session: Session, transfer_id: int, recorded_by: str) -> None:
+    """A payout a rail is sending is settled by the rail's answer, never by hand (it would
+    pay her twice, or give back money that already left)."""
+    status = session.scalar(
+        select(PayoutRecord.status).where(PayoutRecord.transfer_id == transfer_id)
+    )
+    if recorded_by != "rail" and status in (PayoutStatus.SENDING, PayoutStatus.SENT):
+        raise PayoutRefused(f"day off #{transfer_id} is {status} through the payout rail")
+
+
+def reservation_of(session: Session, transfer_id: int) -> tuple[ledger.Transfer, Worker]:
+    """The reserved day off (still pending in the ledger's own row) and its worker."""
+    transfer, _person, worker = _reservation(session, transfer_id)
+    return transfer, worker
 
 
 def _reservation(session: Session, transfer_id: int) -> tuple[ledger.Transfer, Person, Worker]:

@@ -114,7 +114,7 @@ def _settle(runtime: Runtime, payout_id: int, work: Any, done: str) -> None:
     _require_schema(runtime)
     try:
         settled: payouts.Settled = run_in_transaction(runtime.sessions, work)
-    except ledger.LedgerError as error:  # unknown, or voided before with another reason
+    except (ledger.LedgerError, payouts.PayoutRefused) as error:  # unknown, in flight, held
         fail(str(error))
     if not settled.done:
         fail(f"day off #{payout_id} was not changed: {settled.already or 'already settled'}")

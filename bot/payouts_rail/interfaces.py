@@ -39,6 +39,7 @@ class RailAnswer:
     outcome: RailOutcome
     provider_ref: str | None = None
     failure: str | None = None
+    method: str | None = None  # how it reached her (card, bank), when the rail says
 
 
 @dataclass(frozen=True)

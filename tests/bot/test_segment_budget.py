@@ -34,6 +34,8 @@ NOTICES = frozenset(
     {
         "INVITATION",
         "DAY_OFF_PAID",
+        "DAY_OFF_SENT",
+        "HALF_DAY_SENT",
         "DAY_OFF_VOIDED",
         "HALF_DAY_PAID",
         "HALF_DAY_VOIDED",

@@ -1,4 +1,4 @@
-"""payouts: how each day off was paid
+"""payouts: how each day off was paid, and how she is paid
 
 Revision ID: 0010
 Revises: 0009
@@ -55,9 +55,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("payouts") as batch:
         batch.create_index(batch.f("ix_payouts_worker_id"), ["worker_id"], unique=False)
+    with op.batch_alter_table("workers") as batch:
+        batch.add_column(sa.Column("payout_method", sa.String(length=8), nullable=True))
+        batch.add_column(
+            sa.Column("payouts_held_until", sa.DateTime(timezone=True), nullable=True)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("workers") as batch:
+        batch.drop_column("payouts_held_until")
+        batch.drop_column("payout_method")
     with op.batch_alter_table("payouts") as batch:
         batch.drop_index(batch.f("ix_payouts_worker_id"))
     op.drop_table("payouts")
