@@ -6,7 +6,7 @@ from flask.typing import ResponseReturnValue
 
 from bot.dashboard import chart, i18n, overview, undelivered, workers
 from bot.dashboard.web import blueprint, runtime
-from bot.fund import payout_records, payouts
+from bot.fund import number_moves, payout_records, payouts
 from bot.payouts_rail.services import payout_provider
 
 MAX_PAGE = 10_000
@@ -39,11 +39,18 @@ def worker_page(worker_id: int) -> ResponseReturnValue:
     """One worker: balance, ledger, households, days off, and her conversation."""
     with runtime().sessions() as session:
         page = workers.worker_page(session, worker_id)
+        moves = number_moves.moves(session, worker_id)
     if page is None:
         abort(404)
     settings = runtime().settings
     days = page.balance.days_off(settings.day_off_cents, settings.half_day_off_cents)
-    return render_template("dashboard/worker.html", page=page, days_available=days)
+    return render_template(
+        "dashboard/worker.html",
+        page=page,
+        days_available=days,
+        moves=moves,
+        hold_hours=settings.payout_change_hold_hours,
+    )
 
 
 @blueprint.get("/payouts")

@@ -22,7 +22,7 @@ from bot.models.partner import (
     PartnerRequest,
     PartnerWorker,
 )
-from bot.models.payout import PAYOUT_METHODS, PayoutRecord, PayoutStatus
+from bot.models.payout import PAYOUT_METHODS, NumberMove, PayoutRecord, PayoutStatus
 from bot.models.person import Channel, ChannelConsent, Person
 from bot.models.staff import StaffAccount
 from bot.models.visit import Visit, VisitReporter, VisitStatus
@@ -43,6 +43,7 @@ __all__ = [
     "InsuranceCover",
     "MatchTally",
     "MatchingRule",
+    "NumberMove",
     "OutboundMessage",
     "OutboundStatus",
     "Partner",

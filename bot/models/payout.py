@@ -46,3 +46,19 @@ class PayoutRecord(Base):
     paid_by: Mapped[str | None] = mapped_column(String(254))  # staff email, or "cli"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     settled_at: Mapped[datetime | None]
+
+
+class NumberMove(Base):
+    """A worker moved to a new phone number by staff, after checking who she is."""
+
+    __tablename__ = "number_moves"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"), index=True)
+    old_phone: Mapped[str] = mapped_column(String(16))
+    new_phone: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(200))
+    identity_check: Mapped[str] = mapped_column(String(200))  # how staff checked who she is
+    staff_email: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    payouts_held_until: Mapped[datetime]

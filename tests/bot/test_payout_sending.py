@@ -68,9 +68,7 @@ def reserve(runtime, day=TODAY, half=False):
 
 def state(runtime, transfer_id):
     with runtime.sessions() as session:
-        record = session.scalar(
-            select(PayoutRecord).where(PayoutRecord.transfer_id == transfer_id)
-        )
+        record = session.scalar(select(PayoutRecord).where(PayoutRecord.transfer_id == transfer_id))
         kinds = [n.kind for n in session.scalars(select(OutboundMessage).order_by("id"))]
         assert ledger.check(session) == []
         return (record.status if record else None), kinds

@@ -1,4 +1,4 @@
-"""payouts: how each day off was paid, and how she is paid
+"""payouts: how each day off was paid, how she is paid, and number moves
 
 Revision ID: 0010
 Revises: 0009
@@ -55,6 +55,24 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("payouts") as batch:
         batch.create_index(batch.f("ix_payouts_worker_id"), ["worker_id"], unique=False)
+    op.create_table(
+        "number_moves",
+        sa.Column("id", ID, nullable=False),
+        sa.Column("worker_id", ID, nullable=False),
+        sa.Column("old_phone", sa.String(length=16), nullable=False),
+        sa.Column("new_phone", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=200), nullable=False),
+        sa.Column("identity_check", sa.String(length=200), nullable=False),
+        sa.Column("staff_email", sa.String(length=254), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payouts_held_until", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["worker_id"], ["workers.id"], name=op.f("fk_number_moves_worker_id_workers")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_number_moves")),
+    )
+    with op.batch_alter_table("number_moves") as batch:
+        batch.create_index(batch.f("ix_number_moves_worker_id"), ["worker_id"], unique=False)
     with op.batch_alter_table("workers") as batch:
         batch.add_column(sa.Column("payout_method", sa.String(length=8), nullable=True))
         batch.add_column(
@@ -66,6 +84,9 @@ def downgrade() -> None:
     with op.batch_alter_table("workers") as batch:
         batch.drop_column("payouts_held_until")
         batch.drop_column("payout_method")
+    with op.batch_alter_table("number_moves") as batch:
+        batch.drop_index(batch.f("ix_number_moves_worker_id"))
+    op.drop_table("number_moves")
     with op.batch_alter_table("payouts") as batch:
         batch.drop_index(batch.f("ix_payouts_worker_id"))
     op.drop_table("payouts")
