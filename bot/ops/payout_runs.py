@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot import ledger
 from bot.channel import outbox
 from bot.fund import payout_sending
 from bot.infra.orm import utcnow
@@ -47,7 +48,11 @@ def send_due(
         due = payout_sending.due(session, today) if settings.payout_approval == "auto" else []
     moved = 0
     for transfer_id in sending + due:
-        sent = payout_sending.send(runtime.sessions, provider, transfer_id, settings.currency)
+        try:
+            sent = payout_sending.send(runtime.sessions, provider, transfer_id, settings.currency)
+        except ledger.LedgerError as error:  # settled meanwhile: the others still go
+            log.warning("payout run: day off #%s skipped: %s", transfer_id, error)
+            continue
         outbox.hand_over(runtime, sent.outbox_ids)
         moved += sent.status not in (None, PayoutStatus.SENDING)
     if moved:
