@@ -19,6 +19,7 @@ from bot.infra.runtime import Runtime
 from bot.ops import observers
 from bot.ops.demo_command import demo_command
 from bot.ops.guard_commands import limits_command, spool_command
+from bot.ops.payout_commands import payouts_command
 from bot.ops.whatsapp_templates_command import whatsapp_templates_command
 from bot.partners.commands import partner
 from bot.payments.commands import collections_group
@@ -136,95 +137,13 @@ def outbox_command(runtime: Runtime, as_json: bool, limit: int) -> None:
         )
 
 
-@main.group()
-def payouts() -> None:
-    """Reserved days off: list them, mark one paid, or void one."""
-
-
-@payouts.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
-@click.pass_obj
-def payouts_list(runtime: Runtime, as_json: bool) -> None:
-    """Days off waiting to be paid, soonest first."""
-    from bot.fund import payouts as fund_payouts  # noqa: PLC0415
-
-    _require_schema(runtime)
-    with runtime.sessions() as session:
-        waiting = fund_payouts.waiting(session)
-    if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "id": p.transfer_id,
-                        "phone": p.phone,
-                        "name": p.name,
-                        "day": p.day.isoformat(),
-                        "amount_cents": p.amount_cents,
-                        "half": p.half,
-                        "reserved_at": p.reserved_at.isoformat(),
-                    }
-                    for p in waiting
-                ]
-            )
-        )
-        return
-    if not waiting:
-        click.echo("no days off waiting to be paid")
-    for p in waiting:
-        portion = "half day" if p.half else "day off"
-        click.echo(
-            f"#{p.transfer_id} {p.day.isoformat()} {portion} {p.amount_cents / 100:.2f} "
-            f"{runtime.settings.currency} {p.name or ''} {mask_phone(p.phone)}"
-        )
-
-
-@payouts.command("pay")
-@click.argument("payout_id", type=int)
-@click.pass_obj
-def payouts_pay(runtime: Runtime, payout_id: int) -> None:
-    """Mark a reserved day off paid: the ledger posts it and the worker is told."""
-    _settle(runtime, payout_id, reason=None)
-
-
-@payouts.command("void")
-@click.argument("payout_id", type=int)
-@click.option("--reason", required=True, help="Why it will not be paid (kept in the ledger).")
-@click.pass_obj
-def payouts_void(runtime: Runtime, payout_id: int, reason: str) -> None:
-    """Cancel a reserved day off: the money is the worker's again and she is told."""
-    _settle(runtime, payout_id, reason=reason)
-
-
-def _settle(runtime: Runtime, payout_id: int, reason: str | None) -> None:
-    from bot.channel import outbox  # noqa: PLC0415
-    from bot.fund import payouts as fund_payouts  # noqa: PLC0415
-    from bot.infra.db import run_in_transaction  # noqa: PLC0415
-
-    _require_schema(runtime)
-
-    def work(session: Session) -> fund_payouts.Settled:
-        if reason is None:
-            return fund_payouts.pay(session, payout_id)
-        return fund_payouts.void(session, payout_id, reason)
-
-    try:
-        settled = run_in_transaction(runtime.sessions, work)
-    except ledger.LedgerError as error:  # unknown, or voided before with another reason
-        fail(str(error))
-    if not settled.done:
-        fail(f"day off #{payout_id} was not changed: {settled.already or 'already settled'}")
-    outbox.hand_over(runtime, settled.outbox_ids)
-    runtime.drain()
-    click.echo(f"day off #{payout_id} {'paid' if reason is None else 'voided'}; the worker is told")
-
-
 main.add_command(staff)  # benefits-bot staff create|disable EMAIL
 main.add_command(partner)  # benefits-bot partner create|key|revoke|match|list
 main.add_command(collections_group)  # benefits-bot collections list|run|record|reconcile
 main.add_command(limits_command)  # benefits-bot limits: numbers that reached a limit
 main.add_command(spool_command)  # benefits-bot spool [--drain]: messages waiting for the db
 main.add_command(demo_command)  # benefits-bot demo [--force]: a believable fund to try
+main.add_command(payouts_command)  # benefits-bot payouts list|pay|void|reconcile
 main.add_command(whatsapp_templates_command)  # templates to submit to WhatsApp for approval
 
 

@@ -226,6 +226,24 @@ HALF_DAY_UNDONE = N_("Half day off %(date)s called back. %(amount)s is available
 DAY_OFF_PAID = N_("Your day off %(date)s is paid: %(amount)s. Your balance: %(balance)s.")
 # TRANSLATORS: a notice, sent when the fund pays a reserved half day off.
 HALF_DAY_PAID = N_("Your half day off %(date)s is paid: %(amount)s. Your balance: %(balance)s.")
+# TRANSLATORS: a notice, sent when the payout of a day off has left the fund (it lands later).
+DAY_OFF_SENT = N_(
+    "The fund sent %(amount)s for your day off %(date)s. We will text you when it arrives."
+)
+# TRANSLATORS: a notice, sent when the payout of a half day off has left the fund.
+HALF_DAY_SENT = N_(
+    "The fund sent %(amount)s for your half day off %(date)s. We will text you when it arrives."
+)
+# TRANSLATORS: a notice to her new number, after staff moved her fund account to it.
+NUMBER_MOVED = N_(
+    "Your Benefits Fund account now uses this number. Payouts wait %(hours)s hours. "
+    "Did not ask for this? Text HELP."
+)
+# TRANSLATORS: a notice to her old number, after staff moved her fund account away from it.
+NUMBER_MOVED_AWAY = N_(
+    "Your Benefits Fund account moved to a new number at your request. If you did not ask for "
+    "this, call the fund now."
+)
 # TRANSLATORS: a notice, sent when the fund cannot pay a reserved day off.
 DAY_OFF_VOIDED = N_(
     "The fund could not pay your day off %(date)s. %(amount)s is back in your balance. "

@@ -1,6 +1,6 @@
 """RQ jobs for the fund's monthly schedule; each is idempotent per period (e.g. "2026-12")."""
 
-from bot.ops import household_year, insurance_offers, monthly
+from bot.ops import household_year, insurance_offers, monthly, payout_runs
 from worker_jobs.context import runtime
 
 
@@ -37,3 +37,8 @@ def expire_stale_visits(_period: str | None = None) -> int:
 def prompt_scheduled_visits(_period: str | None = None) -> int:
     """Ask households on their regular day about that day's visit."""
     return monthly.prompt_scheduled_visits(runtime())
+
+
+def send_due_payouts(period: str) -> int:
+    """Settle payouts left sending and, with PAYOUT_APPROVAL=auto, send the days off due."""
+    return payout_runs.send_due(runtime(), period)

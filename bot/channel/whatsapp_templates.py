@@ -33,6 +33,9 @@ NOTICE_MESSAGES: dict[str, Message] = {
     "visit_prompt": m.VISIT_PROMPT,
     "visit_declined": m.VISIT_DECLINED_NOTICE,
     "receipt": m.RECEIPT,
+    "day_off_sent": m.DAY_OFF_SENT,
+    "number_moved": m.NUMBER_MOVED,
+    "number_moved_away": m.NUMBER_MOVED_AWAY,
     "day_off_paid": m.DAY_OFF_PAID,
     "day_off_voided": m.DAY_OFF_VOIDED,
     "premium_paid": m.PREMIUM_PAID,
@@ -58,6 +61,7 @@ SAMPLES: dict[str, Param] = {
     "used": Money(1_500),
     "date": date(2026, 11, 20),
     "month": Month(2026, 11),
+    "hours": 48,
     "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

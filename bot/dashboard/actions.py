@@ -26,8 +26,14 @@ MAX_REASON = 200
 
 @blueprint.post("/payouts/<row_id:transfer_id>/pay")
 def pay(transfer_id: int) -> ResponseReturnValue:
-    """Mark a reserved day off paid: the ledger posts it and the worker gets her notice."""
-    return _settle(transfer_id, reason=None)
+    """Record a reserved day off paid, how and where: the ledger posts it and she is told."""
+    reference = " ".join(request.form.get("reference", "").split())
+    try:
+        how = payouts.HowPaid(request.form.get("method", ""), reference, g.staff.email)
+    except ValueError:
+        flash(_("Say how it was paid (cash, check, bank, card) and its reference."), "error")
+        return redirect(_back(), 303)
+    return _settle(transfer_id, reason=None, how=how)
 
 
 @blueprint.post("/payouts/<row_id:transfer_id>/void")
@@ -40,10 +46,12 @@ def void(transfer_id: int) -> ResponseReturnValue:
     return _settle(transfer_id, reason=reason)
 
 
-def _settle(transfer_id: int, reason: str | None) -> ResponseReturnValue:
+def _settle(
+    transfer_id: int, reason: str | None, how: payouts.HowPaid | None = None
+) -> ResponseReturnValue:
     def work(session: Session) -> payouts.Settled:
-        if reason is None:
-            return payouts.pay(session, transfer_id)
+        if how is not None:
+            return payouts.pay(session, transfer_id, how)
         return payouts.void(session, transfer_id, reason)
 
     try:
@@ -53,6 +61,15 @@ def _settle(transfer_id: int, reason: str | None) -> ResponseReturnValue:
         return redirect(_back(), 303)
     except ledger.LedgerError:
         abort(404)
+    except payouts.PayoutRefused:
+        flash(
+            _(
+                "This day off is being paid through the payout rail, or her payouts are on "
+                "hold. Nothing changed."
+            ),
+            "error",
+        )
+        return redirect(_back(), 303)
     if not settled.done:
         flash(_already(settled.already), "info")
         return redirect(_back(), 303)

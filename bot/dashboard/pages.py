@@ -1,4 +1,5 @@
-"""The dashboard's pages: overview, workers, a worker, the payouts queue, failed messages."""
+"""The dashboard's pages: overview, workers, a worker, the payouts queue and its
+reconciliation, failed messages."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -8,8 +9,9 @@ from flask.typing import ResponseReturnValue
 
 from bot.dashboard import chart, i18n, overview, undelivered, workers
 from bot.dashboard.web import blueprint, runtime
-from bot.fund import payouts
+from bot.fund import number_moves, payout_records, payouts
 from bot.fund.worker_insurance import household_given, household_name
+from bot.payouts_rail.services import payout_provider
 
 MAX_PAGE = 10_000
 
@@ -41,11 +43,18 @@ def worker_page(worker_id: int) -> ResponseReturnValue:
     """One worker: balance, ledger, households, days off, and her conversation."""
     with runtime().sessions() as session:
         page = workers.worker_page(session, worker_id)
+        moves = number_moves.moves(session, worker_id)
     if page is None:
         abort(404)
     settings = runtime().settings
     days = page.balance.days_off(settings.day_off_cents, settings.half_day_off_cents)
-    return render_template("dashboard/worker.html", page=page, days_available=days)
+    return render_template(
+        "dashboard/worker.html",
+        page=page,
+        days_available=days,
+        moves=moves,
+        hold_hours=settings.payout_change_hold_hours,
+    )
 
 
 @blueprint.get("/households/<int:household_id>/year", defaults={"year": None})
@@ -69,10 +78,19 @@ def household_year_page(household_id: int, year: int | None) -> ResponseReturnVa
 
 @blueprint.get("/payouts")
 def payouts_page() -> ResponseReturnValue:
-    """Days off reserved and waiting to be paid, soonest first."""
+    """Days off reserved and waiting to be paid, soonest first; then those recorded."""
     with runtime().sessions() as session:
         waiting = payouts.waiting(session)
-    return render_template("dashboard/payouts.html", waiting=waiting)
+        recorded = payout_records.recorded(session, limit=50)
+    return render_template("dashboard/payouts.html", waiting=waiting, recorded=recorded)
+
+
+@blueprint.get("/payouts/reconcile")
+def reconcile_page() -> ResponseReturnValue:
+    """Every difference between payout records, the rail and the ledger."""
+    with runtime().sessions() as session:
+        differences = payout_records.reconcile(session, payout_provider(runtime().settings))
+    return render_template("dashboard/reconcile.html", differences=differences)
 
 
 @blueprint.get("/messages")

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from bot.dashboard import i18n, labels
 from bot.dashboard.throttle import LoginThrottle
 from bot.infra.runtime import Runtime
+from bot.models import PAYOUT_METHODS
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ class RowId(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Configure sessions and CSRF for the dashboard and register its routes."""
-    from bot.dashboard import actions, auth, export, pages  # noqa: F401, PLC0415
+    from bot.dashboard import actions, auth, export, number_move_action, pages  # noqa: F401, PLC0415
 
     settings = app.extensions["runtime"].settings
     app.secret_key = settings.secret_key or _PROCESS_KEY
@@ -70,7 +71,9 @@ def init_app(app: Flask) -> None:
     )
     csrf.init_app(app)
     i18n.install(app)
-    app.jinja_env.globals.update(label=labels.label, error_text=labels.error_text)
+    app.jinja_env.globals.update(
+        label=labels.label, error_text=labels.error_text, payout_methods=PAYOUT_METHODS
+    )
     i18n.load_all()
     app.extensions["login_throttle"] = LoginThrottle(app.extensions["runtime"].redis)
     app.url_map.converters["row_id"] = RowId  # before the blueprint's rules are bound

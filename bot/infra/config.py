@@ -83,6 +83,11 @@ class Settings:
     # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: none, the
     # client is whoever connected); the dashboard throttles sign-ins per client address.
     trusted_proxies: int = 0
+    # Money out: the rail (manual only until Stripe Connect), who starts a payout (auto: on the
+    # day off itself; staff: on approval), and how long a new payout method waits.
+    payout_provider: str = "manual"
+    payout_approval: str = "staff"
+    payout_change_hold_hours: int = 48
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -137,6 +142,9 @@ class Settings:
                 env, "SESSION_COOKIE_SECURE", (public_base_url or "").startswith("https://")
             ),
             trusted_proxies=_hops(env, "TRUSTED_PROXIES"),
+            payout_provider=_one_of(env, "PAYOUT_PROVIDER", PAYOUT_PROVIDERS) or "manual",
+            payout_approval=_one_of(env, "PAYOUT_APPROVAL", PAYOUT_APPROVALS) or "staff",
+            payout_change_hold_hours=_count(env, "PAYOUT_CHANGE_HOLD", 48, MAX_HOLD_HOURS),
         )
         settings.validate()
         return settings
@@ -196,6 +204,9 @@ def _every(env: Mapping[str, str], name: str) -> int:
     raise ConfigError(f"{name} is daily, weekly, fortnightly, monthly or a number of days")
 
 
+PAYOUT_PROVIDERS = ("manual",)  # "stripe" arrives with Stripe Connect
+PAYOUT_APPROVALS = ("auto", "staff")
+MAX_HOLD_HOURS = 24 * 30
 MIN_SECRET_LENGTH = 16
 MAX_NUMBER = 1_000_000_000  # cents ($10 million), seconds (31 years), counts: beyond is a typo
 MAX_DRAIN_THREADS = 64

@@ -28,12 +28,14 @@ from bot.models.partner import (
     PartnerRequest,
     PartnerWorker,
 )
+from bot.models.payout import PAYOUT_METHODS, NumberMove, PayoutRecord, PayoutStatus
 from bot.models.person import Channel, ChannelConsent, Person
 from bot.models.staff import StaffAccount
 from bot.models.visit import Visit, VisitReporter, VisitStatus
 from bot.models.worker import Worker, WorkerStatus
 
 __all__ = [
+    "PAYOUT_METHODS",
     "STATUS_RANK",
     "Channel",
     "ChannelConsent",
@@ -50,6 +52,7 @@ __all__ = [
     "InsuranceOffer",
     "MatchTally",
     "MatchingRule",
+    "NumberMove",
     "OutboundMessage",
     "OutboundStatus",
     "Partner",
@@ -59,6 +62,8 @@ __all__ = [
     "PartnerMoneyKind",
     "PartnerRequest",
     "PartnerWorker",
+    "PayoutRecord",
+    "PayoutStatus",
     "Person",
     "StaffAccount",
     "Visit",

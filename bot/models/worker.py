@@ -28,5 +28,9 @@ class Worker(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("ledger_accounts.id"), unique=True)
     status: Mapped[WorkerStatus] = mapped_column(String(16), default=WorkerStatus.JOINING)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # How she is paid (a label the manual rail records: cash, check, bank, card), and until
+    # when payouts wait after a change to her payout method or phone number.
+    payout_method: Mapped[str | None] = mapped_column(String(8))
+    payouts_held_until: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship()

@@ -22,7 +22,7 @@ from rq.serializers import JSONSerializer
 from bot.channel import outbox, spool
 from bot.infra.orm import utcnow
 from bot.infra.runtime import Runtime
-from bot.ops import household_year, insurance_offers, monthly
+from bot.ops import household_year, insurance_offers, monthly, payout_runs
 from bot.payments import runner as collections
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,12 @@ PERIODIC: tuple[Periodic, ...] = (
         "worker_jobs.schedules.send_statements",
         lambda now: monthly.previous_period(monthly.period_of(now)),
         monthly.send_statements,
+    ),
+    Periodic(
+        "payouts",
+        "worker_jobs.schedules.send_due_payouts",
+        payout_runs.period_of,
+        payout_runs.send_due,
     ),
     Periodic(
         "low-balance",

@@ -251,7 +251,8 @@ class Story:
             return
         self.summary.day_off_paid = booked
         with replaying_at(self.at(day + timedelta(days=7), 10)):
-            settled = payouts.pay(self.session, booked)
+            how = payouts.HowPaid("check", f"demo check {booked}", "demo")
+            settled = payouts.pay(self.session, booked, how)
             for outbox_id in settled.outbox_ids:
                 self._notice(self.session.get_one(OutboundMessage, outbox_id))
 

@@ -58,6 +58,9 @@ MALFORMED = {
     "FEES_PAID_BY": "nobody",
     "COLLECT_RETRY_DAYS": "3d,5d",
     "ADVANCE_UNCOLLECTED_CENTS": "-500",
+    "PAYOUT_PROVIDER": "stripe",
+    "PAYOUT_APPROVAL": "sometimes",
+    "PAYOUT_CHANGE_HOLD": "48h",
 }
 # Variables with no value that could be called malformed, each with the reason. Keep it short.
 EXEMPT: dict[str, str] = {}

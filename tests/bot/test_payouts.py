@@ -14,6 +14,7 @@ from bot.infra.db import make_session_factory, run_in_transaction
 from bot.models import OutboundMessage
 
 PHONE = "+12125550123"
+BY_CASH = ("--method", "cash", "--reference", "receipt 7")
 
 
 @pytest.fixture
@@ -63,7 +64,7 @@ def test_list_pay_and_the_notice_in_her_language(sessions):
     assert [(p["id"], p["day"], p["amount_cents"]) for p in listed] == [
         (payout, "2026-12-04", 12_000)
     ]
-    result = invoke("payouts", "pay", str(payout))
+    result = invoke("payouts", "pay", str(payout), *BY_CASH)
     assert result.exit_code == 0, result.output
     with sessions() as session:
         money = ledger.balance(session, account)
@@ -77,8 +78,8 @@ def test_list_pay_and_the_notice_in_her_language(sessions):
 
 def test_paying_twice_or_voiding_after_paying_changes_nothing(sessions):
     _account, payout = reserve(sessions)
-    assert invoke("payouts", "pay", str(payout)).exit_code == 0
-    again = invoke("payouts", "pay", str(payout))
+    assert invoke("payouts", "pay", str(payout), *BY_CASH).exit_code == 0
+    again = invoke("payouts", "pay", str(payout), *BY_CASH)
     assert again.exit_code == 1 and "not changed" in again.stderr
     late = invoke("payouts", "void", str(payout), "--reason", "too late")
     assert late.exit_code == 1 and "pending_already_posted" in late.stderr
@@ -97,7 +98,7 @@ def test_void_gives_the_money_back_and_tells_her(sessions):
 
 def test_a_half_day_s_notices_say_half_day(sessions):
     _account, paid = reserve(sessions, language="en", half=True)
-    assert invoke("payouts", "pay", str(paid)).exit_code == 0
+    assert invoke("payouts", "pay", str(paid), *BY_CASH).exit_code == 0
     _account, voided = reserve(sessions, day=date(2026, 12, 7), language="en", half=True)
     assert invoke("payouts", "void", str(voided), "--reason", "no bank details").exit_code == 0
     assert [notice.body for notice in notices(sessions)] == [
@@ -110,6 +111,6 @@ def test_a_half_day_s_notices_say_half_day(sessions):
 @pytest.mark.parametrize("payout", ["999999", "0"])
 def test_unknown_payouts_fail_clearly(sessions, payout):
     reserve(sessions)
-    result = invoke("payouts", "pay", payout)
+    result = invoke("payouts", "pay", payout, *BY_CASH)
     assert result.exit_code != 0
     assert result.stdout == ""

@@ -36,6 +36,10 @@ NOTICES = frozenset(
     {
         "INVITATION",
         "DAY_OFF_PAID",
+        "DAY_OFF_SENT",
+        "HALF_DAY_SENT",
+        "NUMBER_MOVED",
+        "NUMBER_MOVED_AWAY",
         "DAY_OFF_VOIDED",
         "HALF_DAY_PAID",
         "HALF_DAY_VOIDED",
@@ -112,6 +116,7 @@ def worst_values(language: str) -> dict[str, Param]:
         "label": HOUSEHOLDS[0],
         "date": day,
         "days": "90",
+        "hours": 720,  # the longest PAYOUT_CHANGE_HOLD (30 days)
         "number": "12",
         "list": Choices(HOUSEHOLDS),
         "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),

@@ -25,7 +25,9 @@ def test_a_payout_notice_goes_out_once_in_her_language(service):
     service.work()
     [payout] = json.loads(CliRunner().invoke(main, ["payouts", "list", "--json"]).stdout)
     for _ in range(2):
-        CliRunner().invoke(main, ["payouts", "pay", str(payout["id"])])
+        CliRunner().invoke(
+            main, ["payouts", "pay", str(payout["id"]), "--method", "bank", "--reference", "ach 1"]
+        )
     service.work()
     paid = [m for m in service.fake.to(WORKER) if "pagado" in (m.body or "")]
     assert len(paid) == 1 and "$120.00" in paid[0].body

@@ -67,6 +67,9 @@ def client(app, staff):
     return client
 
 
+PAID_BY_CHECK = {"method": "check", "reference": "check 1042"}
+
+
 def post(client, path, data=None, page="/staff/"):
     """A form post with the CSRF token a page of the dashboard carries."""
     return client.post(path, data={"csrf_token": csrf_token(client, page), **(data or {})})

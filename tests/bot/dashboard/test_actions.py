@@ -6,7 +6,7 @@ from bot import ledger
 from bot.infra.db import run_in_transaction
 from bot.models import Channel, OutboundMessage, OutboundStatus
 from bot.texting import consent
-from tests.bot.dashboard.conftest import outbox, post, seed_fund
+from tests.bot.dashboard.conftest import PAID_BY_CHECK, outbox, post, seed_fund
 
 
 def flashes(client, path="/staff/payouts"):
@@ -15,10 +15,10 @@ def flashes(client, path="/staff/payouts"):
 
 def test_paying_posts_the_ledger_and_writes_her_notice_once(app, client, sessions):
     fund = seed_fund(sessions)
-    first = post(client, f"/staff/payouts/{fund.payout_id}/pay", page="/staff/payouts")
+    first = post(client, f"/staff/payouts/{fund.payout_id}/pay", PAID_BY_CHECK, "/staff/payouts")
     assert first.status_code == 303 and first.headers["Location"] == "/staff/payouts"
     assert "is paid. The worker is being told." in flashes(client)
-    again = post(client, f"/staff/payouts/{fund.payout_id}/pay", page="/staff/payouts")
+    again = post(client, f"/staff/payouts/{fund.payout_id}/pay", PAID_BY_CHECK, "/staff/payouts")
     assert again.status_code == 303
     assert "This day off was already settled. Nothing changed." in flashes(client)
     app.extensions["runtime"].drain()
@@ -42,7 +42,7 @@ def test_voiding_needs_a_reason_and_frees_her_money(app, client, sessions):
         {"reason": '=HYPERLINK("x") she was paid in cash', "worker": str(fund.worker_id)},
     )
     assert voided.headers["Location"] == f"/staff/workers/{fund.worker_id}"
-    paying = post(client, f"/staff/payouts/{fund.payout_id}/pay")
+    paying = post(client, f"/staff/payouts/{fund.payout_id}/pay", PAID_BY_CHECK)
     assert paying.status_code == 303
     assert "This day off was voided before. Nothing changed." in flashes(client)
     twice = post(client, f"/staff/payouts/{fund.payout_id}/void", {"reason": "another reason"})
@@ -57,11 +57,11 @@ def test_voiding_needs_a_reason_and_frees_her_money(app, client, sessions):
 
 def test_an_unknown_payout_is_a_404(client, sessions):
     fund = seed_fund(sessions)
-    assert post(client, "/staff/payouts/999/pay").status_code == 404
+    assert post(client, "/staff/payouts/999/pay", PAID_BY_CHECK).status_code == 404
     # a transfer that is not a reserved day off (a contribution) is no payout either
     with sessions() as session:
         contribution = ledger.history(session, fund.account_id, limit=10)[-1].transfer_id
-    assert post(client, f"/staff/payouts/{contribution}/pay").status_code == 404
+    assert post(client, f"/staff/payouts/{contribution}/pay", PAID_BY_CHECK).status_code == 404
 
 
 def test_a_failed_notice_is_sent_again_as_one_new_notice(app, client, sessions):

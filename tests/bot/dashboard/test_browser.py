@@ -141,12 +141,18 @@ def test_sign_in_pay_a_day_off_and_the_worker_gets_her_notice(browser, live, fak
 
     page.click("nav >> text=Payouts")
     shoot(page, "payouts", "desk")
-    page.locator(f"form[action$='/payouts/{fund.payout_id}/pay'] button").click()
+    paying = page.locator(f"form[action$='/payouts/{fund.payout_id}/pay']")
+    paying.locator("select[name=method]").select_option("check")
+    paying.locator("input[name=reference]").fill("check 1042")
+    paying.locator("button").click()
     page.wait_for_selector(".flash-ok")
     assert f"Day off #{fund.payout_id} is paid" in page.content()
     # A double click on the other one: one payment, one notice.
     page.goto(f"{base}/staff/payouts")  # a page without the last flash
-    page.locator(f"form[action$='/payouts/{half_day}/pay'] button").dblclick()
+    paying = page.locator(f"form[action$='/payouts/{half_day}/pay']")
+    paying.locator("select[name=method]").select_option("cash")
+    paying.locator("input[name=reference]").fill("receipt 12")
+    paying.locator("button").dblclick()
     page.wait_for_selector(".flash")  # a submission has been answered
     page.goto(f"{base}/staff/payouts")
     assert "No days off are waiting to be paid." in page.content()

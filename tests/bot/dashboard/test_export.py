@@ -7,7 +7,7 @@ import json
 import pytest
 
 from bot.dashboard.export import COLUMNS, safe_cell
-from tests.bot.dashboard.conftest import post, seed_fund
+from tests.bot.dashboard.conftest import PAID_BY_CHECK, post, seed_fund
 
 
 def rows(client, **query):
@@ -20,7 +20,7 @@ def rows(client, **query):
 
 def test_every_transfer_with_both_accounts_in_cents_and_dollars(client, sessions):
     fund = seed_fund(sessions)
-    post(client, f"/staff/payouts/{fund.payout_id}/pay")
+    post(client, f"/staff/payouts/{fund.payout_id}/pay", PAID_BY_CHECK)
     found = rows(client)
     assert list(found[0]) == list(COLUMNS)
     assert [(r["kind"], r["phase"], r["amount_cents"], r["amount"]) for r in found] == [

@@ -1,0 +1,156 @@
+"""Payouts as recorded (how and where each was paid) and their reconciliation with the ledger.
+
+`reconcile` lists every difference between the payout records, what the rail says of them,
+and the ledger's paid and voided days off: staff read it on the dashboard and with
+`benefits-bot payouts reconcile`; an empty list means the three agree.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from bot import ledger
+from bot.models import PayoutRecord, PayoutStatus, Person, Worker
+from bot.payouts_rail.interfaces import PayoutProvider
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A payout with a record: its status, and how and where it was paid."""
+
+    payout_id: int
+    transfer_id: int
+    phone: str
+    name: str | None
+    day: date
+    amount_cents: int
+    provider: str
+    status: str
+    method: str | None
+    reference: str | None
+    paid_by: str | None
+    settled_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One thing the records, the rail and the ledger disagree on, for a day off."""
+
+    transfer_id: int
+    problem: str  # a short code: posted_without_record, paid_without_method...
+    detail: str
+
+
+def recorded(session: Session, limit: int = 200) -> list[Recorded]:
+    """The latest payout records, newest first, with the worker they paid."""
+    rows = session.execute(
+        select(PayoutRecord, ledger.Transfer, Person)
+        .join(ledger.Transfer, ledger.Transfer.id == PayoutRecord.transfer_id)
+        .join(Worker, Worker.id == PayoutRecord.worker_id)
+        .join(Person, Person.id == Worker.person_id)
+        .order_by(PayoutRecord.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        Recorded(
+            payout_id=record.id,
+            transfer_id=record.transfer_id,
+            phone=person.phone,
+            name=person.name,
+            day=date.fromisoformat(transfer.memo["day"]),
+            amount_cents=record.amount_cents,
+            provider=record.provider,
+            status=record.status,
+            method=record.method,
+            reference=record.reference,
+            paid_by=record.paid_by,
+            settled_at=record.settled_at,
+        )
+        for record, transfer, person in rows
+    ]
+
+
+def reconcile(session: Session, provider: PayoutProvider) -> list[Difference]:
+    """Every difference between payout records, the rail's answers and the ledger."""
+    resolution = aliased(ledger.Transfer)
+    rows = session.execute(
+        select(ledger.Transfer, resolution.phase, PayoutRecord)
+        .outerjoin(resolution, resolution.pending_id == ledger.Transfer.id)
+        .outerjoin(PayoutRecord, PayoutRecord.transfer_id == ledger.Transfer.id)
+        .where(ledger.Transfer.kind == ledger.TransferKind.DAY_OFF)
+        .where(ledger.Transfer.phase == ledger.Phase.PENDING)
+        .order_by(ledger.Transfer.id)
+    ).all()
+    differences: list[Difference] = []
+    for reservation, settled_as, record in rows:
+        differences += _compare(reservation, settled_as, record, provider)
+    return differences
+
+
+def _compare(
+    reservation: ledger.Transfer,
+    settled_as: ledger.Phase | None,
+    record: PayoutRecord | None,
+    provider: PayoutProvider,
+) -> list[Difference]:
+    found = _Found(reservation.id)
+    posted = settled_as == ledger.Phase.POST_PENDING
+    voided = settled_as == ledger.Phase.VOID_PENDING
+    if record is None:
+        if posted:
+            found.add("posted_without_record", "the ledger paid it; no payout record says how")
+        return found.items
+    status = PayoutStatus(record.status)
+    if record.amount_cents != reservation.amount:
+        found.add(
+            "amount_differs",
+            f"record {record.amount_cents} cents, ledger {reservation.amount} cents",
+        )
+    if status is PayoutStatus.PAID and not posted:
+        found.add("paid_not_posted", f"recorded paid; the ledger has it {_phase(settled_as)}")
+    if status is PayoutStatus.PAID and not (record.method and record.reference):
+        found.add("paid_without_method", "recorded paid without a method and a reference")
+    if status is PayoutStatus.FAILED and not voided:
+        found.add("failed_not_returned", f"failed; the ledger has it {_phase(settled_as)}")
+    if status in (PayoutStatus.SENDING, PayoutStatus.SENT) and settled_as is not None:
+        found.add(
+            "settled_while_sending", f"still {status}; the ledger has it {_phase(settled_as)}"
+        )
+    _compare_rail(found, record, status, provider)
+    return found.items
+
+
+def _compare_rail(
+    found: "_Found", record: PayoutRecord, status: PayoutStatus, provider: PayoutProvider
+) -> None:
+    """A payout a rail holds: what the rail says of it (asked only of the rail in use)."""
+    if status is PayoutStatus.SENDING:
+        said = provider.lookup(_key(record)).outcome if record.provider == provider.name else None
+        found.add("still_sending", f"its answer was lost; {record.provider} says {said or '?'}")
+    elif record.provider == provider.name and status is not PayoutStatus.PAID:
+        said = provider.lookup(_key(record)).outcome
+        if said.value != status.value:
+            found.add("rail_disagrees", f"recorded {status}; {provider.name} says {said}")
+
+
+def _key(record: PayoutRecord) -> str:
+    return f"payout:{record.transfer_id}"
+
+
+def _phase(phase: ledger.Phase | None) -> str:
+    return {
+        ledger.Phase.POST_PENDING: "paid",
+        ledger.Phase.VOID_PENDING: "voided",
+        None: "still reserved",
+    }.get(phase, str(phase))
+
+
+class _Found:
+    def __init__(self, transfer_id: int) -> None:
+        self.transfer_id = transfer_id
+        self.items: list[Difference] = []
+
+    def add(self, problem: str, detail: str) -> None:
+        self.items.append(Difference(self.transfer_id, problem, detail))

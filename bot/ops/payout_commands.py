@@ -1,0 +1,146 @@
+"""`benefits-bot payouts`: days off waiting to be paid, recording how one was paid, voiding
+one, and reconciling the payout records with the rail and the ledger."""
+
+import json
+import sys
+from dataclasses import asdict
+from typing import Any, NoReturn
+
+import click
+
+from bot import ledger
+from bot.channel import outbox
+from bot.fund import payout_records, payouts
+from bot.infra import migrate
+from bot.infra.db import run_in_transaction
+from bot.infra.phone import mask_phone
+from bot.infra.runtime import Runtime
+from bot.models import PAYOUT_METHODS
+from bot.payouts_rail.services import payout_provider
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print the message on stderr and exit non-zero."""
+    click.echo(f"benefits-bot: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group("payouts")
+def payouts_command() -> None:
+    """Reserved days off: list them, record one paid, void one, reconcile."""
+
+
+@payouts_command.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.option("--all", "with_recorded", is_flag=True, help="Also the payouts already recorded.")
+@click.pass_obj
+def payouts_list(runtime: Runtime, as_json: bool, with_recorded: bool) -> None:
+    """Days off waiting to be paid, soonest first (--all: then those paid, sent or failed)."""
+    _require_schema(runtime)
+    with runtime.sessions() as session:
+        waiting = payouts.waiting(session)
+        recorded = payout_records.recorded(session) if with_recorded else []
+    rows = [_waiting_row(p) for p in waiting] + [_recorded_row(r) for r in recorded]
+    if as_json:
+        click.echo(json.dumps(rows))
+        return
+    if not rows:
+        click.echo("no days off waiting to be paid")
+    for row in rows:
+        how = f" by {row['method']} ({row['reference']})" if row["method"] else ""
+        click.echo(
+            f"#{row['id']} {row['day']} {'half day' if row['half'] else 'day off'} "
+            f"{row['amount_cents'] / 100:.2f} {runtime.settings.currency} {row['status']}{how} "
+            f"{row['name'] or ''} {mask_phone(row['phone'])}"
+        )
+
+
+def _waiting_row(p: payouts.Payout) -> dict[str, Any]:
+    return {
+        "id": p.transfer_id,
+        "phone": p.phone,
+        "name": p.name,
+        "day": p.day.isoformat(),
+        "amount_cents": p.amount_cents,
+        "half": p.half,
+        "reserved_at": p.reserved_at.isoformat(),
+        "status": "waiting",
+        "method": None,
+        "reference": None,
+    }
+
+
+def _recorded_row(r: payout_records.Recorded) -> dict[str, Any]:
+    return {
+        "id": r.transfer_id,
+        "phone": r.phone,
+        "name": r.name,
+        "day": r.day.isoformat(),
+        "amount_cents": r.amount_cents,
+        "half": None,
+        "status": r.status,
+        "provider": r.provider,
+        "method": r.method,
+        "reference": r.reference,
+        "paid_by": r.paid_by,
+        "settled_at": r.settled_at.isoformat() if r.settled_at else None,
+    }
+
+
+@payouts_command.command("pay")
+@click.argument("payout_id", type=int)
+@click.option("--method", required=True, type=click.Choice(PAYOUT_METHODS), help="How it was paid.")
+@click.option("--reference", required=True, help="Where: check number, receipt, confirmation.")
+@click.pass_obj
+def payouts_pay(runtime: Runtime, payout_id: int, method: str, reference: str) -> None:
+    """Record a reserved day off paid, how and where: the ledger posts it and she is told."""
+    try:
+        how = payouts.HowPaid(method, " ".join(reference.split()), "cli")
+    except ValueError as error:
+        fail(str(error), 2)
+    _settle(runtime, payout_id, lambda session: payouts.pay(session, payout_id, how), "paid")
+
+
+@payouts_command.command("void")
+@click.argument("payout_id", type=int)
+@click.option("--reason", required=True, help="Why it will not be paid (kept in the ledger).")
+@click.pass_obj
+def payouts_void(runtime: Runtime, payout_id: int, reason: str) -> None:
+    """Cancel a reserved day off: the money is the worker's again and she is told."""
+    _settle(runtime, payout_id, lambda session: payouts.void(session, payout_id, reason), "voided")
+
+
+def _settle(runtime: Runtime, payout_id: int, work: Any, done: str) -> None:
+    _require_schema(runtime)
+    try:
+        settled: payouts.Settled = run_in_transaction(runtime.sessions, work)
+    except (ledger.LedgerError, payouts.PayoutRefused) as error:  # unknown, in flight, held
+        fail(str(error))
+    if not settled.done:
+        fail(f"day off #{payout_id} was not changed: {settled.already or 'already settled'}")
+    outbox.hand_over(runtime, settled.outbox_ids)
+    runtime.drain()
+    click.echo(f"day off #{payout_id} {done}; the worker is told")
+
+
+@payouts_command.command("reconcile")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_obj
+def payouts_reconcile(runtime: Runtime, as_json: bool) -> None:
+    """Every difference between payout records, the rail and the ledger; exit 1 if any."""
+    _require_schema(runtime)
+    with runtime.sessions() as session:
+        differences = payout_records.reconcile(session, payout_provider(runtime.settings))
+    if as_json:
+        click.echo(json.dumps([asdict(d) for d in differences]))
+    elif not differences:
+        click.echo("payouts reconcile: the records, the rail and the ledger agree")
+    for d in differences if not as_json else []:
+        click.echo(f"day off #{d.transfer_id} {d.problem}: {d.detail}")
+    if differences:
+        sys.exit(1)
+
+
+def _require_schema(runtime: Runtime) -> None:
+    if not migrate.is_current(runtime.engine):
+        fail("the database schema is not up to date: run `benefits-bot db upgrade`", 2)
