@@ -76,6 +76,24 @@ def done_picked(step: Step) -> None:
     _report(step, picked_id, date.fromisoformat(step.data["day"]))
 
 
+def _named_in_list(step: Step) -> int | None:
+    """The household of the list she named ("ana", "Mrs. Johnson") instead of its number."""
+    listed = [h for h in step.fund.households() if h.employment_id in step.data.get("ids", ())]
+    return _named(step.reading.text, listed)[0]
+
+
+def names_listed_household(step: Step) -> bool:
+    """Her answer to "Which household?" is one of the listed names."""
+    return _named_in_list(step) is not None
+
+
+def done_named(step: Step) -> None:
+    """A name, after DONE showed her households."""
+    picked_id = _named_in_list(step)
+    assert picked_id is not None
+    _report(step, picked_id, date.fromisoformat(step.data["day"]))
+
+
 def _visit_day(step: Step, words: str) -> date | None:
     if not words:
         return step.inbound.today
@@ -266,4 +284,7 @@ COMMANDS: tuple[Rule, ...] = (
     ),
 )
 HOUSEHOLD: tuple[Rule, ...] = (rule("household answer", from_household, household_answer),)
-PICKING_VISIT_HOUSEHOLD: tuple[Rule, ...] = (rule("picked", picked, done_picked, State.IDLE),)
+PICKING_VISIT_HOUSEHOLD: tuple[Rule, ...] = (
+    rule("picked", picked, done_picked, State.IDLE),
+    rule("named", names_listed_household, done_named, State.IDLE),
+)

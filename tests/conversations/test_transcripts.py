@@ -1971,3 +1971,22 @@ def test_someone_new_is_welcomed_in_the_language_she_writes_in(
 def test_someone_new_asking_her_balance_is_offered_to_join_in_her_language(chat: Chat):
     chat.play([("new", "hola, cuánto tengo?", m.WELCOME)])
     assert chat.person("new").language == "es"
+
+
+@EVERY_LANGUAGE
+def test_which_household_can_be_answered_with_its_name(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code)
+    chat.household(maria, "ana", lang.code)
+    chat.household(maria, "casa", lang.code)
+    chat.play([("maria", lang[Intent.DONE], say(m.DONE_WHICH, list=Choices(("Ana", "Casa"))))])
+    chat.play(
+        [
+            (
+                "maria",
+                "casa",
+                say(m.DONE_REPORTED, household="Casa", date=SUNDAY),
+                (sent("casa", "visit_prompt", prompt(SUNDAY)),),
+            )
+        ]
+    )
+    assert chat.state("maria") is State.IDLE
