@@ -4,7 +4,7 @@ import re
 
 from conversations import messages as m
 from conversations.engine import Rule, Step, rule
-from conversations.flows.anywhere import follow_household_language
+from conversations.flows.anywhere import follow_household_language, help_
 from conversations.flows.common import Matcher, choice, picked
 from conversations.flows.joining import welcome
 from conversations.keywords import Intent
@@ -193,6 +193,22 @@ WORKER_INTENTS = frozenset(
 )
 
 
+def asks_what_this_is(step: Step) -> bool:
+    """"What is this?" from a worker, or from someone new before the terms (the terms answer
+    it while she reads them; a household's is about its invitation)."""
+    if step.reading.intent is not Intent.WHO_IS_THIS:
+        return False
+    return step.profile.role is Role.WORKER or step.state in (State.NEW, State.CHOOSING_LANGUAGE)
+
+
+def what_this_is(step: Step) -> None:
+    """Someone new hears who we are and picks a language; a worker gets the help text."""
+    if step.profile.role is Role.WORKER:
+        help_(step)
+    else:
+        welcome(step)
+
+
 def worker_says(*intents: Intent) -> Matcher:
     """Matches a worker's command."""
     return lambda step: step.profile.role is Role.WORKER and step.reading.intent in intents
@@ -200,6 +216,7 @@ def worker_says(*intents: Intent) -> Matcher:
 
 COMMANDS: tuple[Rule, ...] = (
     rule("not a worker", for_workers, workers_only, State.CHOOSING_LANGUAGE),
+    rule("what is this", asks_what_this_is, what_this_is, State.CHOOSING_LANGUAGE),
     rule("balance", worker_says(Intent.BALANCE), balance, State.IDLE),
     rule("history", worker_says(Intent.HISTORY), history, State.IDLE),
     rule("more", worker_says(Intent.MORE), more, State.IDLE),

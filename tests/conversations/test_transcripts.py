@@ -1990,3 +1990,13 @@ def test_which_household_can_be_answered_with_its_name(chat: Chat, lang: Words):
         ]
     )
     assert chat.state("maria") is State.IDLE
+
+
+@EVERY_LANGUAGE
+def test_what_is_this_from_a_worker_gets_help_and_from_someone_new_the_welcome(
+    chat: Chat, lang: Words
+):
+    chat.worker(lang=lang.code)
+    what = OWN_WORDS[lang.code][3]
+    chat.play([("maria", what, m.HELP), ("new", what, m.WELCOME)])
+    assert chat.state("new") is State.CHOOSING_LANGUAGE
