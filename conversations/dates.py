@@ -11,6 +11,7 @@ import re
 from typing import Literal
 
 from dateparser.date import DateDataParser
+from rapidfuzz.distance import DamerauLevenshtein
 from text_to_num import alpha2digit
 
 from conversations.keywords import normalize
@@ -84,6 +85,13 @@ WEEKDAYS = {
     language: {name: day for day, names in enumerate(table.split()) for name in names.split("|")}
     for language, table in WEEKDAY_NAMES.items()
 }
+MIN_FUZZY_DAY = 5  # shorter words are too near each other ("mar", "sab") to guess
+FULL_WEEKDAYS_ANY = {
+    name: day
+    for table in WEEKDAYS.values()
+    for name, day in table.items()
+    if len(name) >= MIN_FUZZY_DAY
+}
 KREYOL_MONTH_NAMES = "janvye fevriye mas avril me jen jiye out septanm oktob novanm desanm"
 KREYOL_MONTHS = {name: number for number, name in enumerate(KREYOL_MONTH_NAMES.split(), 1)}
 NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?")
@@ -105,9 +113,7 @@ def parse_day(
     offset = relative.get(plain, relative.get(rest))
     if offset is not None:
         return today + datetime.timedelta(days=offset)
-    weekday = (WEEKDAYS["en"] | WEEKDAYS[language]).get(
-        rest.removesuffix("-feira").removesuffix(" feira")
-    )
+    weekday = _weekday(rest.removesuffix("-feira").removesuffix(" feira"), language)
     if weekday is not None:
         if after_next and rest == "linggo":  # "sa susunod na linggo" is "next week"
             return None
@@ -118,6 +124,23 @@ def parse_day(
     if day is None and A_WORD.search(rest):
         day = _dateparser_day(_digits(rest, language), language, today, prefer)
     return day
+
+
+def _weekday(word: str, language: str) -> int | None:
+    """Monday 0 ... Sunday 6 for a weekday's name: in English or her language (short forms
+    too), in another of the fund's languages (full names: people mix them), or one slip away
+    from a full name in hers or English ("biernes", "byernes", "fridy")."""
+    found = (WEEKDAYS["en"] | WEEKDAYS[language]).get(word)
+    if found is None:
+        found = FULL_WEEKDAYS_ANY.get(word)
+    if found is None and len(word) >= MIN_FUZZY_DAY:
+        close = [
+            day
+            for name, day in (WEEKDAYS["en"] | WEEKDAYS[language]).items()
+            if len(name) >= MIN_FUZZY_DAY and DamerauLevenshtein.distance(word, name) == 1
+        ]
+        found = close[0] if len(set(close)) == 1 else None
+    return found
 
 
 def _digits(text: str, language: str) -> str:

@@ -280,3 +280,24 @@ def test_weekdays_are_read_alike_in_every_language(language):
             assert 0 <= (future - today).days <= 6
             assert 0 <= (today - past).days <= 6
             assert (future == today) == (today.weekday() == weekday) == (past == today)
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("biernes", "es"),  # one letter off
+        ("el biernes", "es"),
+        ("byernes", "tl"),  # a common spelling
+        ("fridy", "en"),
+        ("vandrdi", "ht"),
+        ("viernes", "en"),  # another of the fund's languages: people mix them
+        ("sexta", "es"),
+    ],
+)
+def test_a_weekday_with_a_slip_or_in_another_language_is_still_that_day(text, language):
+    assert parse_day(text, language, SUNDAY) == FRIDAY
+
+
+@pytest.mark.parametrize(("text", "language"), [("mar", "en"), ("frid", "en"), ("bienes", "es")])
+def test_short_or_far_words_are_not_guessed_as_days(text, language):
+    assert parse_day(text, language, SUNDAY) is None
