@@ -94,9 +94,12 @@ def chat(runtime: Runtime, phone: str, whatsapp: bool) -> None:
 
 def _read_line() -> str:
     try:
-        return click.prompt("you", prompt_suffix="> ")
+        line = click.prompt("you", prompt_suffix="> ")
     except click.Abort as end:  # Ctrl-D or Ctrl-C
         raise EOFError from end
+    if not sys.stdin.isatty():  # piped in: show what was typed, as a terminal would
+        click.echo(line)
+    return line
 
 
 @main.command()
