@@ -206,6 +206,8 @@ HALF_DAY_OFF_CONFIRM = N_(
 )
 DAY_OFF_SHORT = N_("A day off needs %(amount)s and you have %(available)s available.")
 HALF_DAY_SHORT = N_("A half day off needs %(amount)s and you have %(available)s available.")
+# TRANSLATORS: follows DAY_OFF_SHORT when her money pays a half day; HALF DAY is the command.
+HALF_DAY_FITS = N_("A half day (%(amount)s) fits: text HALF DAY and the day.")
 DAY_OFF_BOOKED = N_(
     "Booked: %(date)s, %(amount)s. I will text you when it is paid. Text UNDO to call it back."
 )

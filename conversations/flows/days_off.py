@@ -116,6 +116,9 @@ def _refusal(step: Step, day_off: DayOff) -> None:
             amount=Money(day_off.amount_cents),
             available=Money(day_off.available_cents),
         )
+        half_day = step.fund.rates().half_day_cents
+        if not day_off.half and day_off.available_cents >= half_day:
+            step.say(m.HALF_DAY_FITS, amount=Money(half_day))
 
 
 def undo(step: Step) -> None:

@@ -1280,7 +1280,10 @@ def test_not_enough_for_a_day_off(chat: Chat, lang: Words):
             (
                 "maria",
                 f"{lang[Intent.DAY_OFF]} {lang.monday}",
-                say(m.DAY_OFF_SHORT, amount=Money(12_000), available=Money(8_000)),
+                (
+                    say(m.DAY_OFF_SHORT, amount=Money(12_000), available=Money(8_000)),
+                    say(m.HALF_DAY_FITS, amount=Money(6_000)),  # what she can take instead
+                ),
             ),
         ]
     )
