@@ -16,6 +16,7 @@ from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.channel import buttons, identity
 from bot.fund.database_fund import DatabaseFund
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import as_utc, upsert_insert, utcnow
@@ -27,6 +28,7 @@ from bot.models import (
     ConversationRecord,
     InboundMessage,
     Person,
+    known_as,
 )
 from bot.texting import consent, texts
 from bot.texting.notices import write_notice, write_reply_once
@@ -89,9 +91,11 @@ class InboundText:
 
     message_sid: str
     channel: Channel
-    phone: str  # E.164
+    phone: str  # her address: E.164, or her WhatsApp user id when no number came
     body: str
     num_media: int = 0
+    user_id: str | None = None  # her WhatsApp business-scoped user id, when Twilio sent it
+    button: str | None = None  # the payload of a button of ours she tapped (bot.channel.buttons)
 
 
 @dataclass(frozen=True)
@@ -192,7 +196,8 @@ def _converse(
     record: ConversationRecord | None,
     opted_out: bool,
 ) -> tuple[str | None, list[int]]:
-    if opted_out and normalize(message.body) == "yes":
+    said = buttons.words_for(message.button, person.language) or message.body
+    if opted_out and normalize(said) == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
         opted_out = False
         consent.record(session, person.id, message.channel, opted_out=False)
@@ -209,7 +214,7 @@ def _converse(
     fund = DatabaseFund(session, runtime.settings, person, message.channel, message.message_sid)
     today = now.astimezone(ZoneInfo(person.time_zone)).date()
     inbound = Inbound(
-        message.body,
+        said,
         now,
         today,
         message.num_media > 0,
@@ -244,7 +249,12 @@ def _store(record: ConversationRecord, conversation: Conversation) -> None:
 
 
 def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:
-    """Create or find the sender and lock her row, in one statement."""
+    """Create or find the sender and lock her row, in one statement (one more when WhatsApp
+    names her by her user id: bot.channel.identity)."""
+    if message.user_id is not None:
+        known = identity.lock_by_user_id(session, message.user_id, message.phone, message.channel)
+        if known is not None:
+            return known
     statement = LOCK_PERSON[upsert_insert(session)]
     values = {
         "phone": message.phone,
@@ -252,7 +262,10 @@ def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Pe
         "last_channel": message.channel,
         "created_at": utcnow(),
     }
-    return session.scalars(statement, values, execution_options={"populate_existing": True}).one()
+    person = session.scalars(statement, values, execution_options={"populate_existing": True}).one()
+    if message.user_id is not None and person.whatsapp_user_id != message.user_id:
+        person.whatsapp_user_id = message.user_id  # remembered: the id alone finds her next
+    return person
 
 
 def describe(message: InboundText) -> str:
@@ -267,7 +280,7 @@ def apology(runtime: Runtime, message: InboundText) -> str | None:
     language, silenced = "en", False
     try:
         with runtime.sessions() as session:
-            person = session.scalar(select(Person).where(Person.phone == message.phone))
+            person = session.scalar(select(Person).where(known_as(message.phone)))
             if person is not None:
                 language = person.language
                 silenced = consent.opted_out(session, person.id, message.channel)

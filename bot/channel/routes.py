@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from bot.channel import whatsapp_templates
 from bot.infra.orm import as_utc
+from bot.infra.phone import is_phone_number
 from bot.infra.runtime import Runtime
 from bot.models import Channel, InboundMessage
 
@@ -20,7 +21,8 @@ def route(
     session: Session, runtime: Runtime, row: Row[Any], person_id: int, now: datetime
 ) -> tuple[Channel, str | None, tuple[str, str] | None]:
     """WhatsApp inside her 24-hour window; outside it the template set for the notice's kind
-    and language if the notice reads as it (its variables and the text shown), else SMS."""
+    and language if the notice reads as it (its variables and the text shown), else SMS (when
+    she has a number). `row` carries her address as `phone`."""
     if Channel(row.channel) is not Channel.WHATSAPP:
         return Channel.SMS, None, None
     last = session.scalar(
@@ -34,4 +36,8 @@ def route(
     message = template and whatsapp_templates.template_message(row.kind, row.language, row.body)
     if message:
         return Channel.WHATSAPP, template, message
+    if not is_phone_number(row.phone):
+        # Known only by her WhatsApp user id: SMS cannot reach her. A free-form try is
+        # refused (63016) outside her window and shows as undelivered for staff.
+        return Channel.WHATSAPP, None, None
     return Channel.SMS, None, None

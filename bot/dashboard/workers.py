@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 
 from bot import ledger
 from bot.infra.orm import as_utc
-from bot.infra.phone import InvalidPhoneNumber, normalize_phone
+from bot.infra.phone import InvalidPhoneNumber, normalize_address
 from bot.ledger import Account, Phase, Transfer, TransferKind
 from bot.models import (
     Contributor,
@@ -18,6 +18,7 @@ from bot.models import (
     OutboundMessage,
     Person,
     Worker,
+    known_as,
 )
 
 PAGE_SIZE = 50
@@ -131,7 +132,7 @@ def listing(session: Session, query: str, page: int, region: str) -> tuple[list[
     if query:
         digits = "".join(c for c in query if c.isdigit())
         try:
-            statement = statement.where(Person.phone == normalize_phone(query, region))
+            statement = statement.where(known_as(normalize_address(query, region)))
         except InvalidPhoneNumber:
             escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             matches = [Person.name.ilike(f"%{escaped}%", escape="\\")]

@@ -22,7 +22,7 @@ from bot.models.partner import (
     PartnerRequest,
     PartnerWorker,
 )
-from bot.models.person import Channel, ChannelConsent, Person
+from bot.models.person import Channel, ChannelConsent, Person, known_as
 from bot.models.staff import StaffAccount
 from bot.models.visit import Visit, VisitReporter, VisitStatus
 from bot.models.worker import Worker, WorkerStatus
@@ -57,4 +57,5 @@ __all__ = [
     "VisitStatus",
     "Worker",
     "WorkerStatus",
+    "known_as",
 ]

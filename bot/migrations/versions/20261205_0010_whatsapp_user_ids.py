@@ -1,0 +1,44 @@
+"""whatsapp user ids
+
+A person may be known by her WhatsApp business-scoped user id (up to 135 characters) as well
+as, or instead of, her number: the address column widens (every stored number still fits and
+stays as it is) and the id gets its own unique column. Nothing is rewritten.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-05 08:00:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("people") as batch:
+        batch.alter_column(
+            "phone", existing_type=sa.String(16), type_=sa.String(140), existing_nullable=False
+        )
+        batch.add_column(sa.Column("whatsapp_user_id", sa.String(140), nullable=True))
+        batch.create_unique_constraint(batch.f("uq_people_whatsapp_user_id"), ["whatsapp_user_id"])
+
+
+def downgrade() -> None:
+    # A person known only by her user id has no number to keep in 16 characters: going back
+    # would lose her, so the downgrade refuses while any such person exists.
+    bind = op.get_bind()
+    by_id_only = bind.scalar(sa.text("SELECT count(*) FROM people WHERE phone NOT LIKE '+%'"))
+    if by_id_only:
+        raise RuntimeError(f"{by_id_only} people are known only by a WhatsApp user id")
+    with op.batch_alter_table("people") as batch:
+        batch.drop_constraint(batch.f("uq_people_whatsapp_user_id"), type_="unique")
+        batch.drop_column("whatsapp_user_id")
+        batch.alter_column(
+            "phone", existing_type=sa.String(140), type_=sa.String(16), existing_nullable=False
+        )
