@@ -16,7 +16,7 @@ from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.channel import buttons, identity
+from bot.channel import buttons, identity, media
 from bot.fund.database_fund import DatabaseFund
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import as_utc, upsert_insert, utcnow
@@ -96,6 +96,7 @@ class InboundText:
     num_media: int = 0
     user_id: str | None = None  # her WhatsApp business-scoped user id, when Twilio sent it
     button: str | None = None  # the payload of a button of ours she tapped (bot.channel.buttons)
+    media_type: str | None = None  # the first attachment's content type, when one came
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,7 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
             "channel": message.channel,
             "body": message.body,
             "num_media": message.num_media,
+            "media_type": message.media_type,
             "reply": reply,
         },
     )
@@ -218,6 +220,7 @@ def _converse(
         now,
         today,
         message.num_media > 0,
+        media.kind_of(message.media_type),
         opt_out_words=runtime.settings.opt_out_words,
     )
     turn = ENGINE.run(conversation, inbound, fund)

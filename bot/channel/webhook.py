@@ -11,6 +11,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from bot.channel import buttons, inbox, limits, outbox, spool
 from bot.channel.inbox import InboundText
 from bot.channel.limits import Verdict
+from bot.channel.media import content_type_of
 from bot.infra import metrics
 from bot.infra.phone import InvalidPhoneNumber, is_whatsapp_user_id, normalize_phone
 from bot.infra.runtime import Runtime
@@ -142,7 +143,8 @@ def _parse(req: Request) -> InboundText:
     except ValueError:
         media = 0
     button = buttons.payload_of(form)
-    return InboundText(sid, channel, address, body, media, user_id, button)
+    media_type = content_type_of(form, media)
+    return InboundText(sid, channel, address, body, media, user_id, button, media_type)
 
 
 def _sender(form: Mapping[str, str], sender: str, channel: Channel) -> tuple[str, str | None]:

@@ -58,6 +58,11 @@ LABELS = {
     "insurance_low": N_("Low balance warning"),
     "statement": N_("Monthly statement"),
     "whatsapp": N_("WhatsApp"),
+    # what she attached to a text (bot.channel.media kinds)
+    "media:photo": N_("She sent a photo"),
+    "media:voice": N_("She sent a voice note"),
+    "media:video": N_("She sent a video"),
+    "media:file": N_("She sent a file"),
 }
 
 # Twilio error codes fund staff meet, in words (anything else shows its number only).

@@ -8,6 +8,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import ledger
+from bot.channel import media
+from bot.channel.media import UNKNOWN_MEDIA
 from bot.infra.orm import as_utc
 from bot.infra.phone import InvalidPhoneNumber, normalize_address
 from bot.ledger import Account, Phase, Transfer, TransferKind
@@ -88,6 +90,7 @@ class Exchange:
     body: str
     status: str | None
     kind: str | None
+    media: str = ""  # what she attached: photo, voice, video, file (bot.channel.media)
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,9 @@ def _conversation(session: Session, person_id: int) -> list[Exchange]:
     for message in inbound:
         if message.reply:
             exchanges.append(Exchange(message.received_at, "reply", message.reply, None, None))
-        exchanges.append(Exchange(message.received_at, "in", message.body, None, None))
+        # Messages from before media types were kept show as a file.
+        attached = media.kind_of(message.media_type or UNKNOWN_MEDIA) if message.num_media else ""
+        exchanges.append(Exchange(message.received_at, "in", message.body, None, None, attached))
     notices = session.scalars(
         select(OutboundMessage)
         .where(OutboundMessage.person_id == person_id)

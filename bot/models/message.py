@@ -35,6 +35,8 @@ class InboundMessage(Base):
     channel: Mapped[Channel] = mapped_column(String(16))
     body: Mapped[str] = mapped_column(Text, default="")
     num_media: Mapped[int] = mapped_column(default=0)
+    # The first attachment's content type (image/jpeg, audio/ogg...): staff see what came.
+    media_type: Mapped[str | None] = mapped_column(String(100))
     reply: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 

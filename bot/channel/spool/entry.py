@@ -36,6 +36,8 @@ def dumps(entry: Entry) -> str:
         data["user_id"] = message.user_id
     if message.button is not None:
         data["button"] = message.button
+    if message.media_type is not None:
+        data["media_type"] = message.media_type
     if entry.uncertain:
         data["uncertain"] = True
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -53,6 +55,7 @@ def loads(line: str | bytes, ref: str = "") -> Entry:
             num_media=int(data["media"]),
             user_id=_optional(data.get("user_id")),
             button=_optional(data.get("button")),
+            media_type=_optional(data.get("media_type")),
         )
         return Entry(message, float(data["at"]), ref, uncertain=bool(data.get("uncertain")))
     except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:

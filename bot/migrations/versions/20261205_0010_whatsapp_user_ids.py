@@ -1,8 +1,9 @@
-"""whatsapp user ids
+"""whatsapp user ids and media types
 
 A person may be known by her WhatsApp business-scoped user id (up to 135 characters) as well
 as, or instead of, her number: the address column widens (every stored number still fits and
-stays as it is) and the id gets its own unique column. Nothing is rewritten.
+stays as it is) and the id gets its own unique column. An inbound message keeps the content
+type of what she attached, for staff. Nothing is rewritten.
 
 Revision ID: 0010
 Revises: 0009
@@ -27,6 +28,8 @@ def upgrade() -> None:
         )
         batch.add_column(sa.Column("whatsapp_user_id", sa.String(140), nullable=True))
         batch.create_unique_constraint(batch.f("uq_people_whatsapp_user_id"), ["whatsapp_user_id"])
+    with op.batch_alter_table("inbound_messages") as batch:
+        batch.add_column(sa.Column("media_type", sa.String(100), nullable=True))
 
 
 def downgrade() -> None:
@@ -36,6 +39,8 @@ def downgrade() -> None:
     by_id_only = bind.scalar(sa.text("SELECT count(*) FROM people WHERE phone NOT LIKE '+%'"))
     if by_id_only:
         raise RuntimeError(f"{by_id_only} people are known only by a WhatsApp user id")
+    with op.batch_alter_table("inbound_messages") as batch:
+        batch.drop_column("media_type")
     with op.batch_alter_table("people") as batch:
         batch.drop_constraint(batch.f("uq_people_whatsapp_user_id"), type_="unique")
         batch.drop_column("whatsapp_user_id")
