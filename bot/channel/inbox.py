@@ -16,7 +16,8 @@ from sqlalchemy import and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.channel import buttons, identity, media
+from bot.channel import buttons, choices, identity, media
+from bot.channel.twilio_api import twilio_client
 from bot.fund.database_fund import DatabaseFund
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import as_utc, upsert_insert, utcnow
@@ -170,8 +171,10 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
             # Twilio's retry comes from the same number; this one would read her reply.
             # Raising rolls back the upsert above: nothing of this request is kept.
             raise SenderMismatch(message.message_sid)
+        if earlier_reply and choices.sent_with_buttons(session, message.message_sid):
+            earlier_reply = None  # it went out with its buttons, not in the TwiML
         return person, Handled(earlier_reply, (), replayed=True, language=person.language)
-    reply, outbox = _converse(
+    reply, outbox, with_buttons = _converse(
         session, runtime, person, message, record=record, opted_out=bool(opted_out)
     )
     session.execute(
@@ -186,7 +189,9 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
             "reply": reply,
         },
     )
-    return person, Handled(reply, tuple(outbox), language=person.language)
+    # A reply with buttons goes by the outbox: the TwiML says nothing (the text is kept above).
+    said = None if with_buttons else reply
+    return person, Handled(said, tuple(outbox), language=person.language)
 
 
 def _converse(
@@ -197,7 +202,9 @@ def _converse(
     *,
     record: ConversationRecord | None,
     opted_out: bool,
-) -> tuple[str | None, list[int]]:
+) -> tuple[str | None, list[int], bool]:
+    """Run her conversation: the reply, the outbox rows written, and whether the reply is
+    one of them (a WhatsApp question with its buttons, bot.channel.choices)."""
     said = buttons.words_for(message.button, person.language) or message.body
     if opted_out and normalize(said) == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
@@ -232,11 +239,18 @@ def _converse(
     sms = message.channel is Channel.SMS
     reply = texts.render(turn.replies, person.language, sms=sms) if turn.replies else None
     # Only STOP and START change the opt-out: no need to read it back.
+    ids = [row.id for row in outbox]
     if turn.opted_out is True:
-        return reply, [row.id for row in outbox]  # the one acknowledgement of STOP
+        return reply, ids, False  # the one acknowledgement of STOP
     if opted_out and turn.opted_out is not False:
         reply = None  # nothing to an opted-out number
-    return reply, [row.id for row in outbox]
+    if reply and message.channel is Channel.WHATSAPP and twilio_client(runtime) is not None:
+        row_id = choices.reply_with_buttons(
+            session, person, turn.replies, reply, message.message_sid
+        )
+        if row_id is not None:
+            return reply, [*ids, row_id], True
+    return reply, ids, False
 
 
 def _store(record: ConversationRecord, conversation: Conversation) -> None:

@@ -179,7 +179,7 @@ def _claim(
         return None
     row, phone, stopped = found, found.phone, found.stopped
     resuming = row.status == OutboundStatus.SENDING
-    channel, content_sid, template = route(session, runtime, row, row.person_id, now)
+    channel, content_sid, template = route(session, runtime, row, row.person_id, now, client=client)
     if channel != row.channel:  # rerouted (WhatsApp by SMS): her consent there counts
         stopped = opted_out(session, row.person_id, channel)
     sending_now = client is not None and not stopped and not resuming

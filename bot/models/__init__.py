@@ -10,6 +10,7 @@ from bot.models.message import (
     InboundMessage,
     OutboundMessage,
     OutboundStatus,
+    WhatsAppContent,
 )
 from bot.models.partner import (
     MatchingRule,
@@ -55,6 +56,7 @@ __all__ = [
     "Visit",
     "VisitReporter",
     "VisitStatus",
+    "WhatsAppContent",
     "Worker",
     "WorkerStatus",
     "known_as",

@@ -3,7 +3,9 @@
 A person may be known by her WhatsApp business-scoped user id (up to 135 characters) as well
 as, or instead of, her number: the address column widens (every stored number still fits and
 stays as it is) and the id gets its own unique column. An inbound message keeps the content
-type of what she attached, for staff. Nothing is rewritten.
+type of what she attached, for staff; a notice the buttons it carries on WhatsApp; and the
+Content API resources made for those buttons are kept (whatsapp_contents). Nothing is
+rewritten.
 
 Revision ID: 0010
 Revises: 0009
@@ -30,6 +32,16 @@ def upgrade() -> None:
         batch.create_unique_constraint(batch.f("uq_people_whatsapp_user_id"), ["whatsapp_user_id"])
     with op.batch_alter_table("inbound_messages") as batch:
         batch.add_column(sa.Column("media_type", sa.String(100), nullable=True))
+    with op.batch_alter_table("outbound_messages") as batch:
+        batch.add_column(sa.Column("choices", sa.JSON(), nullable=True))
+    op.create_table(
+        "whatsapp_contents",
+        sa.Column("key", sa.String(40), nullable=False),
+        sa.Column("language", sa.String(8), nullable=False),
+        sa.Column("content_sid", sa.String(34), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("key", "language", name=op.f("pk_whatsapp_contents")),
+    )
 
 
 def downgrade() -> None:
@@ -39,6 +51,9 @@ def downgrade() -> None:
     by_id_only = bind.scalar(sa.text("SELECT count(*) FROM people WHERE phone NOT LIKE '+%'"))
     if by_id_only:
         raise RuntimeError(f"{by_id_only} people are known only by a WhatsApp user id")
+    op.drop_table("whatsapp_contents")
+    with op.batch_alter_table("outbound_messages") as batch:
+        batch.drop_column("choices")
     with op.batch_alter_table("inbound_messages") as batch:
         batch.drop_column("media_type")
     with op.batch_alter_table("people") as batch:
