@@ -214,3 +214,12 @@ def test_user_ids_are_masked_like_numbers():
 def test_a_spooled_message_keeps_her_id_and_the_tapped_button():
     message = InboundText(new_sid(), Channel.WHATSAPP, USER_ID, "Sí", 0, USER_ID, "yes")
     assert entry.loads(entry.dumps(entry.Entry(message, 1.0))).message == message
+
+
+def test_stop_by_her_user_id_silences_her_until_start(app, twilio):
+    for answer in ("hi", "1", "yes", "Maria"):
+        send(twilio, answer, user_id=USER_ID)
+    assert "no more texts" in send(twilio, "STOP", user_id=USER_ID)
+    assert send(twilio, "balance", user_id=USER_ID) == ""
+    assert "Welcome back" in send(twilio, "START", user_id=USER_ID)
+    assert "$0.00" in send(twilio, "balance", user_id=USER_ID)

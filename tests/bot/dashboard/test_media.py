@@ -62,3 +62,10 @@ def test_staff_see_that_a_photo_and_a_voice_note_arrived(twilio, client, session
     assert "She sent a photo" in page
     assert "She sent a voice note" in page
     assert "mire" in page
+
+
+def test_staff_find_a_worker_by_her_whatsapp_user_id(twilio, client):
+    join_in_spanish(twilio)
+    page = text(client.get("/staff/workers", query_string={"q": USER_ID}))
+    assert "Maria" in page
+    assert "US.****" in page and "13491208655302741918" not in page
