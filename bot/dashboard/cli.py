@@ -18,6 +18,13 @@ def _fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+PASSWORD_STDIN = click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input (for scripts).",
+)
+
+
 @click.group("staff")
 def staff() -> None:
     """Dashboard accounts for fund staff: create one, give one a new password, or disable one."""
@@ -25,11 +32,7 @@ def staff() -> None:
 
 @staff.command("create")
 @click.argument("email")
-@click.option(
-    "--password-stdin",
-    is_flag=True,
-    help="Read the password from the first line of standard input (for scripts).",
-)
+@PASSWORD_STDIN
 @click.pass_obj
 def create(runtime: Runtime, email: str, password_stdin: bool) -> None:
     """Create a staff account; the password is asked for twice, hidden."""
@@ -54,11 +57,7 @@ def create(runtime: Runtime, email: str, password_stdin: bool) -> None:
 
 @staff.command("password")
 @click.argument("email")
-@click.option(
-    "--password-stdin",
-    is_flag=True,
-    help="Read the new password from the first line of standard input (for scripts).",
-)
+@PASSWORD_STDIN
 @click.pass_obj
 def password(runtime: Runtime, email: str, password_stdin: bool) -> None:
     """Give an account a new password; every session signed in with the old one ends."""

@@ -245,8 +245,10 @@ def test_loading_the_code_loads_no_metrics_library_so_a_server_can_choose_its_mo
 def test_with_a_multiprocess_directory_a_scrape_adds_up_every_process(tmp_path):
     env = {"PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
     for _ in range(2):
-        _python("from bot import metrics; metrics.count_notice('sent')", env)
-    scraped = _python("from bot import metrics; print(metrics.exposition(None)[0].decode())", env)
+        _python("from bot.infra import metrics; metrics.count_notice('sent')", env)
+    scraped = _python(
+        "from bot.infra import metrics; print(metrics.exposition(None)[0].decode())", env
+    )
     assert 'benefits_notices_total{status="sent"} 2.0' in scraped
 
 

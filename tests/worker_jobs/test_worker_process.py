@@ -32,7 +32,8 @@ pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None, reason="ne
 ROOT = Path(__file__).resolve().parents[2]
 # The real command, with a one-second clock so that the test need not wait for its ticks.
 WORKER_COMMAND = (
-    "from bot import clock\nclock.TICK_SECONDS = 1\nfrom bot.cli import main\nmain(['worker'])\n"
+    "from bot.ops import clock\nclock.TICK_SECONDS = 1\n"
+    "from bot.cli import main\nmain(['worker'])\n"
 )
 
 

@@ -30,5 +30,5 @@ def test_overview_and_workers_list_show_the_demo_fund(app, client):
     lucia = client.get(WORKER_LINK.search(workers).group(1))  # type: ignore[union-attr]
     assert lucia.status_code == 200
     page = lucia.get_data(as_text=True)
-    assert "saldo" in page and "Tu saldo" in page  # her last text and the bot's answer
+    assert "saldo" in page and "Su saldo" in page  # her last text and the bot's answer (usted)
     assert "Madan Claire" in page and "Herrera" in page  # two households she works for
