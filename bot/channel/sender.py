@@ -202,7 +202,7 @@ def _claim(
                 flush=True,
             )
         return None
-    since = row.sending_at
+    since, approved = row.sending_at, runtime.settings.whatsapp_templates.values()
     # Core, not the ORM: this runs once per notice, and the ORM's flush cost more than the SQL.
     session.execute(
         MARK_SENDING,
@@ -210,7 +210,7 @@ def _claim(
             "notice_id": row.id,
             "claimed_at": now,
             "route": channel,
-            "template": row.via_template or content_sid is not None,
+            "template": row.via_template or content_sid in approved,  # not a session content
         },
     )
     sender = (

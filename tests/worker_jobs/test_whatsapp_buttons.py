@@ -4,10 +4,14 @@ Through the real entry points: signed webhooks with the fields Twilio posts for 
 outbox, the RQ worker, the twilio client, and a fake Twilio serving the Content API.
 """
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
+from bot.channel import outbox
 from bot.channel.whatsapp_templates import content_template
+from bot.infra.orm import utcnow
 from bot.models import OutboundMessage, WhatsAppContent
 from tests.bot.test_whatsapp_identity import USER_ID, whatsapp_fields
 from tests.bot.webhook_client import reply_of
@@ -135,3 +139,14 @@ def test_approved_templates_for_questions_carry_yes_and_no():
     assert buttons["actions"] == [{"title": "Sí", "id": "yes"}, {"title": "No", "id": "no"}]
     assert buttons["body"] == template["types"]["twilio/text"]["body"]
     assert "twilio/quick-reply" not in content_template("receipt", "es")["types"]
+
+
+def test_a_question_twilio_refused_for_a_moment_goes_again_with_its_buttons(service):
+    service.fake.fail_next(429)
+    send(service, "hi", number=WORKER)
+    assert service.fake.to(f"whatsapp:{WORKER}") == []
+    outbox.sweep(service.runtime, now=utcnow() + timedelta(seconds=1))
+    service.work()
+    menu = last_to(service, WORKER)
+    assert len(service.fake.buttons(menu)) == 5
+    assert service.fake.to(WORKER) == []  # never by SMS
