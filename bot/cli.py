@@ -14,7 +14,7 @@ from bot.fund import membership
 from bot.infra import migrate
 from bot.infra.config import ConfigError, Settings
 from bot.infra.logs import configure_logging
-from bot.infra.phone import InvalidPhoneNumber, mask_phone, normalize_phone
+from bot.infra.phone import InvalidPhoneNumber, mask_phone, normalize_address, normalize_phone
 from bot.infra.runtime import Runtime
 from bot.ops import observers
 from bot.ops.demo_command import demo_command
@@ -179,12 +179,12 @@ def db_upgrade(runtime: Runtime, verbose: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_obj
 def balance(runtime: Runtime, phone: str, as_json: bool) -> None:
-    """Show a worker's balance, found by phone number."""
+    """Show a worker's balance, found by phone number or WhatsApp user id."""
     settings = runtime.settings
     try:
-        number = normalize_phone(phone, settings.default_region)
+        number = normalize_address(phone, settings.default_region)
     except InvalidPhoneNumber:
-        fail(f"{phone[:20]!r} is not a phone number (try +12125550123)", 2)
+        fail(f"{phone[:20]!r} is not a phone number or WhatsApp user id (try +12125550123)", 2)
     _require_schema(runtime)
     with runtime.sessions() as session:
         worker = membership.find_worker(session, number)

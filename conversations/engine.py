@@ -41,6 +41,7 @@ class Inbound:
     now: datetime  # aware
     today: date  # in the person's time zone
     has_media: bool = False
+    media: str = ""  # what came besides the text: "photo", "voice", "video", "file", or unknown
     # The fund's own opt-out words besides Twilio's (the OPT_OUT_WORDS setting), normalized.
     opt_out_words: frozenset[str] = DEFAULT_FUND_OPT_OUT_WORDS
 

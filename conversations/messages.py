@@ -74,6 +74,27 @@ OPTED_OUT = N_(
 OPTED_IN = N_("Welcome back! You will get texts from the Benefits Fund again.")
 NOT_UNDERSTOOD = N_("Sorry, I did not understand. Text MENU to see what you can do.")
 ONLY_TEXT = N_("I can only read text messages. Text MENU to see what you can do.")
+# TRANSLATORS: WhatsApp buttons under a question (at most 20 letters each); the question's
+# text still says YES and NO, for phones that show no buttons.
+BUTTON_YES = N_("Yes")
+BUTTON_NO = N_("No")
+# TRANSLATORS: the WhatsApp button that opens a list to choose from (at most 20 letters)
+BUTTON_CHOOSE = N_("Choose")
+# TRANSLATORS: she sent a photo (of a pay stub, a schedule...) with no words
+MEDIA_PHOTO = N_(
+    "Thank you for the photo! I can only read text. Please type what it says, "
+    "or text MENU to see what you can do."
+)
+# TRANSLATORS: she sent a voice note with no words
+MEDIA_VOICE = N_(
+    "Thank you! I cannot listen to voice notes. Please type your message, "
+    "or text MENU to see what you can do."
+)
+# TRANSLATORS: she sent a video, a document or a sticker with no words
+MEDIA_FILE = N_(
+    "Thank you! I cannot open files or videos. Please type your message, "
+    "or text MENU to see what you can do."
+)
 EXPIRED = N_("Your last question timed out after a day, so nothing was changed.")
 WORKERS_ONLY = N_("That is for workers in the fund. Text MENU to see what you can do.")
 TRY_LATER = N_("Sorry, something went wrong on our side. Please try again in a few minutes.")

@@ -1,7 +1,9 @@
 """A fake Twilio REST API on loopback, so the real twilio client's request code runs in tests.
 
 It accepts Messages.json creates and lists, records every message, and answers with scripted
-failures (429, 500, 21610, 63016...) when a test asks for them.
+failures (429, 500, 21610, 63016...) when a test asks for them. It also serves the Content
+API's create (POST /v1/Content, JSON), as content.twilio.com does: a message sent with such a
+content reads as its body with the variables filled in, and its buttons can be looked up.
 """
 
 import json
@@ -42,6 +44,9 @@ class FakeTwilio:
     # Approved content templates, content SID -> body with {{1}}, {{2}}...: a message sent
     # with one reads as Twilio would show it.
     templates: dict[str, str] = field(default_factory=dict)
+    # Contents created through the Content API, content SID -> the JSON posted.
+    contents: dict[str, dict] = field(default_factory=dict)
+    content_failures: int = 0  # the next creates that answer 500
 
     @property
     def base_url(self) -> str:
@@ -74,6 +79,31 @@ class FakeTwilio:
                 )
             )
 
+    def buttons(self, message: Sent) -> list[tuple[str, str]]:
+        """The (title, id) of each button or list item a message was sent with."""
+        content = self.contents.get(message.content_sid or "")
+        if content is None:
+            return []
+        variables = json.loads(message.content_variables or "{}")
+        fill = lambda text: re.sub(r"\{\{(\d+)\}\}", lambda v: variables[v.group(1)], text)  # noqa: E731
+        for kind, data in content["types"].items():
+            if kind == "twilio/quick-reply":
+                return [(fill(a["title"]), a["id"]) for a in data["actions"]]
+            if kind == "twilio/list-picker":
+                return [(fill(i["item"]), i["id"]) for i in data["items"]]
+        return []
+
+    def _create_content(self, content: dict) -> tuple[int, dict]:
+        with self.lock:
+            if self.content_failures:
+                self.content_failures -= 1
+                return 500, {"code": 20500, "message": "scripted failure", "status": 500}
+            sid = "HX" + secrets.token_hex(16)
+            self.contents[sid] = content
+            body = next(iter(content["types"].values()))["body"]
+            self.templates[sid] = body
+        return 201, {"sid": sid, **content}
+
     def to(self, number: str) -> list[Sent]:
         with self.lock:
             return [message for message in self.sent if message.to == number]
@@ -102,7 +132,10 @@ class FakeTwilio:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                raw = self.rfile.read(length).decode()
+                if urlparse(self.path).path == "/v1/Content":
+                    return self._answer(*fake._create_content(json.loads(raw)))
+                form = {k: v[0] for k, v in parse_qs(raw).items()}
                 with fake.lock:
                     scripted = fake.script.popleft() if fake.script else None
                     if scripted is not None and not scripted[1].get("keep"):

@@ -16,6 +16,8 @@ from sqlalchemy import Row, and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.channel import buttons, choices, identity, media
+from bot.channel.twilio_api import twilio_client
 from bot.fund.database_fund import DatabaseFund, cover_period, with_roles
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import as_utc, upsert_insert, utcnow
@@ -27,6 +29,7 @@ from bot.models import (
     ConversationRecord,
     InboundMessage,
     Person,
+    known_as,
 )
 from bot.texting import consent, texts
 from bot.texting.notices import write_notice, write_reply_once
@@ -90,9 +93,12 @@ class InboundText:
 
     message_sid: str
     channel: Channel
-    phone: str  # E.164
+    phone: str  # her address: E.164, or her WhatsApp user id when no number came
     body: str
     num_media: int = 0
+    user_id: str | None = None  # her WhatsApp business-scoped user id, when Twilio sent it
+    button: str | None = None  # the payload of a button of ours she tapped (bot.channel.buttons)
+    media_type: str | None = None  # the first attachment's content type, when one came
 
 
 @dataclass(frozen=True)
@@ -172,8 +178,10 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
             # Twilio's retry comes from the same number; this one would read her reply.
             # Raising rolls back the upsert above: nothing of this request is kept.
             raise SenderMismatch(message.message_sid)
+        if earlier_reply and choices.sent_with_buttons(session, message.message_sid):
+            earlier_reply = None  # it went out with its buttons, not in the TwiML
         return person, Handled(earlier_reply, (), replayed=True, language=person.language)
-    reply, outbox = _converse(
+    reply, outbox, with_buttons = _converse(
         session, runtime, person, message, record=record, opted_out=bool(opted_out), roles=rows
     )
     session.execute(
@@ -184,10 +192,13 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
             "channel": message.channel,
             "body": message.body,
             "num_media": message.num_media,
+            "media_type": message.media_type,
             "reply": reply,
         },
     )
-    return person, Handled(reply, tuple(outbox), language=person.language)
+    # A reply with buttons goes by the outbox: the TwiML says nothing (the text is kept above).
+    said = None if with_buttons else reply
+    return person, Handled(said, tuple(outbox), language=person.language)
 
 
 def _converse(
@@ -199,8 +210,11 @@ def _converse(
     record: ConversationRecord | None,
     opted_out: bool,
     roles: Sequence[Row[Any]],
-) -> tuple[str | None, list[int]]:
-    if opted_out and normalize(message.body) == "yes":
+) -> tuple[str | None, list[int], bool]:
+    """Run her conversation: the reply, the outbox rows written, and whether the reply is
+    one of them (a WhatsApp question with its buttons, bot.channel.choices)."""
+    said = buttons.words_for(message.button, person.language) or message.body
+    if opted_out and normalize(said) == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
         opted_out = False
         consent.record(session, person.id, message.channel, opted_out=False)
@@ -218,10 +232,11 @@ def _converse(
     fund.take_roles(roles)
     today = now.astimezone(ZoneInfo(person.time_zone)).date()
     inbound = Inbound(
-        message.body,
+        said,
         now,
         today,
         message.num_media > 0,
+        media.kind_of(message.media_type),
         opt_out_words=runtime.settings.opt_out_words,
     )
     turn = ENGINE.run(conversation, inbound, fund)
@@ -233,11 +248,18 @@ def _converse(
     sms = message.channel is Channel.SMS
     reply = texts.render(turn.replies, person.language, sms=sms) if turn.replies else None
     # Only STOP and START change the opt-out: no need to read it back.
+    ids = [row.id for row in outbox]
     if turn.opted_out is True:
-        return reply, [row.id for row in outbox]  # the one acknowledgement of STOP
+        return reply, ids, False  # the one acknowledgement of STOP
     if opted_out and turn.opted_out is not False:
         reply = None  # nothing to an opted-out number
-    return reply, [row.id for row in outbox]
+    if reply and message.channel is Channel.WHATSAPP and twilio_client(runtime) is not None:
+        row_id = choices.reply_with_buttons(
+            session, person, turn.replies, reply, message.message_sid
+        )
+        if row_id is not None:
+            return reply, [*ids, row_id], True
+    return reply, ids, False
 
 
 def _store(record: ConversationRecord, conversation: Conversation) -> None:
@@ -253,7 +275,12 @@ def _store(record: ConversationRecord, conversation: Conversation) -> None:
 
 
 def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:
-    """Create or find the sender and lock her row, in one statement."""
+    """Create or find the sender and lock her row, in one statement (one more when WhatsApp
+    names her by her user id: bot.channel.identity)."""
+    if message.user_id is not None:
+        known = identity.lock_by_user_id(session, message.user_id, message.phone, message.channel)
+        if known is not None:
+            return known
     statement = LOCK_PERSON[upsert_insert(session)]
     values = {
         "phone": message.phone,
@@ -261,7 +288,10 @@ def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Pe
         "last_channel": message.channel,
         "created_at": utcnow(),
     }
-    return session.scalars(statement, values, execution_options={"populate_existing": True}).one()
+    person = session.scalars(statement, values, execution_options={"populate_existing": True}).one()
+    if message.user_id is not None and person.whatsapp_user_id != message.user_id:
+        person.whatsapp_user_id = message.user_id  # remembered: the id alone finds her next
+    return person
 
 
 def describe(message: InboundText) -> str:
@@ -276,7 +306,7 @@ def apology(runtime: Runtime, message: InboundText) -> str | None:
     language, silenced = "en", False
     try:
         with runtime.sessions() as session:
-            person = session.scalar(select(Person).where(Person.phone == message.phone))
+            person = session.scalar(select(Person).where(known_as(message.phone)))
             if person is not None:
                 language = person.language
                 silenced = consent.opted_out(session, person.id, message.channel)

@@ -179,7 +179,7 @@ def _claim(
         return None
     row, phone, stopped = found, found.phone, found.stopped
     resuming = row.status == OutboundStatus.SENDING
-    channel, content_sid, template = route(session, runtime, row, row.person_id, now)
+    channel, content_sid, template = route(session, runtime, row, row.person_id, now, client=client)
     if channel != row.channel:  # rerouted (WhatsApp by SMS): her consent there counts
         stopped = opted_out(session, row.person_id, channel)
     sending_now = client is not None and not stopped and not resuming
@@ -202,7 +202,7 @@ def _claim(
                 flush=True,
             )
         return None
-    since = row.sending_at
+    since, approved = row.sending_at, runtime.settings.whatsapp_templates.values()
     # Core, not the ORM: this runs once per notice, and the ORM's flush cost more than the SQL.
     session.execute(
         MARK_SENDING,
@@ -210,7 +210,7 @@ def _claim(
             "notice_id": row.id,
             "claimed_at": now,
             "route": channel,
-            "template": row.via_template or content_sid is not None,
+            "template": row.via_template or content_sid in approved,  # not a session content
         },
     )
     sender = (

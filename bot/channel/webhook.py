@@ -2,16 +2,18 @@
 
 import logging
 import re
+from collections.abc import Mapping
 
 from flask import Blueprint, Request, Response, abort, current_app, request
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.channel import inbox, limits, outbox, spool
+from bot.channel import buttons, inbox, limits, outbox, spool
 from bot.channel.inbox import InboundText
 from bot.channel.limits import Verdict
+from bot.channel.media import content_type_of
 from bot.infra import metrics
-from bot.infra.phone import InvalidPhoneNumber, normalize_phone
+from bot.infra.phone import InvalidPhoneNumber, is_whatsapp_user_id, normalize_phone
 from bot.infra.runtime import Runtime
 from bot.models import Channel
 from bot.texting import texts
@@ -134,16 +136,29 @@ def _parse(req: Request) -> InboundText:
         abort(400, "MessageSid is missing or malformed")
     sender = form.get("From", "")
     channel = Channel.WHATSAPP if sender.startswith("whatsapp:") else Channel.SMS
-    try:
-        phone = normalize_phone(sender.removeprefix("whatsapp:"), runtime_region())
-    except InvalidPhoneNumber:
-        abort(400, "From is not a phone number")
-    body = _clean(form.get("Body", ""))
+    address, user_id = _sender(form, sender.removeprefix("whatsapp:"), channel)
+    body = _clean(buttons.text_of(form))
     try:
         media = max(0, min(int(form.get("NumMedia", "0") or 0), 10))
     except ValueError:
         media = 0
-    return InboundText(sid, channel, phone, body, media)
+    button = buttons.payload_of(form)
+    media_type = content_type_of(form, media)
+    return InboundText(sid, channel, address, body, media, user_id, button, media_type)
+
+
+def _sender(form: Mapping[str, str], sender: str, channel: Channel) -> tuple[str, str | None]:
+    """Her address (E.164, else her WhatsApp user id) and her WhatsApp user id if it came."""
+    user_id = None
+    if channel is Channel.WHATSAPP:
+        candidates = (sender, form.get("ExternalUserId", "").strip())
+        user_id = next((text for text in candidates if is_whatsapp_user_id(text)), None)
+    if user_id is not None and is_whatsapp_user_id(sender):
+        return user_id, user_id
+    try:
+        return normalize_phone(sender, runtime_region()), user_id
+    except InvalidPhoneNumber:
+        abort(400, "From is neither a phone number nor a WhatsApp user id")
 
 
 def runtime_region() -> str:

@@ -45,6 +45,9 @@ NOTICE_MESSAGES: dict[str, Message] = {
     "partner_invitation": m.PARTNER_INVITATION,
     "partner_linked": m.PARTNER_LINKED,
 }
+# Notices that ask a yes/no question in their usual shape: their templates carry Yes and No
+# quick-reply buttons (payloads `yes` and `no`, bot.channel.buttons), as session messages do.
+YES_NO_NOTICES = frozenset({"invitation", "visit_prompt", "partner_invitation"})
 # WhatsApp's codes for the fund's languages. It offers no Haitian Creole: French is the
 # nearest on Meta's list (a reviewer may still refuse a Kreyol text under it).
 WHATSAPP_LANGUAGES = {"en": "en", "es": "es", "pt_BR": "pt_BR", "ht": "fr", "tl": "fil"}
@@ -149,13 +152,26 @@ def sample_variables(kind: str, language: str) -> dict[str, str]:
 
 
 def content_template(kind: str, language: str) -> dict[str, Any]:
-    """One template as Twilio's Content API takes it (POST /v1/Content)."""
+    """One template as Twilio's Content API takes it (POST /v1/Content): a question's with
+    Yes and No buttons (twilio/quick-reply) and its plain text for channels without them."""
+    body = template_body(kind, language)
+    types: dict[str, Any] = {"twilio/text": {"body": body}}
+    if kind in YES_NO_NOTICES:
+        types["twilio/quick-reply"] = {"body": body, "actions": yes_no_actions(language)}
     return {
         "friendly_name": f"benefits_{kind}_{language.lower()}",
         "language": WHATSAPP_LANGUAGES[language],
         "variables": sample_variables(kind, language),
-        "types": {"twilio/text": {"body": template_body(kind, language)}},
+        "types": types,
     }
+
+
+def yes_no_actions(language: str) -> list[dict[str, str]]:
+    """Yes and No quick-reply buttons in the language, with our payloads."""
+    return [
+        {"title": texts.gettext(m.BUTTON_YES, language), "id": "yes"},
+        {"title": texts.gettext(m.BUTTON_NO, language), "id": "no"},
+    ]
 
 
 def not_covered(configured: Mapping[str, str]) -> list[str]:

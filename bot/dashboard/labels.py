@@ -79,6 +79,11 @@ LABELS = {
     "given": N_("Chosen"),
     "stopped": N_("Stopped"),
     "whatsapp": N_("WhatsApp"),
+    # what she attached to a text (bot.channel.media kinds)
+    "media:photo": N_("She sent a photo"),
+    "media:voice": N_("She sent a voice note"),
+    "media:video": N_("She sent a video"),
+    "media:file": N_("She sent a file"),
 }
 
 # Twilio error codes fund staff meet, in words (anything else shows its number only).

@@ -8,9 +8,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot import ledger
+from bot.channel import media
+from bot.channel.media import UNKNOWN_MEDIA
 from bot.dashboard.consents import ConsentRow, consents
 from bot.infra.orm import as_utc
-from bot.infra.phone import InvalidPhoneNumber, normalize_phone
+from bot.infra.phone import InvalidPhoneNumber, normalize_address
 from bot.ledger import Account, Phase, Transfer, TransferKind
 from bot.models import (
     Contributor,
@@ -19,6 +21,7 @@ from bot.models import (
     OutboundMessage,
     Person,
     Worker,
+    known_as,
 )
 
 PAGE_SIZE = 50
@@ -89,6 +92,7 @@ class Exchange:
     body: str
     status: str | None
     kind: str | None
+    media: str = ""  # what she attached: photo, voice, video, file (bot.channel.media)
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ def listing(session: Session, query: str, page: int, region: str) -> tuple[list[
     if query:
         digits = "".join(c for c in query if c.isdigit())
         try:
-            statement = statement.where(Person.phone == normalize_phone(query, region))
+            statement = statement.where(known_as(normalize_address(query, region)))
         except InvalidPhoneNumber:
             escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             matches = [Person.name.ilike(f"%{escaped}%", escape="\\")]
@@ -255,7 +259,9 @@ def _conversation(session: Session, person_id: int) -> list[Exchange]:
     for message in inbound:
         if message.reply:
             exchanges.append(Exchange(message.received_at, "reply", message.reply, None, None))
-        exchanges.append(Exchange(message.received_at, "in", message.body, None, None))
+        # Messages from before media types were kept show as a file.
+        attached = media.kind_of(message.media_type or UNKNOWN_MEDIA) if message.num_media else ""
+        exchanges.append(Exchange(message.received_at, "in", message.body, None, None, attached))
     notices = session.scalars(
         select(OutboundMessage)
         .where(OutboundMessage.person_id == person_id)

@@ -5,19 +5,19 @@ from sqlalchemy.orm import Session
 
 from bot import ledger
 from bot.ledger import AccountKind
-from bot.models import Contributor, Person, Worker, WorkerStatus
+from bot.models import Contributor, Person, Worker, WorkerStatus, known_as
 
 PAYOUTS_ACCOUNT = "fund:payouts"
 
 
 def find_person(session: Session, phone: str) -> Person | None:
-    """The person with this E.164 number, if any."""
-    return session.scalar(select(Person).where(Person.phone == phone))
+    """The person with this address (E.164 number or WhatsApp user id), if any."""
+    return session.scalar(select(Person).where(known_as(phone)))
 
 
 def find_worker(session: Session, phone: str) -> Worker | None:
-    """The worker with this E.164 number, if any."""
-    return session.scalar(select(Worker).join(Worker.person).where(Person.phone == phone))
+    """The worker with this address (E.164 number or WhatsApp user id), if any."""
+    return session.scalar(select(Worker).join(Worker.person).where(known_as(phone)))
 
 
 def person_for(session: Session, phone: str, *, language: str = "en", time_zone: str) -> Person:

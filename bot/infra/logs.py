@@ -3,8 +3,8 @@
 Call sites mask numbers with `bot.infra.phone.mask_phone` and never log message bodies. The filter
 here is the safety net for what slips through anyway: an exception's message, a URL, a
 library's own log line. It masks anything shaped like a phone number (`+12125550123`,
-`whatsapp:+12125550123`, `%2B12125550123` in a URL) in the message, in extra fields and in
-tracebacks.
+`whatsapp:+12125550123`, `%2B12125550123` in a URL) or like a WhatsApp user id
+(`whatsapp:US.13491208655302741918`) in the message, in extra fields and in tracebacks.
 
 The JSON comes from python-json-logger, which already turns extra fields, exceptions and
 odd values (datetimes, enums, bytes) into JSON; only the field names and the masking are ours.
@@ -27,6 +27,11 @@ PHONE_NUMBER = re.compile(
     r"(?P<prefix>whatsapp(?::|%3A))?(?:\+|%2B)(?P<number>\d(?:[ .()-]{0,2}\d){6,14})(?!\d)",
     re.IGNORECASE,
 )
+# A WhatsApp business-scoped user id: a country code, a dot, 8 or more letters and digits with
+# at least one digit (so that `OK.done` or a module path stays as it is).
+WHATSAPP_USER_ID = re.compile(
+    r"(?<![A-Za-z0-9.])(?P<id>[A-Z]{2}(?:\.ENT)?\.(?=[A-Za-z]*\d)[A-Za-z0-9]{8,128})(?![A-Za-z0-9])"
+)
 STANDARD_FIELDS = frozenset(RESERVED_ATTRS) | {"message", "asctime"}
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 QUIET_LOGGERS = {
@@ -38,8 +43,10 @@ QUIET_LOGGERS = {
 
 
 def mask_phone_numbers(text: str) -> str:
-    """The text with every phone-number-looking sequence masked like `mask_phone` does."""
-    return PHONE_NUMBER.sub(_masked, text)
+    """The text with every phone-number-looking sequence (and every WhatsApp user id) masked
+    like `mask_phone` does."""
+    text = PHONE_NUMBER.sub(_masked, text)
+    return WHATSAPP_USER_ID.sub(lambda match: mask_phone(match.group("id")), text)
 
 
 def _masked(match: re.Match[str]) -> str:

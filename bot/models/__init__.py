@@ -16,6 +16,7 @@ from bot.models.message import (
     InboundMessage,
     OutboundMessage,
     OutboundStatus,
+    WhatsAppContent,
 )
 from bot.models.partner import (
     MatchingRule,
@@ -29,7 +30,7 @@ from bot.models.partner import (
     PartnerWorker,
 )
 from bot.models.payout import PAYOUT_METHODS, NumberMove, PayoutRecord, PayoutStatus
-from bot.models.person import Channel, ChannelConsent, Person
+from bot.models.person import Channel, ChannelConsent, Person, known_as
 from bot.models.staff import StaffAccount
 from bot.models.visit import Visit, VisitReporter, VisitStatus
 from bot.models.worker import Worker, WorkerStatus
@@ -69,6 +70,8 @@ __all__ = [
     "Visit",
     "VisitReporter",
     "VisitStatus",
+    "WhatsAppContent",
     "Worker",
     "WorkerStatus",
+    "known_as",
 ]

@@ -35,6 +35,8 @@ class InboundMessage(Base):
     channel: Mapped[Channel] = mapped_column(String(16))
     body: Mapped[str] = mapped_column(Text, default="")
     num_media: Mapped[int] = mapped_column(default=0)
+    # The first attachment's content type (image/jpeg, audio/ogg...): staff see what came.
+    media_type: Mapped[str | None] = mapped_column(String(100))
     reply: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -88,6 +90,8 @@ class OutboundMessage(Base):
     next_attempt_at: Mapped[datetime | None]  # when a transient failure may be tried again
     sending_at: Mapped[datetime | None]  # when a worker began handing it to Twilio
     via_template: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The buttons it carries on WhatsApp (bot.channel.choices): {"key": "yesno"}...
+    choices: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # For notices sent once per period (a statement, a premium notice): a second run finds it.
     dedupe_key: Mapped[str | None] = mapped_column(String(96), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -104,3 +108,14 @@ class DeliveryEvent(Base):
     status: Mapped[str] = mapped_column(String(16))
     error_code: Mapped[int | None]
     at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WhatsAppContent(Base):
+    """A Content API resource we created for a set of buttons in a language: made once."""
+
+    __tablename__ = "whatsapp_contents"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)  # yesno, language, pick:3
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    content_sid: Mapped[str] = mapped_column(String(34))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,9 +1,13 @@
-"""A person who texts the fund, known by an E.164 number, and her opt-out state per channel."""
+"""A person who texts the fund, known by her address, and her opt-out state per channel.
+
+Her address (`phone`) is her E.164 number, or her WhatsApp user id while her number is
+unknown (bot.infra.phone); `whatsapp_user_id` remembers that id once WhatsApp has sent it, so
+that a message naming only the id still finds her."""
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ColumnElement, ForeignKey, String, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.infra.orm import Base, utcnow
@@ -17,12 +21,13 @@ class Channel(StrEnum):
 
 
 class Person(Base):
-    """Anyone with a phone number: a worker, a household, or someone who has not joined yet."""
+    """Anyone who texts: a worker, a household, or someone who has not joined yet."""
 
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    phone: Mapped[str] = mapped_column(String(140), unique=True)  # her number, else her id
+    whatsapp_user_id: Mapped[str | None] = mapped_column(String(140), unique=True)
     name: Mapped[str | None] = mapped_column(String(80))
     language: Mapped[str] = mapped_column(String(8), default="en")
     time_zone: Mapped[str] = mapped_column(String(64), default="America/New_York")
@@ -46,3 +51,10 @@ class ChannelConsent(Base):
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     person: Mapped[Person] = relationship(back_populates="consents")
+
+
+def known_as(address: str) -> ColumnElement[bool]:
+    """The condition that finds the person with this address: her number or her WhatsApp id."""
+    if address.startswith("+"):
+        return Person.phone == address
+    return or_(Person.phone == address, Person.whatsapp_user_id == address)

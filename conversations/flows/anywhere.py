@@ -14,9 +14,17 @@ def no_text(step: Step) -> bool:
     return not step.inbound.text.strip()
 
 
+MEDIA_REPLIES = {
+    "photo": m.MEDIA_PHOTO,
+    "voice": m.MEDIA_VOICE,
+    "video": m.MEDIA_FILE,
+    "file": m.MEDIA_FILE,
+}
+
+
 def only_text(step: Step) -> None:
-    """We read text only: say so, and what to do."""
-    step.say(m.ONLY_TEXT)
+    """We read text only: say so, kindly for what she sent, and what to do instead."""
+    step.say(MEDIA_REPLIES.get(step.inbound.media, m.ONLY_TEXT))
 
 
 def stop(step: Step) -> None:

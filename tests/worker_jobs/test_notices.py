@@ -248,6 +248,8 @@ def test_a_notice_that_does_not_read_as_its_template_goes_by_sms(service, monkey
     service.fake.templates[content_sid] = template_body("invitation_answer", "en")
     for text in ("hi", "1", "yes", "Maria", f"add {HOUSEHOLD} Ana"):
         service.text(f"whatsapp:{WORKER}", text)
+    service.work()  # her questions' replies went out with their buttons, in her window
+    context.runtime().close()  # the worker's, made for that: it reads the templates anew below
     with service.runtime.sessions.begin() as session:
         session.execute(update(InboundMessage).values(received_at=utcnow() - timedelta(days=3)))
     context.runtime.cache_clear()

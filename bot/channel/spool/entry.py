@@ -32,6 +32,12 @@ def dumps(entry: Entry) -> str:
         "media": message.num_media,
         "at": entry.received_at,
     }
+    if message.user_id is not None:
+        data["user_id"] = message.user_id
+    if message.button is not None:
+        data["button"] = message.button
+    if message.media_type is not None:
+        data["media_type"] = message.media_type
     if entry.uncertain:
         data["uncertain"] = True
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
@@ -47,7 +53,14 @@ def loads(line: str | bytes, ref: str = "") -> Entry:
             phone=str(data["phone"]),
             body=str(data["body"]),
             num_media=int(data["media"]),
+            user_id=_optional(data.get("user_id")),
+            button=_optional(data.get("button")),
+            media_type=_optional(data.get("media_type")),
         )
         return Entry(message, float(data["at"]), ref, uncertain=bool(data.get("uncertain")))
     except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as error:
         raise ValueError(f"not a spool entry: {error}") from error
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else str(value)
