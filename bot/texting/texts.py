@@ -28,7 +28,6 @@ from conversations.segments import GSM7, GSM7_BASIC, count_segments, sms_safe, s
 from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
-MAX_SEGMENTS = 2
 
 # Babel locales for formatting: US-based people, so US-style money where CLDR allows.
 FORMAT_LOCALES = {"en": "en_US", "es": "es_US", "pt_BR": "pt_BR", "ht": "en_US", "tl": "fil_PH"}

@@ -43,7 +43,7 @@ def start(step: Step) -> None:
 
 def help_(step: Step) -> None:
     """HELP: the words that work, without leaving the question; a household's own help."""
-    follow_household_language(step)
+    follow_written_language(step)
     step.say(m.HELP_HOUSEHOLD if step.profile.role is Role.HOUSEHOLD else m.HELP)
 
 
@@ -85,7 +85,7 @@ def language_menu(step: Step) -> None:
 
 def menu(step: Step) -> None:
     """MENU: what this person can do; it ends any open question."""
-    follow_household_language(step)
+    follow_written_language(step)
     if step.profile.role is Role.WORKER:
         step.say(m.MENU_WORKER)
         step.go(State.IDLE)
@@ -102,7 +102,7 @@ def member_greets(step: Step) -> bool:
     return step.reading.intent is Intent.GREETING and step.profile.role is not Role.STRANGER
 
 
-def follow_household_language(step: Step) -> None:
+def follow_written_language(step: Step) -> None:
     """A household, or someone not yet in the fund, is answered in the language it writes in,
     when its words say which (a worker picked hers, and keeps it)."""
     language = step.reading.language

@@ -4,7 +4,7 @@ import re
 
 from conversations import messages as m
 from conversations.engine import Rule, Step, rule
-from conversations.flows.anywhere import follow_household_language, terms_params
+from conversations.flows.anywhere import follow_written_language, terms_params
 from conversations.flows.common import anything, intent
 from conversations.keywords import Intent, intent_in
 from conversations.names import as_written
@@ -17,7 +17,7 @@ MAX_NAME = 40
 def welcome(step: Step) -> None:
     """A first text from an unknown number: who we are, and the language menu, in the
     language of her words when they say which ("hola", "bonjou")."""
-    follow_household_language(step)
+    follow_written_language(step)
     step.say(m.WELCOME)
     step.go(State.CHOOSING_LANGUAGE)
 

@@ -12,7 +12,7 @@ from conversations import messages as m
 from conversations.dates import parse_day
 from conversations.engine import Rule, Step, rule
 from conversations.flows.answers import read_answer, split_number
-from conversations.flows.anywhere import follow_household_language
+from conversations.flows.anywhere import follow_written_language
 from conversations.flows.common import choice, picked
 from conversations.keywords import Intent, normalize, read
 from conversations.ports import HouseholdView, InvitationView, Role, VisitView
@@ -136,7 +136,7 @@ def household_answer(step: Step) -> None:
     if step.reading.language is None:
         _, language = amount_cents(step.reading.text, step.language)
         step.reading = replace(step.reading, language=language)
-    follow_household_language(step)
+    follow_written_language(step)
     invitations = step.fund.invitations()
     intent = step.reading.intent
     if intent is Intent.WHO_IS_THIS:

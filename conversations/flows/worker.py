@@ -4,7 +4,7 @@ import re
 
 from conversations import messages as m
 from conversations.engine import Rule, Step, rule
-from conversations.flows.anywhere import follow_household_language, help_
+from conversations.flows.anywhere import follow_written_language, help_
 from conversations.flows.common import Matcher, choice, picked
 from conversations.flows.joining import welcome
 from conversations.keywords import Intent
@@ -167,7 +167,7 @@ def for_workers(step: Step) -> bool:
 def workers_only(step: Step) -> None:
     """Explain that this word is for workers; someone new is offered to join, in her words'
     language ("saldo", "cuánto tengo" from an unknown number)."""
-    follow_household_language(step)
+    follow_written_language(step)
     if step.profile.role is Role.STRANGER and step.state is State.NEW:
         welcome(step)
         return
