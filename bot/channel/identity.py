@@ -4,18 +4,16 @@ WhatsApp lets people hide their number behind a username; Twilio then sends her 
 (`ExternalUserId`, and `From=whatsapp:US.…` when the number is withheld). She stays one
 person: the id is remembered on her row the first time it comes with her number, and a
 message that brings only the id finds that row. Someone first known only by her id has the id
-as her address until her number comes too.
+as her address until her number comes too; if her number had a row of its own by then, the
+two rows are merged (bot.fund.person_merge).
 """
-
-import logging
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.infra.phone import is_phone_number, mask_phone
+from bot.fund import person_merge
+from bot.infra.phone import is_phone_number
 from bot.models import Channel, Person
-
-log = logging.getLogger(__name__)
 
 
 def lock_by_user_id(
@@ -30,24 +28,25 @@ def lock_by_user_id(
     if person is None:
         return None
     if is_phone_number(address) and person.phone != address:
-        _learn_number(session, person, address)
+        person = _learn_number(session, person, address, user_id)
     if person.last_channel != channel:
         person.last_channel = channel
     return person
 
 
-def _learn_number(session: Session, person: Person, number: str) -> None:
-    """She was known by her id alone, and now her number came: it becomes her address,
-    unless someone else already has that number (then staff must look: never merge here)."""
+def _learn_number(session: Session, person: Person, number: str, user_id: str) -> Person:
+    """She was known by her id alone, and now her number came: it becomes her address. When
+    her number already has a row of its own (she texted by SMS, or was invited), the two rows
+    are one woman: they are merged into the number's row (bot.fund.person_merge), or, when
+    only staff may join them, the number's row answers her meanwhile."""
     if is_phone_number(person.phone):
-        return  # a number she already has stays; WhatsApp gives a new id with a new number
-    taken = session.scalar(select(Person.id).where(Person.phone == number))
-    if taken is not None:
-        log.warning(
-            "WhatsApp id %s came with %s, which person %s already has; kept apart",
-            mask_phone(person.phone),
-            mask_phone(number),
-            taken,
-        )
-        return
-    person.phone = number
+        return person  # a number she already has stays; WhatsApp gives a new id with a new number
+    other = session.scalars(
+        select(Person).where(Person.phone == number).with_for_update(),
+        execution_options={"populate_existing": True},
+    ).one_or_none()
+    if other is None:
+        person.phone = number
+        return person
+    person_merge.merge(session, other, person, user_id)
+    return other

@@ -148,17 +148,31 @@ def _parse(req: Request) -> InboundText:
 
 
 def _sender(form: Mapping[str, str], sender: str, channel: Channel) -> tuple[str, str | None]:
-    """Her address (E.164, else her WhatsApp user id) and her WhatsApp user id if it came."""
+    """Her address (E.164, else her WhatsApp user id) and her WhatsApp user id if it came.
+
+    From a user id, her number may still come as `WaId`: then it is her address."""
     user_id = None
     if channel is Channel.WHATSAPP:
         candidates = (sender, form.get("ExternalUserId", "").strip())
         user_id = next((text for text in candidates if is_whatsapp_user_id(text)), None)
     if user_id is not None and is_whatsapp_user_id(sender):
-        return user_id, user_id
+        return _number_of(form.get("WaId", "")) or user_id, user_id
     try:
         return normalize_phone(sender, runtime_region()), user_id
     except InvalidPhoneNumber:
         abort(400, "From is neither a phone number nor a WhatsApp user id")
+
+
+def _number_of(wa_id: str) -> str | None:
+    """Her number from `WaId` (its digits, with the country code) beside a user id: her address
+    once it is a valid number, so that her id and her number are one person."""
+    digits = wa_id.strip().lstrip("+")
+    if not digits.isdigit():
+        return None  # absent, or the user id again
+    try:
+        return normalize_phone(f"+{digits}")
+    except InvalidPhoneNumber:
+        return None
 
 
 def runtime_region() -> str:

@@ -31,6 +31,7 @@ from bot.models.partner import (
 )
 from bot.models.payout import PAYOUT_METHODS, NumberMove, PayoutRecord, PayoutStatus
 from bot.models.person import Channel, ChannelConsent, Person, known_as
+from bot.models.person_merge import MergeOutcome, PersonMerge
 from bot.models.staff import StaffAccount
 from bot.models.visit import Visit, VisitReporter, VisitStatus
 from bot.models.worker import Worker, WorkerStatus
@@ -53,6 +54,7 @@ __all__ = [
     "InsuranceOffer",
     "MatchTally",
     "MatchingRule",
+    "MergeOutcome",
     "NumberMove",
     "OutboundMessage",
     "OutboundStatus",
@@ -66,6 +68,7 @@ __all__ = [
     "PayoutRecord",
     "PayoutStatus",
     "Person",
+    "PersonMerge",
     "StaffAccount",
     "Visit",
     "VisitReporter",

@@ -34,6 +34,7 @@ def whatsapp_fields(
     user_id: str | None = None,
     button: tuple[str, str] | None = None,
     media: str | None = None,
+    wa_id: str | None = None,
 ) -> dict[str, str]:
     """The whole form Twilio posts for an inbound WhatsApp message."""
     sid = new_sid() if media is None else "MM" + new_sid()[2:]
@@ -63,8 +64,8 @@ def whatsapp_fields(
         "ChannelMetadata": "{}",
         "ReferralNumMedia": "0",
     }
-    if number is not None:
-        form["WaId"] = number.lstrip("+")
+    if number is not None or wa_id is not None:
+        form["WaId"] = (number or wa_id or "").lstrip("+")
     if user_id is not None:
         form["ExternalUserId"] = user_id
     if button is not None:
