@@ -5,12 +5,19 @@ Every request carries the fields Twilio posts for WhatsApp, signed as Twilio sig
 to the app; each test runs on SQLite and on PostgreSQL.
 """
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from sqlalchemy import func, select
 
 from bot import ledger
 from bot.app import create_app
 from bot.infra.config import Settings
+from bot.infra.phone import mask_phone
 from bot.models import (
     ChannelConsent,
     InboundMessage,
@@ -184,3 +191,22 @@ def test_her_stop_by_id_still_stands_once_she_is_one_person(app, twilio):
         to_her = set(session.scalars(select(OutboundMessage.person_id)))
         assert to_her <= {kept}
     assert "Welcome back" in send(twilio, "START", user_id=USER_ID)
+
+
+def test_staff_see_each_merge_and_each_pair_kept_apart(app, twilio, engine):
+    twilio.text(NUMBER, "hi")
+    send(twilio, "hi", user_id=USER_ID)
+    send(twilio, "hola", number=NUMBER, user_id=USER_ID)
+    env = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    command = [str(Path(sys.executable).with_name("benefits-bot")), "merges"]
+    done = subprocess.run(
+        [*command, "--json"], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    [merge] = json.loads(done.stdout)
+    assert merge["outcome"] == "merged"
+    assert merge["phone"] == mask_phone(NUMBER)
+    assert merge["whatsapp_user_id"] == mask_phone(USER_ID)
+    text = subprocess.run(command, env=env, capture_output=True, text=True, check=True).stdout
+    assert "merged" in text and "0123" in text
+    assert NUMBER not in text and USER_ID not in text
