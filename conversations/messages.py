@@ -78,6 +78,11 @@ ONLY_TEXT = N_("I can only read text messages. Text MENU to see what you can do.
 # text still says YES and NO, for phones that show no buttons.
 BUTTON_YES = N_("Yes")
 BUTTON_NO = N_("No")
+# TRANSLATORS: a WhatsApp button under a visit to confirm (at most 20 letters): she then
+# types the amount she wants to add instead of the one suggested
+BUTTON_OTHER_AMOUNT = N_("Another amount")
+# TRANSLATORS: the last choice under the insurance offer on WhatsApp (at most 24 letters)
+BUTTON_NO_THANKS = N_("No, thanks")
 # TRANSLATORS: the WhatsApp button that opens a list to choose from (at most 20 letters)
 BUTTON_CHOOSE = N_("Choose")
 # TRANSLATORS: she sent a photo (of a pay stub, a schedule...) with no words
@@ -199,6 +204,10 @@ PROMPTS_WHICH = N_("Which one? %(list)s. Reply YES or NO and the number, like YE
 NOTHING_TO_CONFIRM = N_("You have nothing to confirm now. Thank you!")
 CONTRIBUTION_THANKS = N_("Thank you! %(amount)s added to %(worker)s's benefits.")
 VISIT_DECLINED = N_("OK, nothing added for %(date)s.")
+# TRANSLATORS: the answer to "another amount" under a visit to confirm
+AMOUNT_HOW = N_(
+    "How much for %(worker)s on %(date)s? Reply with the amount in numbers, like 10 or 7.50."
+)
 AMOUNT_UNCLEAR = N_("Please reply YES, NO or an amount in numbers, like 10 or 7.50.")
 AMOUNT_TOO_BIG = N_("The most per visit is %(max)s. Reply YES, NO or a smaller amount.")
 RECEIPT = N_("%(household)s added %(amount)s. Your balance: %(balance)s.")

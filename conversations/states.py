@@ -18,6 +18,7 @@ class State(StrEnum):
     CONFIRMING_GUESS = "confirming_guess"  # "Did you mean BALANCE? Reply YES or NO."
     PICKING_FROM_MENU = "picking_from_menu"  # the numbered menu, after two misses
     CONFIRMING_PARTNER = "confirming_partner"  # a partner asked to pay in: her YES or NO
+    GIVING_AMOUNT = "giving_amount"  # a household said "another amount": how much?
 
 
 # States the fund opens from outside a conversation (a partner's request), not a rule.

@@ -80,7 +80,8 @@ class FakeTwilio:
             )
 
     def buttons(self, message: Sent) -> list[tuple[str, str]]:
-        """The (title, id) of each button or list item a message was sent with."""
+        """The (title, id) of each button or list item a message was sent with, its variables
+        filled in (Twilio fills them in a button's id too)."""
         content = self.contents.get(message.content_sid or "")
         if content is None:
             return []
@@ -88,9 +89,9 @@ class FakeTwilio:
         fill = lambda text: re.sub(r"\{\{(\d+)\}\}", lambda v: variables[v.group(1)], text)  # noqa: E731
         for kind, data in content["types"].items():
             if kind == "twilio/quick-reply":
-                return [(fill(a["title"]), a["id"]) for a in data["actions"]]
+                return [(fill(a["title"]), fill(a["id"])) for a in data["actions"]]
             if kind == "twilio/list-picker":
-                return [(fill(i["item"]), i["id"]) for i in data["items"]]
+                return [(fill(i["item"]), fill(i["id"])) for i in data["items"]]
         return []
 
     def _create_content(self, content: dict) -> tuple[int, dict]:

@@ -1,6 +1,8 @@
 """Tapped buttons: the stable payloads our questions carry, read back as words she could type.
 
-Every button we send carries a payload we chose (`yes`, `no`, `lang:es`, `pick:2`), whatever
+Every button we send carries a payload we chose (`yes`, `no`, `lang:es`, `pick:2`; `yes:2`
+and `no:2` for the second of several visits or insurance products, `amount` or `amount:2` for
+another amount than the one a visit suggests), whatever
 its text says in her language. A tap arrives with `ButtonPayload` (and `ButtonText`) beside
 `Body`: the payload wins, so a "Sí" button, a "Yes" button or a renamed template button all
 mean the same. It is read as the word she would type in her own language (so that a household
@@ -11,8 +13,11 @@ import re
 from collections.abc import Mapping
 
 from conversations.keywords import KEYWORDS, LANGUAGE_NAMES, LANGUAGES, Intent
+from conversations.understanding.vocabulary import EXTRA
 
-PAYLOAD = re.compile(r"yes|no|lang:(?P<language>[A-Za-z_]{2,5})|pick:(?P<pick>[1-9][0-9]?)")
+PAYLOAD = re.compile(
+    r"(?:yes|no|amount)(?::[1-9][0-9]?)?|lang:(?P<language>[A-Za-z_]{2,5})|pick:[1-9][0-9]?"
+)
 MAX_PAYLOAD = 64
 
 
@@ -35,11 +40,14 @@ def words_for(payload: str | None, language: str) -> str | None:
     """The words a payload stands for, in her language; None when there is no payload."""
     if payload is None:
         return None
-    if payload in ("yes", "no"):
-        intent = Intent.YES if payload == "yes" else Intent.NO
-        words = KEYWORDS.get(language, KEYWORDS["en"])[intent]
-        return words[0]
     kind, _, value = payload.partition(":")
     if kind == "lang":
         return LANGUAGE_NAMES[value][0]
-    return value  # pick:N is the number she would type
+    if kind == "pick":
+        return value  # the number she would type
+    if kind == "amount":
+        words = EXTRA.get(language, EXTRA["en"])[Intent.AMOUNT].split("|")[0]
+    else:
+        intent = Intent.YES if kind == "yes" else Intent.NO
+        words = KEYWORDS.get(language, KEYWORDS["en"])[intent][0]
+    return f"{words} {value}" if value else words  # "si 2": yes to the second

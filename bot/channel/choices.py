@@ -1,9 +1,10 @@
-"""The buttons a WhatsApp question carries: which questions have them, and their content.
+"""Which WhatsApp questions go with buttons, and the reply that carries them.
 
-On WhatsApp a yes/no question goes with two quick-reply buttons and a short choice (the
-language menu, which household) with a list picker, from Twilio's Content API
-(`twilio/quick-reply`, `twilio/list-picker`). The text is the same words SMS gets, carried in
-the content's one body variable, so every phone reads the whole question and nothing new is
+On WhatsApp a yes/no question goes with quick-reply buttons (a visit to confirm with a third,
+"Another amount") and a short choice (the language menu, which household, the insurance offer)
+with a list picker, from Twilio's Content API (`twilio/quick-reply`, `twilio/list-picker`;
+bot.channel.button_sets defines each set). The text is the same words SMS gets, carried in
+the content's first variable, so every phone reads the whole question and nothing new is
 written per question: one content per set of buttons and language (bot.channel.contents
 creates it once and keeps its SID). Every button carries a payload of ours
 (bot.channel.buttons), so the answer never depends on the words on it.
@@ -15,19 +16,17 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channel.whatsapp_templates import MAX_VARIABLE_LENGTH, yes_no_actions
+from bot.channel.button_sets import LANGUAGE, OFFER, PICK, VISIT, VISIT_NUMBERED, WHICH, YES_NO
+from bot.channel.whatsapp_templates import MAX_VARIABLE_LENGTH
 from bot.models import Channel, OutboundMessage, Person
 from bot.texting import texts
 from bot.texting.notices import write_reply_once
 from conversations import messages as m
-from conversations.keywords import LANGUAGE_MENU_ORDER
 from conversations.talk import Choices, Say
 
-YES_NO = "yesno"
-LANGUAGE = "language"
-PICK = "pick"
 MAX_PICKS = 10  # a list picker's most items
 MAX_ITEM = 24  # characters of an item's text
+MAX_DESCRIPTION = 72  # characters of an item's description
 # Questions answered yes or no: the last sentence of a reply or the notice's message.
 YES_NO_QUESTIONS = frozenset(
     {
@@ -35,7 +34,6 @@ YES_NO_QUESTIONS = frozenset(
         m.TERMS_AGAIN,
         m.GUESS,
         m.INVITATION,
-        m.VISIT_PROMPT,
         m.DAY_OFF_CONFIRM,
         m.HALF_DAY_OFF_CONFIRM,
         m.PARTNER_INVITATION,
@@ -46,58 +44,61 @@ YES_NO_QUESTIONS = frozenset(
 LANGUAGE_QUESTIONS = frozenset({m.WELCOME, m.LANGUAGE_MENU})
 # Questions answered with a number from the list they show ("1 Ana, 2 Rosa").
 PICK_QUESTIONS = frozenset({m.DONE_WHICH, m.REMOVE_WHICH, m.UNDO_WHICH})
-# The language menu's items: each language's own name.
-ENDONYMS = {"en": "English", "es": "Español", "pt_BR": "Português", "ht": "Kreyòl", "tl": "Tagalog"}
+# The insurance offer's lines, one per product (each with its number and product).
+PRODUCT_LINES = frozenset({m.INSURANCE_PRODUCT, m.INSURANCE_MORE})
 
 
-def of_replies(replies: Sequence[Say]) -> dict[str, Any] | None:
-    """The buttons for a reply: those of the question it ends with, if it ends with one."""
-    if not replies:
+# Questions whose buttons are always the same set.
+FIXED_SETS = {
+    **dict.fromkeys(YES_NO_QUESTIONS, YES_NO),
+    **dict.fromkeys(LANGUAGE_QUESTIONS, LANGUAGE),
+    m.VISIT_PROMPT: VISIT,
+}
+
+
+def of_replies(replies: Sequence[Say], language: str) -> dict[str, Any] | None:
+    """The buttons for a reply (or a notice): those of the question it ends with, if any."""
+    last = replies[-1] if replies else None
+    if last is None:
         return None
-    last = replies[-1]
-    if last.message in YES_NO_QUESTIONS:
-        return {"key": YES_NO}
-    if last.message in LANGUAGE_QUESTIONS:
-        return {"key": LANGUAGE}
+    if last.message in FIXED_SETS:
+        return {"key": FIXED_SETS[last.message]}
+    if last.message == m.VISIT_PROMPT_NUMBERED:
+        return {"key": VISIT_NUMBERED, "labels": [str(last.params["number"])]}
+    if last.message in (m.INSURANCE_OFFER_HOW, m.INSURANCE_MORE, m.INSURANCE_WHICH):
+        return _products(replies, language)
     listed = last.params.get("list")
     if last.message in PICK_QUESTIONS and isinstance(listed, Choices):
-        labels = [str(label)[:MAX_ITEM] for label in listed.labels]
+        labels = [_short(texts.format_value(label, language), MAX_ITEM) for label in listed.labels]
         if 1 <= len(labels) <= MAX_PICKS:
             return {"key": f"{PICK}:{len(labels)}", "labels": labels}
     return None
 
 
-def variables(choices: dict[str, Any], body: str) -> dict[str, str]:
-    """The content variables: the text as written for her, then a list's labels."""
-    found = {"1": body}
-    for number, label in enumerate(choices.get("labels", ()), 2):
-        found[str(number)] = label
-    return found
-
-
-def content_types(key: str, language: str) -> dict[str, Any]:
-    """The Content API `types` for a set of buttons in a language (its body is {{1}})."""
-    if key == YES_NO:
-        return {"twilio/quick-reply": {"body": "{{1}}", "actions": yes_no_actions(language)}}
-    if key == LANGUAGE:
-        items = [
-            {"item": ENDONYMS[code], "id": f"lang:{code}", "description": str(number)}
-            for number, code in enumerate(LANGUAGE_MENU_ORDER, 1)
-        ]
+def _products(replies: Sequence[Say], language: str) -> dict[str, Any] | None:
+    """The insurance products a reply offers, each tapped as YES and its number."""
+    last = replies[-1]
+    listed = last.params.get("list")
+    if last.message == m.INSURANCE_WHICH and isinstance(listed, Choices):
+        pairs = [(str(label[0]), label[1]) for label in listed.labels]
+        labels = [_short(texts.format_value(label, language), MAX_ITEM) for label in listed.labels]
+        key, descriptions = WHICH, []
     else:
-        count = int(key.removeprefix(f"{PICK}:"))
-        items = [
-            {"item": f"{{{{{number + 1}}}}}", "id": f"pick:{number}", "description": str(number)}
-            for number in range(1, count + 1)
+        lines = [say for say in replies if say.message in PRODUCT_LINES]
+        pairs = [(str(say.params["number"]), say.params["product"]) for say in lines]
+        labels = [_short(f"{n} {texts.gettext(p, language)}", MAX_ITEM) for n, p in pairs]
+        descriptions = [
+            _short(texts.render([say], language, sms=False), MAX_DESCRIPTION) for say in lines
         ]
-    button = texts.gettext(m.BUTTON_CHOOSE, language)
-    return {"twilio/list-picker": {"body": "{{1}}", "button": button, "items": items}}
+        key = OFFER
+    if not 1 <= len(pairs) < MAX_PICKS:
+        return None
+    numbers = ".".join(number for number, _ in pairs)
+    return {"key": f"{key}:{numbers}", "labels": labels + descriptions}
 
 
-def sample_variables(key: str) -> dict[str, str]:
-    """A sample for each variable, as the Content API wants."""
-    count = int(key.removeprefix(f"{PICK}:")) if key.startswith(PICK) else 0
-    return {"1": "Reply YES or NO.", **{str(n + 1): f"Household {n}" for n in range(1, count + 1)}}
+def _short(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def reply_with_buttons(
@@ -109,7 +110,7 @@ def reply_with_buttons(
     TwiML cannot carry a content SID: a reply with buttons is sent through the REST API by
     the sender (bot.channel.routes picks the content), and the webhook answers with an empty
     TwiML. Keyed by the MessageSid, so a spooled replay writes it once."""
-    found = of_replies(replies)
+    found = of_replies(replies, person.language)
     if found is None or len(body) > MAX_VARIABLE_LENGTH:
         return None
     row = write_reply_once(session, person, Channel.WHATSAPP, body, message_sid)

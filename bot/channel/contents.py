@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.rest import Client
 
-from bot.channel import choices
+from bot.channel import button_sets
 from bot.channel.whatsapp_templates import WHATSAPP_LANGUAGES
 from bot.infra.orm import upsert_insert, utcnow
 from bot.infra.runtime import Runtime
@@ -56,8 +56,8 @@ def definition(key: str, language: str) -> dict[str, Any]:
     return {
         "friendly_name": f"benefits_buttons_{key.replace(':', '_')}_{language.lower()}",
         "language": WHATSAPP_LANGUAGES[language],
-        "variables": choices.sample_variables(key),
-        "types": choices.content_types(key, language),
+        "variables": button_sets.sample_variables(key),
+        "types": button_sets.content_types(key, language),
     }
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 from twilio.rest import Client
 
-from bot.channel import choices, contents, whatsapp_templates
+from bot.channel import button_sets, contents, offer_template, whatsapp_templates
 from bot.channel.whatsapp_templates import MAX_VARIABLE_LENGTH
 from bot.infra.orm import as_utc
 from bot.infra.phone import is_phone_number
@@ -43,10 +43,9 @@ def route(
     )
     if last is not None and as_utc(last) > now - WHATSAPP_WINDOW and not row.via_template:
         return Channel.WHATSAPP, *_with_buttons(session, runtime, row, client)
-    template = runtime.settings.whatsapp_templates.get(f"{row.kind}:{row.language}")
-    message = template and whatsapp_templates.template_message(row.kind, row.language, row.body)
-    if message:
-        return Channel.WHATSAPP, template, message
+    found = _template(runtime, row)
+    if found is not None:
+        return Channel.WHATSAPP, *found
     if not is_phone_number(row.phone):
         # Known only by her WhatsApp user id: SMS cannot reach her. A free-form try is
         # refused (63016) outside her window and shows as undelivered for staff.
@@ -68,13 +67,33 @@ def _with_buttons(
     except contents.ContentUnavailable as error:
         log.warning("notice %s goes without buttons: %s", row.id, error)
         return None, None
-    return sid, (json.dumps(choices.variables(buttons, row.body)), row.body)
+    return sid, (json.dumps(button_sets.variables(buttons, row.body)), row.body)
+
+
+def _template(runtime: Runtime, row: Row[Any]) -> tuple[str, tuple[str, str]] | None:
+    """The approved template the notice reads as (in its shape), its variables and text."""
+    configured = runtime.settings.whatsapp_templates
+    if row.kind == offer_template.KIND:
+        count = len(runtime.settings.insurance_premiums)
+        variables = offer_template.content_variables(row.language, row.body, count)
+        template = configured.get(f"{row.kind}:{row.language}")
+        if template is None or variables is None:
+            return None
+        return template, (json.dumps(variables), row.body)
+    shape = whatsapp_templates.shape_of(row.kind, row.language, row.body)
+    template = shape and configured.get(f"{shape}:{row.language}")
+    message = template and whatsapp_templates.template_message(shape, row.language, row.body)
+    return (template, message) if template and message else None
 
 
 def _notice_buttons(row: Row[Any]) -> dict[str, Any] | None:
-    """Yes and no for a notice that asks in its usual words (an invitation, a visit)."""
-    if row.kind not in whatsapp_templates.YES_NO_NOTICES:
-        return None
-    if whatsapp_templates.content_variables(row.kind, row.language, row.body) is None:
-        return None
-    return {"key": choices.YES_NO}
+    """The buttons of a notice that asks in its usual words (an invitation, a visit)."""
+    shape = whatsapp_templates.shape_of(row.kind, row.language, row.body)
+    if shape in whatsapp_templates.YES_NO_NOTICES:
+        return {"key": button_sets.YES_NO}
+    if shape == "visit_prompt":
+        return {"key": button_sets.VISIT}
+    if shape == "visit_prompt_numbered":
+        variables = whatsapp_templates.content_variables(shape, row.language, row.body) or {}
+        return {"key": button_sets.VISIT_NUMBERED, "labels": [variables.get("1", "")]}
+    return None

@@ -44,10 +44,17 @@ NOTICE_MESSAGES: dict[str, Message] = {
     "statement": m.MONTHLY_STATEMENT,
     "partner_invitation": m.PARTNER_INVITATION,
     "partner_linked": m.PARTNER_LINKED,
+    # Not a kind of its own: a visit prompt's shape when the household has others open.
+    "visit_prompt_numbered": m.VISIT_PROMPT_NUMBERED,
 }
+# The template shapes a notice kind may read as, tried in this order.
+SHAPES = {"visit_prompt": ("visit_prompt", "visit_prompt_numbered")}
 # Notices that ask a yes/no question in their usual shape: their templates carry Yes and No
-# quick-reply buttons (payloads `yes` and `no`, bot.channel.buttons), as session messages do.
-YES_NO_NOTICES = frozenset({"invitation", "visit_prompt", "partner_invitation"})
+# quick-reply buttons (payloads `yes` and `no`, bot.channel.buttons), as session messages do;
+# a visit to confirm adds Another amount (`amount`), and a numbered one names the visit in
+# each payload (`yes:{{1}}`: its number is the template's first variable).
+YES_NO_NOTICES = frozenset({"invitation", "partner_invitation"})
+VISIT_NOTICES = {"visit_prompt": "", "visit_prompt_numbered": ":{{1}}"}
 # WhatsApp's codes for the fund's languages. It offers no Haitian Creole: French is the
 # nearest on Meta's list (a reviewer may still refuse a Kreyol text under it).
 WHATSAPP_LANGUAGES = {"en": "en", "es": "es", "pt_BR": "pt_BR", "ht": "fr", "tl": "fil"}
@@ -158,6 +165,9 @@ def content_template(kind: str, language: str) -> dict[str, Any]:
     types: dict[str, Any] = {"twilio/text": {"body": body}}
     if kind in YES_NO_NOTICES:
         types["twilio/quick-reply"] = {"body": body, "actions": yes_no_actions(language)}
+    if kind in VISIT_NOTICES:
+        actions = visit_actions(language, VISIT_NOTICES[kind])
+        types["twilio/quick-reply"] = {"body": body, "actions": actions}
     return {
         "friendly_name": f"benefits_{kind}_{language.lower()}",
         "language": WHATSAPP_LANGUAGES[language],
@@ -174,11 +184,15 @@ def yes_no_actions(language: str) -> list[dict[str, str]]:
     ]
 
 
-def not_covered(configured: Mapping[str, str]) -> list[str]:
-    """The "kind:language" keys WHATSAPP_TEMPLATES does not map to a template yet."""
-    return [
-        f"{kind}:{language}"
-        for kind in NOTICE_MESSAGES
-        for language in LANGUAGES
-        if f"{kind}:{language}" not in configured
-    ]
+def visit_actions(language: str, suffix: str = "") -> list[dict[str, str]]:
+    """Yes, No and Another amount under a visit to confirm; `suffix` names the visit."""
+    other = {"title": texts.gettext(m.BUTTON_OTHER_AMOUNT, language), "id": "amount"}
+    return [{**a, "id": a["id"] + suffix} for a in (*yes_no_actions(language), other)]
+
+
+def shape_of(kind: str, language: str, body: str) -> str | None:
+    """The template shape a notice of this kind reads as (a numbered visit prompt, say)."""
+    for shape in SHAPES.get(kind, (kind,)):
+        if content_variables(shape, language, body) is not None:
+            return shape
+    return None

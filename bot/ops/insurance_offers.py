@@ -9,15 +9,14 @@ stays the last word of a contribution.
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channel import outbox
+from bot.channel import choices, offer_template, outbox
 from bot.fund import insurance
 from bot.infra.db import run_in_transaction
 from bot.infra.runtime import Runtime
 from bot.ledger import Account
-from bot.models import InsuranceOffer, Worker, WorkerStatus
+from bot.models import Channel, InsuranceOffer, Worker, WorkerStatus
 from bot.texting.notices import write_notice_once
 from conversations.flows.insurance import offer_says
-from conversations.ports import InsuranceProduct
 from conversations.talk import Notice
 
 
@@ -55,13 +54,12 @@ def _offer(session: Session, runtime: Runtime, worker_id: int) -> list[int]:
     worker = session.get(Worker, worker_id)
     if worker is None or insurance.was_offered(session, worker_id):
         return []
-    products = tuple(
-        InsuranceProduct(number, product, cents, held=False)
-        for number, (product, cents) in enumerate(runtime.settings.insurance_premiums.items(), 1)
-    )
-    notice = Notice(worker.person_id, "insurance_offer", offer_says(products))
+    products = offer_template.products(runtime.settings.insurance_premiums)
+    notice = Notice(worker.person_id, offer_template.KIND, offer_says(products))
     row = write_notice_once(session, notice, f"offer:{worker_id}")
     if row is None:  # another run offered it a moment ago
         return []
+    if row.channel == Channel.WHATSAPP:  # each product, and No thanks, as a list to tap
+        row.choices = choices.of_replies(notice.says, row.language)
     insurance.offer(session, worker_id)
     return [row.id]

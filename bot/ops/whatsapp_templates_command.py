@@ -4,7 +4,8 @@ import json
 
 import click
 
-from bot.channel.whatsapp_templates import NOTICE_MESSAGES, content_template, not_covered
+from bot.channel import offer_template
+from bot.channel.whatsapp_templates import NOTICE_MESSAGES, content_template
 from bot.infra.runtime import Runtime
 from conversations.keywords import LANGUAGES
 
@@ -16,16 +17,20 @@ def whatsapp_templates_command(runtime: Runtime, uncovered: bool) -> None:
     """Print every notice's WhatsApp template, per language, as Twilio's Content API takes it
     (a JSON array on stdout); say on stderr which ones WHATSAPP_TEMPLATES does not cover."""
     configured = runtime.settings.whatsapp_templates
-    missing = not_covered(configured)
+    premiums = runtime.settings.insurance_premiums
+    kinds = [*NOTICE_MESSAGES, *([offer_template.KIND] if premiums else [])]
+    known = [f"{kind}:{language}" for kind in kinds for language in LANGUAGES]
+    missing = [key for key in known if key not in configured]
     templates = [
-        content_template(kind, language)
-        for kind in NOTICE_MESSAGES
+        offer_template.content_template(language, premiums)
+        if kind == offer_template.KIND
+        else content_template(kind, language)
+        for kind in kinds
         for language in LANGUAGES
         if not uncovered or f"{kind}:{language}" in missing
     ]
     click.echo(json.dumps(templates, indent=2, ensure_ascii=False))
-    known = {f"{kind}:{language}" for kind in NOTICE_MESSAGES for language in LANGUAGES}
-    for key in sorted(set(configured) - known):
+    for key in sorted(set(configured) - set(known)):
         click.echo(f"WHATSAPP_TEMPLATES: {key!r} is no notice kind and language", err=True)
     if not missing:
         click.echo(f"WHATSAPP_TEMPLATES covers all {len(known)} templates", err=True)

@@ -154,6 +154,11 @@ def _sentence(say: Say, language: str) -> str:
     return template % values if values else template
 
 
+def format_value(value: Param, language: str) -> str:
+    """One value as the language writes it: money, a day, a message id, a list, a name."""
+    return _value(value, language)
+
+
 def _value(value: Param, language: str) -> str:
     for kind, formatter in FORMATTERS:
         if isinstance(value, kind):

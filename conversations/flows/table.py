@@ -49,6 +49,7 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     State.CONFIRMING_GUESS: unsure.CONFIRMING_GUESS,
     State.PICKING_FROM_MENU: unsure.PICKING_FROM_MENU,
     State.CONFIRMING_PARTNER: partners.CONFIRMING_PARTNER,
+    State.GIVING_AMOUNT: visits.GIVING_AMOUNT,
 }
 
 

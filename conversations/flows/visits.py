@@ -191,6 +191,52 @@ def _visit_answer(step: Step) -> None:
     _confirm(step, visit, answer.cents if answer.cents is not None else visit.amount_cents)
 
 
+def asks_another_amount(step: Step) -> bool:
+    """A household's "another amount" (its button, or the words) for a visit to confirm."""
+    return step.profile.role is Role.HOUSEHOLD and step.reading.intent is Intent.AMOUNT
+
+
+def ask_amount(step: Step) -> None:
+    """How much, for the visit she means (its number when several are open)."""
+    follow_written_language(step)
+    visits = step.fund.open_visits()
+    said = re.search(r"(?:^|\s)#?(\d{1,2})(?:\s|$)", step.reading.rest)
+    visit = _which(visits, int(said.group(1)) if said else None)
+    if not visits:
+        step.say(m.NOTHING_TO_CONFIRM)
+    elif visit is None:
+        labels = tuple((f"#{v.number}", v.worker_name, v.day) for v in visits)
+        step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
+    else:
+        step.say(m.AMOUNT_HOW, worker=visit.worker_name, date=visit.day)
+        step.go(State.GIVING_AMOUNT, visit=visit.number)
+        return
+    step.go(State.IDLE)
+
+
+def gives_amount(step: Step) -> bool:
+    """An amount alone, after "how much?"."""
+    if step.profile.role is not Role.HOUSEHOLD:
+        return False
+    answer = read_answer(step.reading.text, set(), step.language)
+    return answer is not None and answer.cents is not None and answer.number is None
+
+
+def give_amount(step: Step) -> None:
+    """The amount for the visit she asked about, if it is still open; else as usual."""
+    visit = _which(step.fund.open_visits(), step.data.get("visit"))
+    answer = read_answer(step.reading.text, set(), step.language)
+    assert answer is not None and answer.cents is not None
+    if visit is not None and answer.cents > step.fund.rates().max_contribution_cents:
+        step.say(m.AMOUNT_TOO_BIG, max=Money(step.fund.rates().max_contribution_cents))
+        return  # still asking how much
+    step.go(State.IDLE)
+    if visit is None:
+        household_answer(step)  # answered meanwhile: read as any answer
+        return
+    _confirm(step, visit, answer.cents)
+
+
 def _who_is_this(step: Step, invitations: list[InvitationView]) -> None:
     """Who invited them and what YES means; with no invitation open, what they can do."""
     if not invitations:
@@ -283,7 +329,15 @@ COMMANDS: tuple[Rule, ...] = (
         State.PICKING_VISIT_HOUSEHOLD,
     ),
 )
-HOUSEHOLD: tuple[Rule, ...] = (rule("household answer", from_household, household_answer),)
+HOUSEHOLD: tuple[Rule, ...] = (
+    rule("another amount", asks_another_amount, ask_amount, State.GIVING_AMOUNT),
+    rule("household answer", from_household, household_answer),
+)
+GIVING_AMOUNT: tuple[Rule, ...] = (
+    rule("amount given", gives_amount, give_amount, State.IDLE),
+    rule("another amount again", asks_another_amount, ask_amount, State.GIVING_AMOUNT, State.IDLE),
+    rule("household goes on", from_household, member_goes_on, State.IDLE),
+)
 PICKING_VISIT_HOUSEHOLD: tuple[Rule, ...] = (
     rule("picked", picked, done_picked, State.IDLE),
     rule("named", names_listed_household, done_named, State.IDLE),

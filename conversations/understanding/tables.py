@@ -30,6 +30,7 @@ ORDER = (
     Intent.MENU,
     Intent.HELP,
     Intent.WHO_IS_THIS,
+    Intent.AMOUNT,  # before NO: "no, another amount" asks for the amount
     Intent.NO,
     Intent.YES,
     Intent.INSURANCE,  # after YES: "si, seguro" is "yes, sure"

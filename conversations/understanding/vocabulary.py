@@ -13,6 +13,7 @@ I = Intent  # noqa: E741 - the tables below read better with a short name
 
 EXTRA: dict[str, dict[Intent, str]] = {
     "en": {
+        I.AMOUNT: "another amount|other amount|different amount|change amount|change the amount",
         I.BALANCE: "^bal|how much|how much money|my money|check balance|balance check",
         I.HISTORY: "payments|my payments|last payments|statement",
         I.INSURANCE: "my insurance|insured|cover|my cover|why did you take",
@@ -36,6 +37,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         "|who is it|what is this about",
     },
     "es": {
+        I.AMOUNT: "otro monto|otra cantidad|otra suma|cambiar cantidad|cambiar el monto",
         I.BALANCE: "cuanto|cuanto tengo|cuanto dinero|mi dinero|cual es mi saldo",
         I.HISTORY: "historia|pagos|mis pagos|movimientos",
         I.INSURANCE: "mi seguro|aseguranza|aseguranzas",
@@ -59,6 +61,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.WHO_IS_THIS: "quien es|que es esto|que es|quien eres|quien habla|de que se trata",
     },
     "pt_BR": {
+        I.AMOUNT: "outro valor|outra quantia|mudar valor|mudar o valor",
         I.BALANCE: "quanto|quanto tenho|quanto eu tenho|qual meu saldo|meu dinheiro",
         I.HISTORY: "historico|pagamentos|meus pagamentos|extrato",
         I.INSURANCE: "meu seguro",
@@ -80,6 +83,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.WHO_IS_THIS: "o que e isso|que e isso|quem e|quem|quem e voce|o que e",
     },
     "ht": {
+        I.AMOUNT: "lot montan|lot kantite|lot kob|chanje kantite",
         I.BALANCE: "konbyen|konbyen m genyen|konbyen kob|lajan mwen|kob mwen",
         I.HISTORY: "peman|peman mwen",
         I.INSURANCE: "asirans mwen|asirans yo",
@@ -99,6 +103,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.WHO_IS_THIS: "kiyes sa a|kiyes sa|kisa sa ye|kisa sa a|ki moun sa a|ki moun sa|kisa sa",
     },
     "tl": {
+        I.AMOUNT: "ibang halaga|ibang amount|palitan halaga|palitan ang halaga|iba halaga",
         I.BALANCE: "magkano|magkano na|ilan na pera|pera ko|balanse ko",
         I.HISTORY: "mga bayad|bayad ko|bayad",
         I.INSURANCE: "seguro ko|insurance ko",

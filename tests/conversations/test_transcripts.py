@@ -26,6 +26,7 @@ from conversations.messages import Message
 from conversations.ports import Fund
 from conversations.states import State
 from conversations.talk import Choices, Money, Param
+from conversations.understanding.vocabulary import EXTRA
 from tests.conversations import segment_tally
 from tests.conversations.fake_fund import (
     EmploymentStatus,
@@ -1029,6 +1030,53 @@ def test_two_open_visits_are_told_apart_by_number(chat: Chat, lang: Words):
     }
     chat.play([("ana", lang.yes, m.CONTRIBUTION_THANKS, (sent("maria", "receipt", m.RECEIPT),))])
     assert chat.world.posted_cents(maria.person_id) == 1_000
+
+
+@EVERY_LANGUAGE
+def test_another_amount_asks_how_much_for_that_visit_then_takes_it(chat: Chat, lang: Words):
+    """The words of WhatsApp's "Another amount" button (typed, or its payload read)."""
+    maria = chat.worker(lang=lang.code)
+    chat.household(maria, "ana", lang.code)
+    done = lang[Intent.DONE]
+    other = EXTRA[lang.code][Intent.AMOUNT].split("|")[0]
+    numbered = say(m.VISIT_PROMPT_NUMBERED, number="2", date=SUNDAY, worker="Maria")
+    receipt = (sent("maria", "receipt", m.RECEIPT),)
+    chat.play(
+        [
+            (
+                "maria",
+                f"{done} {lang.yesterday}",
+                m.DONE_REPORTED,
+                (sent("ana", "visit_prompt", prompt(YESTERDAY)),),
+            ),
+            ("maria", done, m.DONE_REPORTED, (sent("ana", "visit_prompt", numbered),)),
+            ("ana", other, m.PROMPTS_WHICH),  # two open: which one?
+            ("ana", f"{other} 2", say(m.AMOUNT_HOW, date=SUNDAY, worker="Maria")),
+            ("ana", "500", m.AMOUNT_TOO_BIG),  # still asking
+            ("ana", "12.50", m.CONTRIBUTION_THANKS, receipt),
+            ("ana", other.upper(), say(m.AMOUNT_HOW, date=YESTERDAY)),  # one left
+            ("ana", "$7", say(m.CONTRIBUTION_THANKS, amount=Money(700)), receipt),
+            ("ana", other, m.NOTHING_TO_CONFIRM),
+        ]
+    )
+    assert chat.world.posted_cents(maria.person_id) == 1_950
+
+
+def test_after_how_much_any_other_answer_is_read_as_usual(chat: Chat):
+    chat.household(chat.worker(), "ana")
+    chat.text("maria", "done")
+    chat.play(
+        [
+            ("ana", "another amount", m.AMOUNT_HOW),
+            (
+                "ana",
+                "no",
+                m.VISIT_DECLINED,
+                (sent("maria", "visit_declined", m.VISIT_DECLINED_NOTICE),),
+            ),
+            ("ana", "15", m.NOTHING_TO_CONFIRM),
+        ]
+    )
 
 
 def test_prompts_which_lists_the_open_visits(chat: Chat):

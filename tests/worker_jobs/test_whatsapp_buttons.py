@@ -67,7 +67,8 @@ def test_a_tapped_yes_confirms_a_visit_prompt_sent_with_buttons(service):
     send(service, "sí", number=HOUSEHOLD)
     send(service, "done", number=WORKER)
     prompt = last_to(service, HOUSEHOLD)
-    assert "Maria" in prompt.body and service.fake.buttons(prompt) == [("Sí", "yes"), ("No", "no")]
+    assert "Maria" in prompt.body and "otro monto" in prompt.body
+    assert service.fake.buttons(prompt) == [("Sí", "yes"), ("No", "no"), ("Otro monto", "amount")]
     send(service, "👍 Dale", number=HOUSEHOLD, button=("👍 Dale", "yes"))
     assert "$5.00" in send(service, "balance", number=WORKER)
 
@@ -134,7 +135,7 @@ def test_sms_questions_stay_plain_text_in_the_twiml(service):
 
 
 def test_approved_templates_for_questions_carry_yes_and_no():
-    template = content_template("visit_prompt", "es")
+    template = content_template("invitation", "es")
     buttons = template["types"]["twilio/quick-reply"]
     assert buttons["actions"] == [{"title": "Sí", "id": "yes"}, {"title": "No", "id": "no"}]
     assert buttons["body"] == template["types"]["twilio/text"]["body"]
