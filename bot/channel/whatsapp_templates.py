@@ -72,6 +72,7 @@ SAMPLES: dict[str, Param] = {
     "date": date(2026, 11, 20),
     "month": Month(2026, 11),
     "hours": 48,
+    "number": "2",
     "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

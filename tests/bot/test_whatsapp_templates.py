@@ -11,6 +11,8 @@ from conversations.keywords import LANGUAGES
 from tests.readme import command_environment, run_command
 
 HX = "HX" + "0" * 32
+# Every notice's template, and the insurance offer's (the products the settings sell).
+KINDS = [*NOTICE_MESSAGES, "insurance_offer"]
 
 
 @pytest.fixture
@@ -34,10 +36,10 @@ def listed_as_uncovered(stderr: str) -> set[str]:
 
 def test_every_kind_in_every_language_in_content_api_shape(templates):
     printed, _ = templates()
-    assert len(printed) == len(NOTICE_MESSAGES) * 5
+    assert len(printed) == len(KINDS) * 5
     names = {template["friendly_name"] for template in printed}
     assert len(names) == len(printed)
-    for kind in NOTICE_MESSAGES:
+    for kind in KINDS:
         for language in LANGUAGES:
             assert f"benefits_{kind}_{language.lower()}" in names
     for template in printed:
@@ -63,7 +65,7 @@ def test_the_bodies_are_the_catalog_texts_with_numbered_variables(templates):
 
 
 def test_the_uncovered_list_follows_whatsapp_templates(templates):
-    every = {f"{kind}:{language}" for kind in NOTICE_MESSAGES for language in LANGUAGES}
+    every = {f"{kind}:{language}" for kind in KINDS for language in LANGUAGES}
     _, stderr = templates()
     assert listed_as_uncovered(stderr) == every
     _, stderr = templates({"receipt:es": HX, "statement:ht": HX})
@@ -80,7 +82,7 @@ def test_uncovered_prints_only_those_to_submit(templates):
     names = {template["friendly_name"] for template in printed}
     assert "benefits_receipt_es" not in names
     assert "benefits_receipt_en" in names
-    assert len(printed) == len(NOTICE_MESSAGES) * 5 - 1
+    assert len(printed) == len(KINDS) * 5 - 1
 
 
 def test_a_key_that_is_no_notice_is_named(templates):
