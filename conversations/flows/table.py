@@ -2,6 +2,7 @@
 
 from conversations.engine import Engine, Rule, rule
 from conversations.flows import (
+    another_amount,
     anywhere,
     days_off,
     given,
@@ -41,7 +42,7 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     ),
     State.READING_TERMS: joining.READING_TERMS,
     State.GIVING_NAME: joining.GIVING_NAME,
-    State.IDLE: (*visits.HOUSEHOLD, *insurance.IDLE, *unsure.IDLE),
+    State.IDLE: (*another_amount.IDLE, *visits.HOUSEHOLD, *insurance.IDLE, *unsure.IDLE),
     State.PICKING_VISIT_HOUSEHOLD: visits.PICKING_VISIT_HOUSEHOLD,
     State.CONFIRMING_DAY_OFF: days_off.CONFIRMING_DAY_OFF,
     State.PICKING_DAY_OFF_TO_UNDO: days_off.PICKING_DAY_OFF_TO_UNDO,
@@ -49,7 +50,7 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     State.CONFIRMING_GUESS: unsure.CONFIRMING_GUESS,
     State.PICKING_FROM_MENU: unsure.PICKING_FROM_MENU,
     State.CONFIRMING_PARTNER: partners.CONFIRMING_PARTNER,
-    State.GIVING_AMOUNT: visits.GIVING_AMOUNT,
+    State.GIVING_AMOUNT: another_amount.GIVING_AMOUNT,
 }
 
 

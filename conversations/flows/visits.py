@@ -175,7 +175,7 @@ def _visit_answer(step: Step) -> None:
     if not visits:
         step.say(m.NOTHING_TO_CONFIRM)
         return
-    visit = _which(visits, answer.number)
+    visit = which(visits, answer.number)
     if visit is None:
         labels = tuple((f"#{v.number}", v.worker_name, v.day) for v in visits)
         step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
@@ -188,53 +188,7 @@ def _visit_answer(step: Step) -> None:
         )
         step.notify(visit.worker_person_id, "visit_declined", notice)
         return
-    _confirm(step, visit, answer.cents if answer.cents is not None else visit.amount_cents)
-
-
-def asks_another_amount(step: Step) -> bool:
-    """A household's "another amount" (its button, or the words) for a visit to confirm."""
-    return step.profile.role is Role.HOUSEHOLD and step.reading.intent is Intent.AMOUNT
-
-
-def ask_amount(step: Step) -> None:
-    """How much, for the visit she means (its number when several are open)."""
-    follow_written_language(step)
-    visits = step.fund.open_visits()
-    said = re.search(r"(?:^|\s)#?(\d{1,2})(?:\s|$)", step.reading.rest)
-    visit = _which(visits, int(said.group(1)) if said else None)
-    if not visits:
-        step.say(m.NOTHING_TO_CONFIRM)
-    elif visit is None:
-        labels = tuple((f"#{v.number}", v.worker_name, v.day) for v in visits)
-        step.say(m.PROMPTS_WHICH, list=Choices(labels, numbered=False))
-    else:
-        step.say(m.AMOUNT_HOW, worker=visit.worker_name, date=visit.day)
-        step.go(State.GIVING_AMOUNT, visit=visit.number)
-        return
-    step.go(State.IDLE)
-
-
-def gives_amount(step: Step) -> bool:
-    """An amount alone, after "how much?"."""
-    if step.profile.role is not Role.HOUSEHOLD:
-        return False
-    answer = read_answer(step.reading.text, set(), step.language)
-    return answer is not None and answer.cents is not None and answer.number is None
-
-
-def give_amount(step: Step) -> None:
-    """The amount for the visit she asked about, if it is still open; else as usual."""
-    visit = _which(step.fund.open_visits(), step.data.get("visit"))
-    answer = read_answer(step.reading.text, set(), step.language)
-    assert answer is not None and answer.cents is not None
-    if visit is not None and answer.cents > step.fund.rates().max_contribution_cents:
-        step.say(m.AMOUNT_TOO_BIG, max=Money(step.fund.rates().max_contribution_cents))
-        return  # still asking how much
-    step.go(State.IDLE)
-    if visit is None:
-        household_answer(step)  # answered meanwhile: read as any answer
-        return
-    _confirm(step, visit, answer.cents)
+    confirm(step, visit, answer.cents if answer.cents is not None else visit.amount_cents)
 
 
 def _who_is_this(step: Step, invitations: list[InvitationView]) -> None:
@@ -252,7 +206,8 @@ def member_goes_on(step: Step) -> None:
     household_answer(step)
 
 
-def _confirm(step: Step, visit: VisitView, cents: int) -> None:
+def confirm(step: Step, visit: VisitView, cents: int) -> None:
+    """Add the household's contribution for the visit, and send her the receipt."""
     limit = step.fund.rates().max_contribution_cents
     if cents > limit:
         step.say(m.AMOUNT_TOO_BIG, max=Money(limit))
@@ -289,7 +244,8 @@ def _answer_invitation(step: Step, employment_id: int, accept: bool) -> None:
     step.notify(invitation.worker_person_id, "invitation_answer", notice)
 
 
-def _which(visits: list[VisitView], number: int | None) -> VisitView | None:
+def which(visits: list[VisitView], number: int | None) -> VisitView | None:
+    """The open visit a household means: the one it names, or the only one."""
     if number is None:
         return visits[0] if len(visits) == 1 else None
     return next((v for v in visits if v.number == number), None)
@@ -329,15 +285,7 @@ COMMANDS: tuple[Rule, ...] = (
         State.PICKING_VISIT_HOUSEHOLD,
     ),
 )
-HOUSEHOLD: tuple[Rule, ...] = (
-    rule("another amount", asks_another_amount, ask_amount, State.GIVING_AMOUNT),
-    rule("household answer", from_household, household_answer),
-)
-GIVING_AMOUNT: tuple[Rule, ...] = (
-    rule("amount given", gives_amount, give_amount, State.IDLE),
-    rule("another amount again", asks_another_amount, ask_amount, State.GIVING_AMOUNT, State.IDLE),
-    rule("household goes on", from_household, member_goes_on, State.IDLE),
-)
+HOUSEHOLD: tuple[Rule, ...] = (rule("household answer", from_household, household_answer),)
 PICKING_VISIT_HOUSEHOLD: tuple[Rule, ...] = (
     rule("picked", picked, done_picked, State.IDLE),
     rule("named", names_listed_household, done_named, State.IDLE),
