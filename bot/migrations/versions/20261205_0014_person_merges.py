@@ -4,7 +4,7 @@ A woman first known by her WhatsApp user id alone, whose number already had a ro
 own, is one person once a message brings both: the two rows are merged, or kept apart for
 staff when both hold money. Each such event is recorded here. Nothing is rewritten.
 
-Revision ID: 0017
+Revision ID: 0014
 Revises: 0013
 Create Date: 2026-12-05 09:00:00.000000
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-revision: str = "0017"
+revision: str = "0014"
 down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
