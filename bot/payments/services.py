@@ -93,7 +93,7 @@ class StripeCollections:
                 "customer": customer.customer_id,
                 "payment_method_types": METHOD_TYPES,
                 "success_url": f"{base}/pay/{customer.link_token}/saved",
-                "cancel_url": f"{base}/pay/{customer.link_token}",
+                "cancel_url": f"{base}/pay/{customer.link_token}/cancelled",
                 "metadata": {"household_id": str(customer.household_id)},
             }
         )
