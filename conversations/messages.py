@@ -411,3 +411,23 @@ PAYMENT_LATE = N_(
     "%(household)s has not paid %(amount)s yet. It stays in your balance, and what you "
     "already used stays yours. The fund is following up."
 )
+
+# -- The page a household sees back from Stripe's payment page (a web page, not a text) ------
+# TRANSLATORS: the name of the fund, at the top of a small web page a household opens on its
+# phone after saving (or not saving) a card or bank account.
+PAY_PAGE_FUND = N_("Benefits Fund")
+# TRANSLATORS: a web page's heading, after the household saved a card or bank account.
+PAY_PAGE_SAVED = N_("Your card or bank account is saved.")
+PAY_PAGE_SAVED_NEXT = N_(
+    "Thank you! The visits you confirm are charged together, and you get a text receipt "
+    "each time. You can close this page."
+)
+# TRANSLATORS: a web page's heading, after the household left the payment page without
+# saving anything.
+PAY_PAGE_NOT_SAVED = N_("Nothing was saved.")
+PAY_PAGE_NOT_SAVED_NEXT = N_(
+    "Your card or bank account was not saved and nothing was charged. To try again, tap the "
+    "button below, or the link in our text, when you are ready."
+)
+# TRANSLATORS: a button on that web page: it opens the payment page again.
+PAY_PAGE_TRY_AGAIN = N_("Try again")

@@ -57,7 +57,14 @@ class RowId(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Configure sessions and CSRF for the dashboard and register its routes."""
-    from bot.dashboard import actions, auth, export, number_move_action, pages  # noqa: F401, PLC0415
+    from bot.dashboard import (  # noqa: F401, PLC0415
+        actions,
+        auth,
+        collections,
+        export,
+        number_move_action,
+        pages,
+    )
 
     settings = app.extensions["runtime"].settings
     app.secret_key = settings.secret_key or _PROCESS_KEY

@@ -36,9 +36,11 @@ from bot.ledger.operations import (
     void_day_off,
 )
 from bot.ledger.pledges import (
+    Receivable,
     collect_pledge,
     open_pledges,
     pledge,
+    receivable,
     receive_payment,
     return_payment,
     settle,
@@ -62,6 +64,7 @@ __all__ = [
     "Outcome",
     "Phase",
     "Problem",
+    "Receivable",
     "Rejection",
     "Transfer",
     "TransferKind",
@@ -82,6 +85,7 @@ __all__ = [
     "open_pledges",
     "pay_day_off",
     "pledge",
+    "receivable",
     "receive_payment",
     "reserve_day_off",
     "return_payment",

@@ -3,8 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 
 from bot.ledger.models import (
     Account,
@@ -17,6 +17,7 @@ from bot.ledger.models import (
 )
 from bot.ledger.transfers import COUNTER_EFFECTS
 
+PAYER_KINDS = frozenset({AccountKind.HOUSEHOLD, AccountKind.PLATFORM, AccountKind.PROGRAM})
 COUNTERS = ("debits_pending", "debits_posted", "credits_pending", "credits_posted")
 
 
@@ -88,7 +89,66 @@ def check(session: Session) -> list[Problem]:
             )
     problems.extend(_orphans(session))
     problems.extend(_uncovered_collections(session))
+    problems.extend(_stray_real_money(session))
+    problems.extend(_over_refunded(session))
     return problems
+
+
+def _stray_real_money(session: Session) -> list[Problem]:
+    """Real money (payments in, refunds out) moves only between the fund's clearing account and
+    a payer (a household, a platform, a program), and is never pending."""
+    debit, credit = aliased(Account), aliased(Account)
+
+    def between(fund: type[Account], payer: type[Account]) -> ColumnElement[bool]:
+        return and_(fund.kind == AccountKind.CLEARING, payer.kind.in_(PAYER_KINDS))
+
+    rows = session.execute(
+        select(Transfer.id, Transfer.kind, Transfer.phase, debit.kind, credit.kind)
+        .join(debit, debit.id == Transfer.debit_account_id)
+        .join(credit, credit.id == Transfer.credit_account_id)
+        .where(
+            or_(
+                and_(Transfer.kind == TransferKind.PAYMENT, ~between(debit, credit)),
+                and_(Transfer.kind == TransferKind.REFUND, ~between(credit, debit)),
+                and_(
+                    Transfer.kind.in_((TransferKind.PAYMENT, TransferKind.REFUND)),
+                    Transfer.phase != Phase.POSTED,
+                ),
+            )
+        )
+        .order_by(Transfer.id)
+        .limit(10)
+    )
+    return [
+        Problem(f"transfer {transfer_id}", f"{kind} ({phase}) from {debit_kind} to {credit_kind}")
+        for transfer_id, kind, phase, debit_kind, credit_kind in rows
+    ]
+
+
+def _over_refunded(session: Session) -> list[Problem]:
+    """No payer got back more than it paid in."""
+    paid = _sums(session, TransferKind.PAYMENT, Transfer.credit_account_id)
+    refunded = _sums(session, TransferKind.REFUND, Transfer.debit_account_id)
+    codes = {
+        account_id: code
+        for account_id, code in session.execute(
+            select(Account.id, Account.code).where(Account.id.in_(refunded))
+        )
+    }
+    return [
+        Problem(codes[account_id], f"refunded {total}, more than it paid ({paid_in})")
+        for account_id, total in sorted(refunded.items())
+        if total > (paid_in := paid.get(account_id, 0))
+    ]
+
+
+def _sums(
+    session: Session, kind: TransferKind, column: InstrumentedAttribute[int]
+) -> dict[int, int]:
+    rows = session.execute(
+        select(column, func.sum(Transfer.amount)).where(Transfer.kind == kind).group_by(column)
+    )
+    return {account_id: int(total) for account_id, total in rows}
 
 
 def _uncovered_collections(session: Session) -> list[Problem]:

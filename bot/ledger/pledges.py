@@ -8,10 +8,13 @@ in, a refund or lost dispute back out. A pledge is collected only against a paym
 household's collected pledges never exceed what it paid (`bot.ledger.audit` checks it).
 """
 
+from dataclasses import dataclass, replace
+from datetime import datetime
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from bot.ledger.models import AccountKind, Phase, Transfer, TransferKind
+from bot.ledger.models import Account, AccountKind, Phase, Transfer, TransferKind
 from bot.ledger.operations import WORKER, resolve
 from bot.ledger.transfers import Plan, TransferResult, check_amount, check_memo, submit
 
@@ -65,12 +68,19 @@ def receive_payment(
     payer_account_id: int,
     amount_cents: int,
     reference: str,
+    recorded_by: str | None = None,
 ) -> TransferResult:
-    """Record real money in from a household or partner (a settled charge, cash, a check)."""
+    """Record real money in from a household or partner (a settled charge, cash, a check).
+
+    `recorded_by` (a staff email, "cli") is kept in the memo, not in what a repeat must match:
+    the same payment recorded again from another place is still the same payment."""
     plan = _cash_plan(
         TransferKind.PAYMENT, clearing_account_id, payer_account_id, amount_cents, reference
     )
-    return submit(session, key, _cash_call(plan), plan)
+    call = _cash_call(plan)
+    if recorded_by is not None:
+        plan = replace(plan, memo=check_memo({**plan.memo, "recorded_by": recorded_by[:200]}))
+    return submit(session, key, call, plan)
 
 
 def return_payment(
@@ -169,3 +179,35 @@ def settle(session: Session, household_account_id: int) -> list[TransferResult]:
             unapplied -= open_pledge.amount
             results.append(result)
     return results
+
+
+@dataclass(frozen=True)
+class Receivable:
+    """What a payer whose money is posted at once (a partner) owes the fund: what it put into
+    workers' accounts less what it paid in, and since when."""
+
+    owed_cents: int  # below zero: paid ahead
+    items: int  # its transfers out not yet covered by what it paid in
+    since: datetime | None  # when the oldest of them was made
+
+
+def receivable(session: Session, account_id: int) -> Receivable:
+    """What the account owes: its posted debits (contributions, bonuses, matches, refunds to
+    it) less its posted credits (payments, reversals); the uncovered debits counted oldest
+    first, as a payment covers the oldest first."""
+    account = session.get_one(Account, account_id)
+    owed = account.debits_posted - account.credits_posted
+    if owed <= 0:
+        return Receivable(owed, 0, None)
+    running = (
+        select(
+            Transfer.created_at,
+            func.sum(Transfer.amount).over(order_by=Transfer.id).label("running"),
+        )
+        .where(Transfer.debit_account_id == account_id, Transfer.phase == Phase.POSTED)
+        .subquery()
+    )
+    uncovered = select(running.c.created_at).where(running.c.running > account.credits_posted)
+    since = session.scalar(uncovered.order_by(running.c.running).limit(1))
+    items = session.scalar(select(func.count()).select_from(uncovered.subquery())) or 0
+    return Receivable(owed, int(items), since)

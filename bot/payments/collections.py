@@ -93,9 +93,11 @@ def record_payment(
     *,
     key: str,
     fee_cents: int = 0,
+    recorded_by: str | None = None,
 ) -> Recorded:
     """Record money received from a household; it collects its oldest pledges first. The
-    receipt says what it paid, `fee_cents` included (the provider keeps that part)."""
+    receipt says what it paid, `fee_cents` included (the provider keeps that part).
+    `recorded_by` names the staff member (or "cli") who recorded cash, a check, a transfer."""
     payment = ledger.receive_payment(
         session,
         key=key,
@@ -103,6 +105,7 @@ def record_payment(
         payer_account_id=household.account_id,
         amount_cents=amount_cents,
         reference=reference[:200],
+        recorded_by=recorded_by,
     )
     collected = ledger.settle(session, household.account_id)
     if payment.replayed:

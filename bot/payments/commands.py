@@ -3,24 +3,22 @@ reconciling the provider with the ledger."""
 
 import json
 import sys
-from datetime import timedelta
-from typing import NoReturn
+from collections.abc import Callable
+from typing import NoReturn, TypeVar
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channel import outbox
-from bot.fund.membership import find_person
 from bot.infra import migrate
 from bot.infra.db import run_in_transaction
-from bot.infra.orm import utcnow
 from bot.infra.phone import InvalidPhoneNumber, mask_phone, normalize_phone
 from bot.infra.runtime import Runtime
-from bot.ledger import AccountKind, LedgerError
-from bot.models import Contributor
-from bot.payments import collections, runner
-from bot.payments.reconcile import reconcile
+from bot.ledger import IdempotencyConflict, LedgerError
+from bot.payments import collections, owing, partner_money, recording, runner
+from bot.payments.interfaces import ProviderUnavailable
+
+T = TypeVar("T")
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
@@ -42,31 +40,23 @@ def collections_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_obj
 def list_owed(runtime: Runtime, as_json: bool) -> None:
-    """What each household owes and since when, longest waiting first."""
+    """What each household and partner owes and since when, longest waiting first."""
     _ready(runtime)
     with runtime.sessions() as session:
-        rows = [
-            {
-                "household": row.household.name,
-                "phone": row.household.person.phone if row.household.person else None,
-                "owed_cents": row.owed_cents,
-                "pledges": row.pledges,
-                "since": row.since.isoformat() if row.since else None,
-                "charge": row.charge_status.value if row.charge_status else None,
-            }
-            for row in collections.everyone_owing(session)
-        ]
+        rows = owing.everyone_owing(session)
     if as_json:
-        click.echo(json.dumps(rows))
+        click.echo(json.dumps([row.as_json() for row in rows]))
         return
     if not rows:
-        click.echo("no household owes anything")
+        click.echo("nobody owes anything")
     for row in rows:
-        phone = mask_phone(row["phone"]) if row["phone"] else "-"
+        phone = mask_phone(row.phone) if row.phone else "-"
+        since = row.since.date().isoformat() if row.since else "-"
+        what = "visits" if row.kind == "household" else "payments"
+        status = row.charge_status.value if row.charge_status else ""
         click.echo(
-            f"{row['owed_cents'] / 100:>10.2f} {runtime.settings.currency} "
-            f"{row['pledges']:>3} visits since {(row['since'] or '-')[:10]} "
-            f"{row['charge'] or '':<10} {row['household']} {phone}"
+            f"{row.owed_cents / 100:>10.2f} {runtime.settings.currency} "
+            f"{row.pledges:>3} {what} since {since} {status:<10} {row.kind} {row.name} {phone}"
         )
 
 
@@ -96,20 +86,13 @@ def record(runtime: Runtime, phone: str, cents: int, reference: str) -> None:
         number = normalize_phone(phone, runtime.settings.default_region)
     except InvalidPhoneNumber:
         _fail(f"{phone[:20]!r} is not a phone number (try +12125550123)", 2)
-    if cents <= 0 or not reference.strip():
-        _fail("CENTS must be a positive whole number and --reference not empty", 2)
+    _check(cents, reference)
 
     def work(session: Session) -> collections.Recorded:
-        household = _household(session, number)
-        key = f"payment:manual:{household.id}:{reference.strip()}"
-        return collections.record_payment(session, household, cents, reference.strip(), key=key)
+        household = recording.household_by_phone(session, number)
+        return recording.record_household(session, household, cents, reference, recorded_by="cli")
 
-    try:
-        recorded = run_in_transaction(runtime.sessions, work)
-    except LookupError as error:
-        _fail(str(error))
-    except LedgerError as error:
-        _fail(f"not recorded: {error}")
+    recorded = _record(runtime, work)
     outbox.hand_over(runtime, recorded.outbox_ids)
     runtime.drain()
     what = "recorded" if recorded.new else "already recorded (nothing changed)"
@@ -117,6 +100,28 @@ def record(runtime: Runtime, phone: str, cents: int, reference: str) -> None:
         f"{what}: {cents / 100:.2f} from {mask_phone(number)}, "
         f"{recorded.collected} pledge(s) collected"
     )
+
+
+@collections_group.command("record-partner")
+@click.argument("name")
+@click.argument("cents", type=int)
+@click.option("--reference", required=True, help="The partner's transfer id or remittance.")
+@click.pass_obj
+def record_partner(runtime: Runtime, name: str, cents: int, reference: str) -> None:
+    """Record a transfer a partner (platform or program) made to the fund for what it paid
+    into workers' accounts through the API."""
+    _ready(runtime)
+    _check(cents, reference)
+
+    def work(session: Session) -> tuple[bool, str, int]:
+        partner = recording.partner_by_name(session, name)
+        new = recording.record_partner(session, partner, cents, reference, recorded_by="cli")
+        return new, partner.name, partner_money.partner_owed(session, partner).owed_cents
+
+    new, partner_name, owed = _record(runtime, work)
+    what = "recorded" if new else "already recorded (nothing changed)"
+    left = f"it owes {owed / 100:.2f}" if owed > 0 else f"{-owed / 100:.2f} paid ahead"
+    click.echo(f"{what}: {cents / 100:.2f} from {partner_name}; {left}")
 
 
 @collections_group.command("reconcile")
@@ -127,10 +132,10 @@ def reconcile_command(runtime: Runtime, days: int, as_json: bool) -> None:
     """Compare the provider's balance transactions with the ledger; exit 1 on any difference."""
     _ready(runtime)
     provider = runner.service(runtime)
-    since = utcnow() - timedelta(days=days)
-    lines = provider.movements(since)
-    with runtime.sessions.begin() as session:
-        result = reconcile(session, provider.name, lines, since)
+    try:
+        result = runner.reconcile_recent(runtime, days)
+    except ProviderUnavailable as error:
+        _fail(f"could not ask the provider: {error}")
     if as_json:
         click.echo(
             json.dumps(
@@ -153,17 +158,21 @@ def reconcile_command(runtime: Runtime, days: int, as_json: bool) -> None:
         sys.exit(1)
 
 
-def _household(session: Session, number: str) -> Contributor:
-    person = find_person(session, number)
-    household = (
-        session.scalar(
-            select(Contributor).where(
-                Contributor.person_id == person.id, Contributor.kind == AccountKind.HOUSEHOLD
-            )
-        )
-        if person
-        else None
-    )
-    if household is None:
-        raise LookupError(f"no household has the number {mask_phone(number)}")
-    return household
+def _check(cents: int, reference: str) -> None:
+    """A malformed amount or reference: a usage error (exit 2) before anything is read."""
+    try:
+        recording.checked(cents, reference)
+    except recording.BadPayment as error:
+        _fail(str(error), 2)
+
+
+def _record(runtime: Runtime, work: Callable[[Session], T]) -> T:
+    """Run a recording in one transaction; an unknown payer or a refused payment exits 1."""
+    try:
+        return run_in_transaction(runtime.sessions, work)
+    except recording.UnknownPayer as error:
+        _fail(str(error))
+    except IdempotencyConflict:
+        _fail("not recorded: that reference was recorded before with another amount")
+    except LedgerError as error:
+        _fail(f"not recorded: {error}")

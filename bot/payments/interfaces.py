@@ -42,6 +42,10 @@ class ProviderLine:
     created: datetime
 
 
+class ProviderUnavailable(RuntimeError):
+    """The provider could not be asked (down, unreachable, refused our key); nothing changed."""
+
+
 class CollectionsService(Protocol):
     """A way to collect what households pledged."""
 
@@ -68,5 +72,6 @@ class CollectionsService(Protocol):
         ...
 
     def movements(self, since: datetime) -> list[ProviderLine]:
-        """Money the provider moved since then, newest last."""
+        """Money the provider moved since then, newest last; `ProviderUnavailable` if it
+        cannot be asked now."""
         ...

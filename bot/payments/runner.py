@@ -7,17 +7,20 @@ and a crash in between leaves a charge whose idempotency key makes the next ask 
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channel import outbox
 from bot.infra.db import run_in_transaction
+from bot.infra.orm import utcnow
 from bot.infra.runtime import Runtime
 from bot.models import Contributor, Employment, EmploymentStatus
 from bot.payments import collections, notices
 from bot.payments.interfaces import Attempt, ChargeAnswer, CollectionsService
 from bot.payments.models import ChargeStatus, CollectionCharge
+from bot.payments.reconcile import Reconciliation, reconcile
 from bot.payments.services import create_service
 from conversations import messages as m
 from conversations.talk import Say
@@ -40,6 +43,16 @@ def service(runtime: Runtime) -> CollectionsService:
         runtime.clients["collections"] = create_service(runtime.settings)
     chosen: CollectionsService = runtime.clients["collections"]
     return chosen
+
+
+def reconcile_recent(runtime: Runtime, days: int) -> Reconciliation:
+    """The provider's money of the last `days` days against the ledger (raises
+    `ProviderUnavailable` when the provider cannot be asked)."""
+    provider = service(runtime)
+    since = utcnow() - timedelta(days=days)
+    lines = provider.movements(since)
+    with runtime.sessions() as session:
+        return reconcile(session, provider.name, lines, since)
 
 
 def run(runtime: Runtime) -> RunSummary:

@@ -9,7 +9,13 @@ from sqlalchemy.orm import Session
 from bot.infra.config import Settings
 from bot.infra.orm import utcnow
 from bot.models import Contributor
-from bot.payments.interfaces import Attempt, ChargeAnswer, CollectionsService, ProviderLine
+from bot.payments.interfaces import (
+    Attempt,
+    ChargeAnswer,
+    CollectionsService,
+    ProviderLine,
+    ProviderUnavailable,
+)
 from bot.payments.models import CollectionCharge
 from bot.payments.stripe.client import client
 from bot.payments.stripe.models import StripeCustomer
@@ -87,7 +93,7 @@ class StripeCollections:
                 "customer": customer.customer_id,
                 "payment_method_types": METHOD_TYPES,
                 "success_url": f"{base}/pay/{customer.link_token}/saved",
-                "cancel_url": f"{base}/pay/{customer.link_token}",
+                "cancel_url": f"{base}/pay/{customer.link_token}/cancelled",
                 "metadata": {"household_id": str(customer.household_id)},
             }
         )
@@ -123,7 +129,12 @@ class StripeCollections:
         return ChargeAnswer(Attempt.PROCESSING, reference=intent.id)
 
     def movements(self, since: datetime) -> list[ProviderLine]:
-        lines = []
+        try:
+            return sorted(self._movements(since), key=lambda line: line.created)
+        except stripe.StripeError as error:
+            raise ProviderUnavailable(f"Stripe: {type(error).__name__}") from error
+
+    def _movements(self, since: datetime) -> list[ProviderLine]:
         listing = self.stripe.v1.balance_transactions.list(
             params={
                 "created": {"gte": int(since.timestamp())},
@@ -131,17 +142,16 @@ class StripeCollections:
                 "expand": ["data.source"],
             }
         )
-        for entry in listing.auto_paging_iter():
-            lines.append(
-                ProviderLine(
-                    reference=_source_reference(entry),
-                    kind=entry.type,
-                    amount_cents=entry.amount,
-                    fee_cents=entry.fee,
-                    created=datetime.fromtimestamp(entry.created).astimezone(),
-                )
+        return [
+            ProviderLine(
+                reference=_source_reference(entry),
+                kind=entry.type,
+                amount_cents=entry.amount,
+                fee_cents=entry.fee,
+                created=datetime.fromtimestamp(entry.created).astimezone(),
             )
-        return sorted(lines, key=lambda line: line.created)
+            for entry in listing.auto_paging_iter()
+        ]
 
 
 def _source_reference(entry: stripe.BalanceTransaction) -> str:

@@ -78,8 +78,10 @@ PARTS_ONLY = frozenset(
     | {"INSURANCE_MORE", "HISTORY_MORE", "STATEMENT_PREMIUMS"}
     | {"MATCHED", "PAYMENT_FEES_FUND", "PAYMENT_FEES_HOUSEHOLD", "BALANCE_UNCOLLECTED"}
 )
+# The web page a household lands on back from Stripe Checkout: never texted, kept as short.
+WEB_PAGE = frozenset(name for name in MESSAGES if name.startswith("PAY_PAGE_"))
 # EXPIRED opens a turn's reply; TRY_LATER replaces a turn that failed.
-NOT_AFTER_EXPIRED = NOTICES | VALUES_ONLY | PARTS_ONLY | {"EXPIRED", "TRY_LATER"}
+NOT_AFTER_EXPIRED = NOTICES | VALUES_ONLY | PARTS_ONLY | WEB_PAGE | {"EXPIRED", "TRY_LATER"}
 
 # Worst-case values, realistic ones.
 WORKERS = ("María José", "Conceição Sá", "Ana Beatriz")  # 10-12 characters, accented

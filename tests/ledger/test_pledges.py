@@ -4,6 +4,7 @@ is owed until real money arrives; what a worker may spend is collected money plu
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from bot import ledger
 from bot.infra.db import run_in_transaction
@@ -195,3 +196,123 @@ def test_check_finds_pledges_collected_without_money(sessions, fund):
     problems = audit(sessions)
     assert [p.subject for p in problems] == ["household:0"]
     assert "exceed payments" in problems[0].detail
+
+
+def partner_pays(sessions, fund, n, cents, partner=None):
+    return run(
+        sessions,
+        ledger.contribute,
+        key=f"partner-job:{n}",
+        contributor_account_id=partner or fund.platform,
+        worker_account_id=fund.workers[0],
+        amount_cents=cents,
+    )
+
+
+def owed(sessions, account_id):
+    with sessions() as session:
+        return ledger.receivable(session, account_id)
+
+
+def test_a_partner_owes_what_it_paid_in_until_its_transfer_is_recorded(sessions, fund, clearing):
+    for n, cents in enumerate((1_000, 2_500, 700)):
+        assert partner_pays(sessions, fund, n, cents).applied
+    # Partner money is hers at once: the fund carries what the partner owes.
+    assert money(sessions, fund.workers[0]).available_cents == 4_200
+    before = owed(sessions, fund.platform)
+    assert (before.owed_cents, before.items) == (4_200, 3)
+    transfer = run(
+        sessions,
+        ledger.receive_payment,
+        key="payment:partner:wire 1",
+        clearing_account_id=clearing,
+        payer_account_id=fund.platform,
+        amount_cents=3_000,
+        reference="wire 1",
+        recorded_by="ana@fund.example.org",
+    )
+    assert transfer.applied
+    after = owed(sessions, fund.platform)
+    # The $10 job is covered, and $20 of the $25 one: $5 of it and the $7 job are owed.
+    assert (after.owed_cents, after.items) == (1_200, 2)
+    assert after.since is not None and before.since is not None and after.since > before.since
+    with sessions() as session:
+        recorded = session.get_one(ledger.Transfer, transfer.transfer_id)
+        assert recorded.memo == {"reference": "wire 1", "recorded_by": "ana@fund.example.org"}
+    # The same transfer recorded again, by someone else: the first answer, nothing moves.
+    again = run(
+        sessions,
+        ledger.receive_payment,
+        key="payment:partner:wire 1",
+        clearing_account_id=clearing,
+        payer_account_id=fund.platform,
+        amount_cents=3_000,
+        reference="wire 1",
+        recorded_by="cli",
+    )
+    assert again.replayed and again.transfer_id == transfer.transfer_id
+    ahead = run(
+        sessions,
+        ledger.receive_payment,
+        key="payment:partner:wire 2",
+        clearing_account_id=clearing,
+        payer_account_id=fund.platform,
+        amount_cents=2_000,
+        reference="wire 2",
+    )
+    assert ahead.applied
+    assert owed(sessions, fund.platform) == ledger.Receivable(-800, 0, None)  # paid ahead
+    assert money(sessions, fund.workers[0]).available_cents == 4_200  # hers all along
+    assert audit(sessions) == []
+
+
+def test_check_finds_real_money_that_skips_the_clearing_account(sessions, fund, clearing):
+    partner_pays(sessions, fund, 1, 1_000)
+    run(
+        sessions,
+        ledger.receive_payment,
+        key="payment:partner:wire",
+        clearing_account_id=clearing,
+        payer_account_id=fund.platform,
+        amount_cents=1_000,
+        reference="wire",
+    )
+    with sessions.begin() as session:
+        # A payment pointed at the payouts account, and refunds beyond what was paid, as a
+        # bad migration or a hand-written fix could leave them (the counters kept right).
+        paid = session.scalars(select(ledger.Transfer).where(ledger.Transfer.kind == "payment"))
+        paid.one().debit_account_id = fund.payouts
+        for account_id, cents in ((fund.payouts, 1_000), (clearing, -1_000)):
+            session.get_one(ledger.Account, account_id).debits_posted += cents
+    problems = audit(sessions)
+    assert [str(p) for p in problems] == [
+        f"transfer {_payment_id(sessions)}: payment (posted) from payouts to platform"
+    ]
+
+
+def test_check_finds_a_payer_refunded_more_than_it_paid(sessions, fund, clearing):
+    pay(sessions, fund, clearing, 500, "cash 1")
+    run(
+        sessions,
+        ledger.return_payment,
+        key="refund:1",
+        clearing_account_id=clearing,
+        payer_account_id=fund.households[0],
+        amount_cents=500,
+        reference="re_1",
+    )
+    assert audit(sessions) == []
+    with sessions.begin() as session:
+        refund = session.scalars(select(ledger.Transfer).where(ledger.Transfer.kind == "refund"))
+        refund.one().amount = 800
+        account = session.get_one(ledger.Account, fund.households[0])
+        account.debits_posted += 300
+        session.get_one(ledger.Account, clearing).credits_posted += 300
+    assert [str(p) for p in audit(sessions)] == [
+        "household:0: refunded 800, more than it paid (500)"
+    ]
+
+
+def _payment_id(sessions):
+    with sessions() as session:
+        return session.scalar(select(ledger.Transfer.id).where(ledger.Transfer.kind == "payment"))

@@ -106,7 +106,7 @@ class Fund:
         assert checkout["mode"] == "setup"
         assert checkout["payment_method_types"] == {"0": "card", "1": "us_bank_account"}
         back = checkout["success_url"].removeprefix("http://localhost")
-        assert self.app.test_client().get(back).status_code == 204
+        assert self.app.test_client().get(back).status_code == 200
         customer = checkout["customer"]
         _, response = self.deliver(
             "checkout.session.completed", self.stripe.complete_setup(customer, method_type)

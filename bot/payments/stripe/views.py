@@ -22,12 +22,12 @@ from bot.models import Contributor
 from bot.payments import runner
 from bot.payments.models import CollectionCharge
 from bot.payments.services import StripeCollections
-from bot.payments.stripe import events
+from bot.payments.stripe import events, return_page
 from bot.payments.stripe.client import client
 from bot.payments.stripe.models import StripeCustomer
 
 log = logging.getLogger(__name__)
-blueprint = Blueprint("stripe", __name__)
+blueprint = Blueprint("stripe", __name__, template_folder="templates")
 
 
 @blueprint.post("/webhooks/stripe")
@@ -79,11 +79,19 @@ def pay(token: str) -> Response:
     return redirect(url, code=303)
 
 
-@blueprint.get("/pay/<token>/saved")
-def saved(token: str) -> Response:
-    """Where Checkout sends the household back: nothing to show yet (a page in its language is
-    still to come); the method is kept when Stripe's event arrives, not here."""
-    return Response(status=204)
+@blueprint.get("/pay/<token>/saved", defaults={"saved": True})
+@blueprint.get("/pay/<token>/cancelled", defaults={"saved": False})
+def back_from_checkout(token: str, saved: bool) -> Response:
+    """Where Checkout sends the household back: a page in its language saying whether its
+    method is saved (the method itself is kept when Stripe's event arrives, not here)."""
+    runtime: Runtime = current_app.extensions["runtime"]
+    if len(token) > 32:
+        abort(404)
+    with runtime.sessions() as session:
+        language = return_page.household_language(session, token)
+    if language is None:
+        abort(404)
+    return return_page.render(token, language, saved=saved)
 
 
 def _fetch(runtime: Runtime, event: dict[str, Any]) -> dict[str, str]:

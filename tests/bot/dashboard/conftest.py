@@ -14,6 +14,7 @@ from bot.fund import membership
 from bot.infra.config import Settings
 from bot.infra.db import run_in_transaction
 from bot.models import Channel, InboundMessage, OutboundMessage, OutboundStatus
+from bot.partners import registry
 
 EMAIL = "ana@fund.example.org"
 PASSWORD = "correct horse battery"
@@ -144,3 +145,48 @@ def seed_fund(sessions, reserve=True) -> Fund:
 def outbox(sessions):
     with sessions() as session:
         return list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
+
+
+@dataclass
+class Owing:
+    household_id: int
+    partner_id: int
+    worker_account_id: int
+
+
+OTHER_HOUSEHOLD = "+12125550188"
+
+
+def seed_owing(sessions) -> Owing:
+    """Rosa, with three $5 visits Ana confirmed and has not paid, a $8 one from Casa Lima,
+    and $40 the Cleaning App platform paid her through the API and has not sent yet."""
+
+    def work(session):
+        worker = membership.enrol_worker(
+            session, "+12125550111", time_zone="America/New_York", name="Rosa"
+        )
+        ana = membership.enrol_household(
+            session, HOUSEHOLD_PHONE, time_zone="America/New_York", name="Ana"
+        )
+        lima = membership.enrol_household(
+            session, OTHER_HOUSEHOLD, time_zone="America/New_York", name="Casa Lima"
+        )
+        for n, (household, cents) in enumerate(((ana, 500),) * 3 + ((lima, 800),)):
+            ledger.pledge(
+                session,
+                key=f"seed:visit:{n}",
+                household_account_id=household.account_id,
+                worker_account_id=worker.account_id,
+                amount_cents=cents,
+            )
+        platform = registry.create_partner(session, "Cleaning App", ledger.AccountKind.PLATFORM)
+        ledger.contribute(
+            session,
+            key="seed:platform:job-1",
+            contributor_account_id=platform.contributor.account_id,
+            worker_account_id=worker.account_id,
+            amount_cents=4_000,
+        )
+        return Owing(ana.id, platform.id, worker.account_id)
+
+    return run_in_transaction(sessions, work)

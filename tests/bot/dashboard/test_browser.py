@@ -24,7 +24,14 @@ from bot.fund import membership, reports
 from bot.infra.config import Settings
 from bot.infra.db import run_in_transaction
 from bot.ops.worker import InProcessWorker
-from tests.bot.dashboard.conftest import EMAIL, PASSWORD, WORKER_PHONE, seed_fund
+from tests.bot.dashboard.conftest import (
+    EMAIL,
+    HOUSEHOLD_PHONE,
+    PASSWORD,
+    WORKER_PHONE,
+    seed_fund,
+    seed_owing,
+)
 from tests.conftest import unavailable
 from tests.worker_jobs import conftest as jobs
 from worker_jobs import context
@@ -180,6 +187,7 @@ def test_sign_in_pay_a_day_off_and_the_worker_gets_her_notice(browser, live, fak
 def test_every_page_fits_a_phone(browser, live):
     base, runtime = live
     fund, _half_day = seed(runtime)
+    seed_owing(runtime.sessions)
     phone = browser.new_context(
         viewport=SIZES["phone"], locale="en-US", is_mobile=True, has_touch=True
     )
@@ -192,6 +200,7 @@ def test_every_page_fits_a_phone(browser, live):
         ("workers", "/staff/workers"),
         ("worker", f"/staff/workers/{fund.worker_id}"),
         ("payouts", "/staff/payouts"),
+        ("collections", "/staff/collections"),
         ("messages", "/staff/messages"),
     ):
         page.goto(base + path)
@@ -200,3 +209,49 @@ def test_every_page_fits_a_phone(browser, live):
         assert width <= SIZES["phone"]["width"], (path, width)
         shoot(page, name, "phone")
     phone.close()
+
+
+def test_record_a_households_cash_and_a_partners_transfer(browser, live, fake_twilio):
+    base, runtime = live
+    run_in_transaction(runtime.sessions, lambda s: accounts.create(s, EMAIL, PASSWORD))
+    seed_owing(runtime.sessions)
+    desk = browser.new_context(viewport=SIZES["desk"], locale="en-US")
+    page = desk.new_page()
+    sign_in(page, base)
+    page.click("nav >> text=Money in")
+    owing = page.locator("table.owing tbody tr")
+    assert owing.count() == 3 and "$15.00" in owing.nth(0).inner_text()
+    shoot(page, "collections", "desk")
+
+    household = page.locator("form[action$='/collections/households']")
+    household.locator("select[name=household]").select_option(label="Ana · $15.00")
+    household.locator("input[name=amount]").fill("ten dollars")
+    household.locator("input[name=reference]").fill("cash 7")
+    household.locator("button").click()
+    alert = page.locator("[role=alert]")
+    alert.wait_for()
+    assert "such as $12.50" in alert.inner_text()
+    shoot(page, "collections-error", "desk")
+    household = page.locator("form[action$='/collections/households']")
+    assert household.locator("input[name=amount]").input_value() == "ten dollars"
+    household.locator("input[name=amount]").fill("$10.00")
+    household.locator("button").dblclick()  # a double click records it once
+    page.wait_for_selector(".flash")
+    page.goto(f"{base}/staff/collections")
+    assert "$5.00" in page.locator("table.owing tbody tr").nth(0).inner_text()
+
+    partner = page.locator("form[action$='/collections/partners']")
+    partner.locator("select[name=partner]").select_option(label="Cleaning App · owes $40.00")
+    partner.locator("input[name=amount]").fill("40")
+    partner.locator("input[name=reference]").fill("ACH 881")
+    partner.locator("button").click()
+    page.wait_for_selector(".flash-ok")
+    assert "$40.00 from Cleaning App is recorded as received." in page.content()
+    assert "Cleaning App" not in page.locator("table.owing").inner_text()
+
+    run_jobs(runtime)
+    receipts = [sent.body for sent in fake_twilio.to(HOUSEHOLD_PHONE)]
+    assert receipts == ["Benefits Fund: $10.00 received for the visits you confirmed. Thank you!"]
+    with runtime.sessions() as session:
+        assert ledger.check(session) == []
+    desk.close()
