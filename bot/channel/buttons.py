@@ -1,18 +1,23 @@
 """Tapped buttons: the stable payloads our questions carry, read back as words she could type.
 
-Every button we send carries a payload we chose (`yes`, `no`, `lang:es`, `pick:2`), whatever
-its text says in her language. A tap arrives with `ButtonPayload` (and `ButtonText`) beside
-`Body`: the payload wins, so a "Sí" button, a "Yes" button or a renamed template button all
-mean the same. It is read as the word she would type in her own language (so that a household
-keeps being answered in its language), the menu number or the language's name.
+Every button we send carries a payload we chose (`yes`, `no`, `lang:es`, `pick:2`,
+`pay:card`), whatever its text says in her language. A tap arrives with `ButtonPayload` (and
+`ButtonText`) beside `Body`: the payload wins, so a "Sí" button, a "Yes" button or a renamed
+template button all mean the same. It is read as the word she would type in her own language
+(so that a household keeps being answered in its language), the menu number, the language's
+name or the payout method's name.
 """
 
 import re
 from collections.abc import Mapping
 
 from conversations.keywords import KEYWORDS, LANGUAGE_NAMES, LANGUAGES, Intent
+from conversations.understanding.payout_methods import METHOD_WORDS, method_word
 
-PAYLOAD = re.compile(r"yes|no|lang:(?P<language>[A-Za-z_]{2,5})|pick:(?P<pick>[1-9][0-9]?)")
+PAYLOAD = re.compile(
+    r"yes|no|lang:(?P<language>[A-Za-z_]{2,5})|pick:(?P<pick>[1-9][0-9]?)"
+    r"|pay:(?P<method>[a-z]{3,8})"
+)
 MAX_PAYLOAD = 64
 
 
@@ -21,6 +26,8 @@ def payload_of(form: Mapping[str, str]) -> str | None:
     payload = form.get("ButtonPayload", "").strip()[:MAX_PAYLOAD]
     match = PAYLOAD.fullmatch(payload)
     if match is None or (match["language"] and match["language"] not in LANGUAGES):
+        return None
+    if match["method"] and match["method"] not in METHOD_WORDS:
         return None
     return payload
 
@@ -42,4 +49,6 @@ def words_for(payload: str | None, language: str) -> str | None:
     kind, _, value = payload.partition(":")
     if kind == "lang":
         return LANGUAGE_NAMES[value][0]
+    if kind == "pay":
+        return method_word(value)  # read by the PAYMENT list in any language
     return value  # pick:N is the number she would type

@@ -1,7 +1,7 @@
 """The buttons a WhatsApp question carries: which questions have them, and their content.
 
 On WhatsApp a yes/no question goes with two quick-reply buttons and a short choice (the
-language menu, which household) with a list picker, from Twilio's Content API
+language menu, which household, how she is paid) with a list picker, from Twilio's Content API
 (`twilio/quick-reply`, `twilio/list-picker`). The text is the same words SMS gets, carried in
 the content's one body variable, so every phone reads the whole question and nothing new is
 written per question: one content per set of buttons and language (bot.channel.contents
@@ -20,12 +20,14 @@ from bot.models import Channel, OutboundMessage, Person
 from bot.texting import texts
 from bot.texting.notices import write_reply_once
 from conversations import messages as m
+from conversations.flows.payout_method import METHOD_LABELS
 from conversations.keywords import LANGUAGE_MENU_ORDER
 from conversations.talk import Choices, Say
 
 YES_NO = "yesno"
 LANGUAGE = "language"
 PICK = "pick"
+PAYOUT = "payout"  # how she is paid: "payout:cash-check-bank-card", the methods in order
 MAX_PICKS = 10  # a list picker's most items
 MAX_ITEM = 24  # characters of an item's text
 # Questions answered yes or no: the last sentence of a reply or the notice's message.
@@ -46,6 +48,9 @@ YES_NO_QUESTIONS = frozenset(
 LANGUAGE_QUESTIONS = frozenset({m.WELCOME, m.LANGUAGE_MENU})
 # Questions answered with a number from the list they show ("1 Ana, 2 Rosa").
 PICK_QUESTIONS = frozenset({m.DONE_WHICH, m.REMOVE_WHICH, m.UNDO_WHICH})
+# Questions answered with a payout method from the list PAYMENT shows.
+PAYOUT_QUESTIONS = frozenset({m.PAYOUT_METHOD_PICK})
+METHOD_OF = {label: method for method, label in METHOD_LABELS.items()}
 # The language menu's items: each language's own name.
 ENDONYMS = {"en": "English", "es": "Español", "pt_BR": "Português", "ht": "Kreyòl", "tl": "Tagalog"}
 
@@ -60,6 +65,10 @@ def of_replies(replies: Sequence[Say]) -> dict[str, Any] | None:
     if last.message in LANGUAGE_QUESTIONS:
         return {"key": LANGUAGE}
     listed = last.params.get("list")
+    if last.message in PAYOUT_QUESTIONS and isinstance(listed, Choices):
+        methods = [METHOD_OF.get(label) for label in listed.labels]
+        if methods and all(methods) and len(methods) <= MAX_PICKS:
+            return {"key": f"{PAYOUT}:{'-'.join(str(x) for x in methods)}"}
     if last.message in PICK_QUESTIONS and isinstance(listed, Choices):
         labels = [str(label)[:MAX_ITEM] for label in listed.labels]
         if 1 <= len(labels) <= MAX_PICKS:
@@ -84,6 +93,15 @@ def content_types(key: str, language: str) -> dict[str, Any]:
             {"item": ENDONYMS[code], "id": f"lang:{code}", "description": str(number)}
             for number, code in enumerate(LANGUAGE_MENU_ORDER, 1)
         ]
+    elif key.startswith(f"{PAYOUT}:"):
+        items = [
+            {
+                "item": texts.gettext(METHOD_LABELS[method], language)[:MAX_ITEM],
+                "id": f"pay:{method}",
+                "description": str(number),
+            }
+            for number, method in enumerate(key.removeprefix(f"{PAYOUT}:").split("-"), 1)
+        ]
     else:
         count = int(key.removeprefix(f"{PICK}:"))
         items = [
@@ -96,7 +114,7 @@ def content_types(key: str, language: str) -> dict[str, Any]:
 
 def sample_variables(key: str) -> dict[str, str]:
     """A sample for each variable, as the Content API wants."""
-    count = int(key.removeprefix(f"{PICK}:")) if key.startswith(PICK) else 0
+    count = int(key.removeprefix(f"{PICK}:")) if key.startswith(f"{PICK}:") else 0
     return {"1": "Reply YES or NO.", **{str(n + 1): f"Household {n}" for n in range(1, count + 1)}}
 
 

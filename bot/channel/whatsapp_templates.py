@@ -44,6 +44,8 @@ NOTICE_MESSAGES: dict[str, Message] = {
     "statement": m.MONTHLY_STATEMENT,
     "partner_invitation": m.PARTNER_INVITATION,
     "partner_linked": m.PARTNER_LINKED,
+    "payout_code": m.PAYOUT_CODE,
+    "payout_changed": m.PAYOUT_CHANGED,
 }
 # Notices that ask a yes/no question in their usual shape: their templates carry Yes and No
 # quick-reply buttons (payloads `yes` and `no`, bot.channel.buttons), as session messages do.
@@ -66,6 +68,9 @@ SAMPLES: dict[str, Param] = {
     "month": Month(2026, 11),
     "hours": 48,
     "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),
+    "code": "123456",
+    "minutes": "10",
+    "method": m.PAYOUT_CARD,
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 MAX_VARIABLE_LENGTH = 255  # Twilio's limit on one content variable

@@ -189,12 +189,13 @@ WORKER_INTENTS = frozenset(
         Intent.DROP,
         Intent.MISSED,
         Intent.MORE,
+        Intent.PAYMENT,
     }
 )
 
 
 def asks_what_this_is(step: Step) -> bool:
-    """"What is this?" from a worker, or from someone new before the terms (the terms answer
+    """ "What is this?" from a worker, or from someone new before the terms (the terms answer
     it while she reads them; a household's is about its invitation)."""
     if step.reading.intent is not Intent.WHO_IS_THIS:
         return False

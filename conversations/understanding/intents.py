@@ -30,3 +30,4 @@ class Intent(StrEnum):
     DROP = "drop"  # stop an insurance product: DROP 2
     MISSED = "missed"  # a past day she did not work, paid after the fact: SICK yesterday
     MORE = "more"  # the next page of history
+    PAYMENT = "payment"  # how she is paid: see it, and change it with a code

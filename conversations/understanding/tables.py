@@ -32,6 +32,7 @@ ORDER = (
     Intent.WHO_IS_THIS,
     Intent.NO,
     Intent.YES,
+    Intent.PAYMENT,  # after YES and NO: "oo, bayaran ko" from a household is its yes
     Intent.INSURANCE,  # after YES: "si, seguro" is "yes, sure"
     Intent.THANKS,
     Intent.GREETING,
