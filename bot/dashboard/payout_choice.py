@@ -20,7 +20,7 @@ class ChangeRow:
     old_method: str | None
     new_method: str
     channel: str
-    status: str  # a PayoutChangeState, or "in_effect" once a confirmed change's hold is over
+    status: str  # a PayoutChangeState; "in_effect" once a confirmed change's hold is over
     confirmed_at: datetime | None
     confirm_channel: str | None
     effective_at: datetime | None
@@ -60,6 +60,8 @@ def _row(change: PayoutMethodChange, now: datetime) -> ChangeRow:
     status = str(change.status)
     if status == PayoutChangeState.CONFIRMED and effective is not None and effective <= now:
         status = "in_effect"
+    elif status == PayoutChangeState.PENDING and as_utc(change.code_expires_at) <= now:
+        status = PayoutChangeState.EXPIRED.value  # closed as such when she next texts a code
     return ChangeRow(
         requested_at=change.requested_at,
         old_method=change.old_method,

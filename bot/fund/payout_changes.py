@@ -109,22 +109,20 @@ def request(
     if method == worker.payout_method:
         return Asked(PayoutChangeStatus.SAME)
     code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
-    salt = secrets.token_hex(16)
-    session.add(
-        PayoutMethodChange(
-            worker_id=worker.id,
-            old_method=worker.payout_method,
-            new_method=method,
-            status=PayoutChangeState.PENDING,
-            code_salt=salt,
-            code_hash=code_hash(code, salt, secret),
-            code_expires_at=now + timedelta(minutes=CODE_MINUTES),
-            wrong_codes=0,
-            channel=channel,
-            request_sid=message_sid,
-            requested_at=now,
-        )
+    change = PayoutMethodChange(
+        worker_id=worker.id,
+        old_method=worker.payout_method,
+        new_method=method,
+        status=PayoutChangeState.PENDING,
+        code_salt=secrets.token_hex(16),
+        code_expires_at=now + timedelta(minutes=CODE_MINUTES),
+        wrong_codes=0,
+        channel=channel,
+        request_sid=message_sid,
+        requested_at=now,
     )
+    change.code_hash = code_hash(code, change.code_salt, secret)
+    session.add(change)
     session.flush()
     return Asked(PayoutChangeStatus.CODE_SENT, code)
 

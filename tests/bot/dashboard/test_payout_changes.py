@@ -3,10 +3,12 @@ from which channel and message, what became of it, and when it takes effect; the
 carried her one-time code never shows the code."""
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.models import OutboundMessage, OutboundStatus
+from bot.infra.orm import utcnow
+from bot.models import OutboundMessage, OutboundStatus, PayoutMethodChange
 from tests.bot.dashboard.conftest import WORKER_PHONE, seed_fund
 from tests.bot.webhook_client import Twilio, new_sid
 
@@ -64,7 +66,13 @@ def test_the_page_is_translated(app, client, sessions):
     twilio.text(WORKER_PHONE, "payment")
     twilio.text(WORKER_PHONE, "1")
     twilio.text(WORKER_PHONE, "000000" if code_sent(sessions) != "000000" else "111111")
-    shown = client.get(
-        f"/staff/workers/{fund.worker_id}", headers={"Accept-Language": "es"}
-    ).get_data(as_text=True)
+    page = f"/staff/workers/{fund.worker_id}"
+    shown = client.get(page, headers={"Accept-Language": "es"}).get_data(as_text=True)
     assert "Cómo se le paga" in shown and "Códigos erróneos" in shown
+    assert "Pendiente" in shown and "Código vencido" not in shown
+    with sessions() as session:  # her code ran out while she did not answer
+        expired = utcnow() - timedelta(minutes=1)
+        session.execute(update(PayoutMethodChange).values(code_expires_at=expired))
+        session.commit()
+    shown = client.get(page, headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert "Código vencido" in shown
