@@ -20,6 +20,7 @@ from bot.ops import observers
 from bot.ops.demo_command import demo_command
 from bot.ops.guard_commands import limits_command, spool_command
 from bot.ops.merges_command import merges_command
+from bot.ops.payout_change_commands import payout_changes_command
 from bot.ops.payout_commands import payouts_command
 from bot.ops.whatsapp_templates_command import whatsapp_templates_command
 from bot.partners.commands import partner
@@ -148,6 +149,7 @@ main.add_command(limits_command)  # benefits-bot limits: numbers that reached a 
 main.add_command(spool_command)  # benefits-bot spool [--drain]: messages waiting for the db
 main.add_command(demo_command)  # benefits-bot demo [--force]: a believable fund to try
 main.add_command(payouts_command)  # benefits-bot payouts list|pay|void|reconcile
+payouts_command.add_command(payout_changes_command)  # payouts changes PHONE: her method's history
 main.add_command(whatsapp_templates_command)  # templates to submit to WhatsApp for approval
 main.add_command(merges_command)  # benefits-bot merges: one woman by number and by WhatsApp id
 

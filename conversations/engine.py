@@ -88,9 +88,10 @@ class Step:
         """Add a sentence on a line of its own (a history entry, an offer's product)."""
         self.says.append(Say(message, params, line=True))
 
-    def notify(self, person_id: int, kind: str, *says: Say) -> None:
-        """Send a text to someone else, after the turn commits."""
-        self.notices.append(Notice(person_id, kind, says))
+    def notify(self, person_id: int, kind: str, *says: Say, channel: str | None = None) -> None:
+        """Send a text to someone else (or to her, apart from the reply; on a channel of her
+        choosing), after the turn commits."""
+        self.notices.append(Notice(person_id, kind, says, channel))
 
     def go(self, state: State, **data: Any) -> None:
         """Move to a state (one the rule declared), with the data its question needs."""

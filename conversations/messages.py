@@ -431,3 +431,47 @@ PAY_PAGE_NOT_SAVED_NEXT = N_(
 )
 # TRANSLATORS: a button on that web page: it opens the payment page again.
 PAY_PAGE_TRY_AGAIN = N_("Try again")
+
+# -- How she is paid: PAYMENT, a one-time code, a hold (bot/fund/payout_changes.py) ------------
+# TRANSLATORS: the ways she may be paid, inside sentences ("You are paid by cash.").
+PAYOUT_CASH = N_("cash")
+PAYOUT_CHECK = N_("check")
+PAYOUT_BANK = N_("bank transfer")
+PAYOUT_CARD = N_("card")
+PAYOUT_METHOD_IS = N_("You are paid by %(method)s.")
+PAYOUT_METHOD_NOT_CHOSEN = N_("You have not chosen how you are paid yet.")
+# TRANSLATORS: after PAYOUT_METHOD_IS: her payouts wait after a recent change, until that day.
+PAYOUT_HELD = N_("Payouts wait until %(date)s after a recent change.")
+# TRANSLATORS: %(list)s is "1 cash, 2 check, 3 bank transfer, 4 card"; NO is a menu word.
+PAYOUT_METHOD_PICK = N_("To choose how you are paid, reply with a number: %(list)s, or NO.")
+PAYOUT_METHOD_SAME = N_("You are already paid by %(method)s. Nothing changed.")
+PAYOUT_METHOD_KEPT = N_("OK, nothing changed.")
+# TRANSLATORS: the code comes in a text of its own (PAYOUT_CODE); NO is a menu word.
+PAYOUT_CODE_SENT = N_(
+    "We sent a 6-digit code to your number. Text it here within %(minutes)s minutes to "
+    "switch to %(method)s, or NO to stop."
+)
+# TRANSLATORS: a text of its own carrying the one-time code; %(code)s is six digits.
+PAYOUT_CODE = N_(
+    "Benefits Fund code: %(code)s. Text it back within %(minutes)s minutes to change how "
+    "you are paid. Never give it to anyone who asks."
+)
+PAYOUT_CODE_HOW = N_("Please text the 6-digit code we sent you, or NO to stop.")
+PAYOUT_CODE_WRONG = NP_(
+    "That code is not right. %(count)d try left.", "That code is not right. %(count)d tries left."
+)
+PAYOUT_CODE_LOCKED = N_(
+    "Too many wrong codes: nothing changed, and changes are locked for a day. "
+    "If this was not you, call the fund."
+)
+# TRANSLATORS: PAYMENT while changes are locked after too many wrong codes.
+PAYOUT_LOCKED_NOW = N_("Changes are locked for a day after too many wrong codes.")
+# TRANSLATORS: PAYMENT is the menu word for how she is paid.
+PAYOUT_CODE_EXPIRED = N_("That code expired, so nothing changed. Text PAYMENT to start again.")
+PAYOUT_CODE_NONE = N_("No change is waiting for a code. Text PAYMENT to see how you are paid.")
+# TRANSLATORS: the reply to the right code, and a notice on each other channel she uses
+# (SMS, WhatsApp); %(date)s is the day the hold ends.
+PAYOUT_CHANGED = N_(
+    "Benefits Fund: you will be paid by %(method)s. For your safety, payouts wait %(hours)s "
+    "hours, until %(date)s. Not you? Call or text the fund now."
+)

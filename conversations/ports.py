@@ -8,6 +8,12 @@ from datetime import date
 from enum import StrEnum
 from typing import Protocol
 
+from conversations.payout_ports import (
+    PayoutChangeRequest,
+    PayoutCodeResult,
+    PayoutMethodView,
+)
+
 
 class Role(StrEnum):
     """What the person texting is to the fund."""
@@ -301,4 +307,20 @@ class Fund(Protocol):
 
     def answer_partner(self, partner_id: int, accept: bool) -> None:
         """Her answer to a partner that asked to pay into her account."""
+        ...
+
+    def payout_method(self) -> PayoutMethodView:
+        """How she is paid and what she may change it to."""
+        ...
+
+    def request_payout_change(self, method: str) -> PayoutChangeRequest:
+        """Start a change to this method: a one-time code for her number, kept hashed."""
+        ...
+
+    def enter_payout_code(self, code: str) -> PayoutCodeResult:
+        """Her code for the change waiting: right and in time makes the change."""
+        ...
+
+    def cancel_payout_change(self) -> bool:
+        """Drop the change waiting for a code; False if none was waiting."""
         ...

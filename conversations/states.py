@@ -19,6 +19,8 @@ class State(StrEnum):
     PICKING_FROM_MENU = "picking_from_menu"  # the numbered menu, after two misses
     CONFIRMING_PARTNER = "confirming_partner"  # a partner asked to pay in: her YES or NO
     GIVING_AMOUNT = "giving_amount"  # a household said "another amount": how much?
+    CHOOSING_PAYOUT_METHOD = "choosing_payout_method"  # PAYMENT showed the methods
+    ENTERING_PAYOUT_CODE = "entering_payout_code"  # a code went to her number for a change
 
 
 # States the fund opens from outside a conversation (a partner's request), not a rule.

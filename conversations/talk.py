@@ -68,3 +68,4 @@ class Notice:
     person_id: int
     kind: str  # what it is, for the outbox and its templates: "invitation", "receipt"...
     says: tuple[Say, ...]
+    channel: str | None = None  # "sms" or "whatsapp"; None: the one she texted from last

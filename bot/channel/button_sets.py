@@ -9,7 +9,9 @@ A set is named by a key (stored with the notice and in `whatsapp_contents`):
 - `pick:N`: a numbered list of N labels (`pick:1`...), the labels in variables {{2}}...;
 - `offer:1.2`: the insurance products numbered 1 and 2 and "No, thanks" (`yes:1`, `yes:2`,
   `no`), each product's label and what it costs and covers in variables; `which:1.2` the same
-  list without what they cover.
+  list without what they cover;
+- `payout:cash-check-bank-card`: how she is paid, the methods in the order PAYMENT lists them
+  (`pay:cash`...).
 The body is always {{1}}, the question's whole text as SMS gets it.
 """
 
@@ -18,6 +20,7 @@ from typing import Any
 from bot.channel.whatsapp_templates import visit_actions, yes_no_actions
 from bot.texting import texts
 from conversations import messages as m
+from conversations.flows.payout_method import METHOD_LABELS
 from conversations.keywords import LANGUAGE_MENU_ORDER
 
 YES_NO = "yesno"
@@ -27,7 +30,9 @@ LANGUAGE = "language"
 PICK = "pick"
 OFFER = "offer"  # with what each product costs and covers
 WHICH = "which"  # the products alone
+PAYOUT = "payout"  # how she is paid, the methods in order
 # The language menu's items: each language's own name.
+MAX_ITEM = 24  # characters of a list item's text
 ENDONYMS = {"en": "English", "es": "Español", "pt_BR": "Português", "ht": "Kreyòl", "tl": "Tagalog"}
 
 
@@ -40,6 +45,15 @@ def content_types(key: str, language: str) -> dict[str, Any]:
         items = [
             {"item": ENDONYMS[code], "id": f"lang:{code}", "description": str(number)}
             for number, code in enumerate(LANGUAGE_MENU_ORDER, 1)
+        ]
+    elif kind == PAYOUT:
+        items = [
+            {
+                "item": texts.gettext(METHOD_LABELS[method], language)[:MAX_ITEM],
+                "id": f"pay:{method}",
+                "description": str(number),
+            }
+            for number, method in enumerate(rest.split("-"), 1)
         ]
     elif kind == PICK:
         items = [

@@ -1,7 +1,8 @@
 """Which WhatsApp questions go with buttons, and the reply that carries them.
 
 On WhatsApp a yes/no question goes with quick-reply buttons (a visit to confirm with a third,
-"Another amount") and a short choice (the language menu, which household, the insurance offer)
+"Another amount") and a short choice (the language menu, which household, the insurance offer,
+how she is paid)
 with a list picker, from Twilio's Content API (`twilio/quick-reply`, `twilio/list-picker`;
 bot.channel.button_sets defines each set). The text is the same words SMS gets, carried in
 the content's first variable, so every phone reads the whole question and nothing new is
@@ -16,16 +17,26 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channel.button_sets import LANGUAGE, OFFER, PICK, VISIT, VISIT_NUMBERED, WHICH, YES_NO
+from bot.channel.button_sets import (
+    LANGUAGE,
+    MAX_ITEM,
+    OFFER,
+    PAYOUT,
+    PICK,
+    VISIT,
+    VISIT_NUMBERED,
+    WHICH,
+    YES_NO,
+)
 from bot.channel.whatsapp_templates import MAX_VARIABLE_LENGTH
 from bot.models import Channel, OutboundMessage, Person
 from bot.texting import texts
 from bot.texting.notices import write_reply_once
 from conversations import messages as m
+from conversations.flows.payout_method import METHOD_LABELS
 from conversations.talk import Choices, Say
 
 MAX_PICKS = 10  # a list picker's most items
-MAX_ITEM = 24  # characters of an item's text
 MAX_DESCRIPTION = 72  # characters of an item's description
 # Questions answered yes or no: the last sentence of a reply or the notice's message.
 YES_NO_QUESTIONS = frozenset(
@@ -46,6 +57,9 @@ LANGUAGE_QUESTIONS = frozenset({m.WELCOME, m.LANGUAGE_MENU})
 PICK_QUESTIONS = frozenset({m.DONE_WHICH, m.REMOVE_WHICH, m.UNDO_WHICH})
 # The insurance offer's lines, one per product (each with its number and product).
 PRODUCT_LINES = frozenset({m.INSURANCE_PRODUCT, m.INSURANCE_MORE})
+# Questions answered with a payout method from the list PAYMENT shows.
+PAYOUT_QUESTIONS = frozenset({m.PAYOUT_METHOD_PICK})
+METHOD_OF = {label: method for method, label in METHOD_LABELS.items()}
 
 
 # Questions whose buttons are always the same set.
@@ -67,8 +81,19 @@ def of_replies(replies: Sequence[Say], language: str) -> dict[str, Any] | None:
         return {"key": VISIT_NUMBERED, "labels": [str(last.params["number"])]}
     if last.message in (m.INSURANCE_OFFER_HOW, m.INSURANCE_MORE, m.INSURANCE_WHICH):
         return _products(replies, language)
+    return _listed(last, language)
+
+
+def _listed(last: Say, language: str) -> dict[str, Any] | None:
+    """The list a question shows: how she is paid, or a numbered pick ("1 Ana, 2 Rosa")."""
     listed = last.params.get("list")
-    if last.message in PICK_QUESTIONS and isinstance(listed, Choices):
+    if not isinstance(listed, Choices):
+        return None
+    if last.message in PAYOUT_QUESTIONS:
+        methods = [METHOD_OF.get(label) for label in listed.labels]
+        if methods and all(methods) and len(methods) <= MAX_PICKS:
+            return {"key": f"{PAYOUT}:{'-'.join(str(x) for x in methods)}"}
+    if last.message in PICK_QUESTIONS:
         labels = [_short(texts.format_value(label, language), MAX_ITEM) for label in listed.labels]
         if 1 <= len(labels) <= MAX_PICKS:
             return {"key": f"{PICK}:{len(labels)}", "labels": labels}

@@ -46,6 +46,8 @@ NOTICE_MESSAGES: dict[str, Message] = {
     "partner_linked": m.PARTNER_LINKED,
     # Not a kind of its own: a visit prompt's shape when the household has others open.
     "visit_prompt_numbered": m.VISIT_PROMPT_NUMBERED,
+    "payout_code": m.PAYOUT_CODE,
+    "payout_changed": m.PAYOUT_CHANGED,
 }
 # The template shapes a notice kind may read as, tried in this order.
 SHAPES = {"visit_prompt": ("visit_prompt", "visit_prompt_numbered")}
@@ -74,6 +76,9 @@ SAMPLES: dict[str, Param] = {
     "hours": 48,
     "number": "2",
     "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),
+    "code": "123456",
+    "minutes": "10",
+    "method": m.PAYOUT_CARD,
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 MAX_VARIABLE_LENGTH = 255  # Twilio's limit on one content variable

@@ -92,6 +92,15 @@ LABELS = {
     "given": N_("Chosen"),
     "stopped": N_("Stopped"),
     "whatsapp": N_("WhatsApp"),
+    # a change of how she is paid (bot.models.PayoutChangeState), and its texts
+    "confirmed": N_("Confirmed, payouts on hold"),
+    "in_effect": N_("In effect"),
+    "cancelled": N_("Dropped by her"),
+    "expired": N_("Code expired"),
+    "locked": N_("Locked: too many wrong codes"),
+    "replaced": N_("Replaced by another choice"),
+    "payout_code": N_("One-time code (hidden)"),
+    "payout_changed": N_("Payout method changed"),
     # what she attached to a text (bot.channel.media kinds)
     "media:photo": N_("She sent a photo"),
     "media:voice": N_("She sent a voice note"),

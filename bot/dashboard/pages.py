@@ -8,6 +8,7 @@ from flask import abort, render_template, request
 from flask.typing import ResponseReturnValue
 
 from bot.dashboard import chart, i18n, overview, undelivered, workers
+from bot.dashboard.payout_choice import payout_choice
 from bot.dashboard.web import blueprint, runtime
 from bot.fund import number_moves, payout_records, payouts
 from bot.fund.worker_insurance import household_given, household_name
@@ -40,10 +41,12 @@ def workers_page() -> ResponseReturnValue:
 
 @blueprint.get("/workers/<row_id:worker_id>")
 def worker_page(worker_id: int) -> ResponseReturnValue:
-    """One worker: balance, ledger, households, days off, and her conversation."""
+    """One worker: balance, ledger, households, days off, how she is paid (and every change
+    of it), and her conversation."""
     with runtime().sessions() as session:
         page = workers.worker_page(session, worker_id)
         moves = number_moves.moves(session, worker_id)
+        payout = payout_choice(session, worker_id)
     if page is None:
         abort(404)
     settings = runtime().settings
@@ -53,6 +56,7 @@ def worker_page(worker_id: int) -> ResponseReturnValue:
         page=page,
         days_available=days,
         moves=moves,
+        payout=payout,
         hold_hours=settings.payout_change_hold_hours,
     )
 

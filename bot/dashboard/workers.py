@@ -11,6 +11,7 @@ from bot import ledger
 from bot.channel import media
 from bot.channel.media import UNKNOWN_MEDIA
 from bot.dashboard.consents import ConsentRow, consents
+from bot.fund.payout_changes import shown_body
 from bot.infra.orm import as_utc
 from bot.infra.phone import InvalidPhoneNumber, normalize_address
 from bot.ledger import Account, Phase, Transfer, TransferKind
@@ -268,6 +269,9 @@ def _conversation(session: Session, person_id: int) -> list[Exchange]:
         .order_by(OutboundMessage.id.desc())
         .limit(CONVERSATION)
     ).all()
-    exchanges.extend(Exchange(n.created_at, "notice", n.body, n.status, n.kind) for n in notices)
+    exchanges.extend(
+        Exchange(n.created_at, "notice", shown_body(n.kind, n.body), n.status, n.kind)
+        for n in notices
+    )
     # Stable sort: a reply stays just above the message it answered.
     return sorted(exchanges, key=lambda e: as_utc(e.at), reverse=True)[: CONVERSATION * 2]

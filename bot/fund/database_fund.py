@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.fund import membership
 from bot.fund.household_answers import HouseholdAnswers
+from bot.fund.payout_choice import WorkerPayoutChoice
 from bot.fund.worker_households import WorkerHouseholds
 from bot.fund.worker_insurance import WorkerInsurance
 from bot.fund.worker_money import WorkerMoney, cover_period
@@ -57,7 +58,9 @@ def with_roles(statement: Select[Any]) -> Select[Any]:
 ROLES = with_roles(select().select_from(Person).where(Person.id == bindparam("person_id")))
 
 
-class DatabaseFund(WorkerHouseholds, WorkerMoney, WorkerInsurance, HouseholdAnswers):
+class DatabaseFund(
+    WorkerHouseholds, WorkerMoney, WorkerInsurance, WorkerPayoutChoice, HouseholdAnswers
+):
     """The fund as the person texting sees it, read and written through one session."""
 
     def __init__(

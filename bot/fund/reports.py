@@ -5,6 +5,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.fund.payout_changes import shown_body
 from bot.models import OutboundMessage, Person
 
 
@@ -28,7 +29,7 @@ def recent_notices(session: Session, limit: int = 50) -> list[dict[str, Any]]:
             "attempts": row.attempts,
             "twilio_sid": row.twilio_sid,
             "created_at": row.created_at.isoformat(),
-            "text": row.body,
+            "text": shown_body(row.kind, row.body),
         }
         for row, phone in rows
     ]

@@ -30,6 +30,7 @@ from bot.models.partner import (
     PartnerWorker,
 )
 from bot.models.payout import PAYOUT_METHODS, NumberMove, PayoutRecord, PayoutStatus
+from bot.models.payout_change import PayoutChangeState, PayoutMethodChange
 from bot.models.person import Channel, ChannelConsent, Person, known_as
 from bot.models.person_merge import MergeOutcome, PersonMerge
 from bot.models.staff import StaffAccount
@@ -65,6 +66,8 @@ __all__ = [
     "PartnerMoneyKind",
     "PartnerRequest",
     "PartnerWorker",
+    "PayoutChangeState",
+    "PayoutMethodChange",
     "PayoutRecord",
     "PayoutStatus",
     "Person",

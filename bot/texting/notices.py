@@ -12,12 +12,13 @@ from conversations.talk import Notice
 def write_notice(
     session: Session, notice: Notice, dedupe_key: str | None = None
 ) -> OutboundMessage:
-    """An outbox row for the notice, on the channel the person last used; never sent if she
-    opted out there. Hand it over (bot.channel.outbox.hand_over) after the transaction commits."""
+    """An outbox row for the notice, on the channel it names or else the one the person last
+    used; never sent if she opted out there. Hand it over (bot.channel.outbox.hand_over) after
+    the transaction commits."""
     person = session.get(Person, notice.person_id)
     if person is None:
         raise LookupError(f"notice for unknown person {notice.person_id}")
-    channel = Channel(person.last_channel)
+    channel = Channel(notice.channel or person.last_channel)
     # A WhatsApp notice sent by SMS after all (outside her window) is fitted by the sender.
     body = texts.render(notice.says, person.language, sms=channel is Channel.SMS)
     return _outbox_row(

@@ -9,6 +9,7 @@ from conversations.flows import (
     insurance,
     joining,
     partners,
+    payout_method,
     unsure,
     visits,
     worker,
@@ -25,6 +26,7 @@ ANYWHERE: tuple[Rule, ...] = (
     *visits.COMMANDS,
     *days_off.COMMANDS,
     *insurance.COMMANDS,
+    *payout_method.COMMANDS,
 )
 
 FLOWS: dict[State, tuple[Rule, ...]] = {
@@ -42,7 +44,13 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     ),
     State.READING_TERMS: joining.READING_TERMS,
     State.GIVING_NAME: joining.GIVING_NAME,
-    State.IDLE: (*another_amount.IDLE, *visits.HOUSEHOLD, *insurance.IDLE, *unsure.IDLE),
+    State.IDLE: (
+        *another_amount.IDLE,
+        *visits.HOUSEHOLD,
+        *insurance.IDLE,
+        *payout_method.IDLE,
+        *unsure.IDLE,
+    ),
     State.PICKING_VISIT_HOUSEHOLD: visits.PICKING_VISIT_HOUSEHOLD,
     State.CONFIRMING_DAY_OFF: days_off.CONFIRMING_DAY_OFF,
     State.PICKING_DAY_OFF_TO_UNDO: days_off.PICKING_DAY_OFF_TO_UNDO,
@@ -51,10 +59,17 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     State.PICKING_FROM_MENU: unsure.PICKING_FROM_MENU,
     State.CONFIRMING_PARTNER: partners.CONFIRMING_PARTNER,
     State.GIVING_AMOUNT: another_amount.GIVING_AMOUNT,
+    State.CHOOSING_PAYOUT_METHOD: payout_method.CHOOSING_PAYOUT_METHOD,
+    State.ENTERING_PAYOUT_CODE: payout_method.ENTERING_PAYOUT_CODE,
 }
 
 
 def build_engine() -> Engine:
     """The checked engine for the whole service."""
-    first = {State.GIVING_NAME: joining.NAME_FIRST, State.CONFIRMING_PARTNER: partners.ANSWER}
+    first = {
+        State.GIVING_NAME: joining.NAME_FIRST,
+        State.CONFIRMING_PARTNER: partners.ANSWER,
+        State.CHOOSING_PAYOUT_METHOD: payout_method.CHOOSING_FIRST,
+        State.ENTERING_PAYOUT_CODE: payout_method.ENTERING_FIRST,
+    }
     return Engine(ANYWHERE, FLOWS, unsure.FALLBACK, first=first)

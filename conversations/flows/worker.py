@@ -189,6 +189,7 @@ WORKER_INTENTS = frozenset(
         Intent.DROP,
         Intent.MISSED,
         Intent.MORE,
+        Intent.PAYMENT,
     }
 )
 

@@ -31,3 +31,4 @@ class Intent(StrEnum):
     MISSED = "missed"  # a past day she did not work, paid after the fact: SICK yesterday
     MORE = "more"  # the next page of history
     AMOUNT = "amount"  # a household wants to give another amount than the one suggested
+    PAYMENT = "payment"  # how she is paid: see it, and change it with a code

@@ -28,6 +28,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DROP: ("drop",),
         Intent.MISSED: ("sick",),
         Intent.MORE: ("more",),
+        Intent.PAYMENT: ("payment", "payout"),
     },
     "es": {
         Intent.HELP: ("ayuda",),
@@ -49,6 +50,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DROP: ("suspender",),
         Intent.MISSED: ("enferma", "enfermo"),
         Intent.MORE: ("mas",),
+        Intent.PAYMENT: ("pago",),
     },
     "pt_BR": {
         Intent.HELP: ("ajuda",),
@@ -70,6 +72,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DROP: ("suspender",),
         Intent.MISSED: ("doente",),
         Intent.MORE: ("mais",),
+        Intent.PAYMENT: ("pagamento",),
     },
     "ht": {
         Intent.HELP: ("ed",),
@@ -91,6 +94,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DROP: ("kanpe",),
         Intent.MISSED: ("malad",),
         Intent.MORE: ("plis",),
+        Intent.PAYMENT: ("peye",),
     },
     "tl": {
         Intent.HELP: ("tulong",),
@@ -112,6 +116,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.DROP: ("itigil",),
         Intent.MISSED: ("may sakit", "sakit"),
         Intent.MORE: ("higit pa", "susunod"),
+        Intent.PAYMENT: ("bayaran", "payment"),
     },
 }
 

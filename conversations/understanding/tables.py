@@ -33,6 +33,7 @@ ORDER = (
     Intent.AMOUNT,  # before NO: "no, another amount" asks for the amount
     Intent.NO,
     Intent.YES,
+    Intent.PAYMENT,  # after YES and NO: "oo, bayaran ko" from a household is its yes
     Intent.INSURANCE,  # after YES: "si, seguro" is "yes, sure"
     Intent.THANKS,
     Intent.GREETING,

@@ -20,6 +20,9 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.DROP: "^stop insurance|^cancel insurance|^end insurance",
         I.MISSED: "was sick|i was sick|got sick|missed|missed a day|i missed|client cancelled"
         "|client canceled|did not work|didnt work|couldnt work|could not work",
+        I.PAYMENT: "how do i get paid|how i get paid|how am i paid|how will i be paid|get paid"
+        "|how will i get paid|how do you pay me|how you pay me|payment method|payout method"
+        "|pay method|change payment|change how i get paid|change how i am paid|paid by",
         I.MORE: "older|next|more please|show more",
         I.DAY_OFF: "day of|off|days off|time off|free day",
         I.HALF_DAY: "half a day|half day off|half",
@@ -30,7 +33,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.YES: "yeah|yep|yup|sure|ok|okay|k|of course|sounds good|alright|all right|fine|accept"
         "|i accept|emojiyes|yea|absolutely|=y",
         I.NO: "nope|nah|not this time|not now|no thanks|cancel this|decline|emojino|not|dont"
-        "|do not|=n",
+        "|do not|=n|cancel change|cancel the change|cancel code|cancel it",
         I.GREETING: "hi|hello|hey|hiya|good morning|good afternoon|good evening|morning",
         I.THANKS: "thanks|thank you|thx|ty|thank u|thanks a lot|many thanks|thnx",
         I.WHO_IS_THIS: "what is this|whats this|who is this|who are you|what is it|what s this"
@@ -44,6 +47,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.DROP: "^cancelar seguro|^dejar seguro",
         I.MISSED: "estuve enferma|estuve enfermo|me enferme|no trabaje|no pude trabajar"
         "|cancelo la clienta|cancelaron",
+        I.PAYMENT: "como me pagan|como me van a pagar|como cobro|forma de pago|metodo de pago"
+        "|modo de pago|cambiar mi pago|como recibo mi dinero|pagarme",
         I.MORE: "mas pagos|siguiente|ver mas",
         I.DAY_OFF: "libre|dia de descanso|descanso",
         I.HALF_DAY: "medio dia libre|medio dia|media jornada",
@@ -68,6 +73,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.DROP: "^cancelar seguro",
         I.MISSED: "nao trabalhei|fiquei doente|estava doente|estive doente|nao pude trabalhar"
         "|cliente cancelou",
+        I.PAYMENT: "forma de pagamento|como recebo|como eu recebo|como vou receber|forma de receber"
+        "|como me pagam|receber meu dinheiro",
         I.MORE: "ver mais|proximo|proxima",
         I.DAY_OFF: "dia livre|livre|descanso",
         I.HALF_DAY: "meia|meio periodo",
@@ -89,6 +96,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.INSURANCE: "asirans mwen|asirans yo",
         I.DROP: "^kanpe asirans|^anile asirans",
         I.MISSED: "te malad|mwen te malad|m te malad|pa t travay|m pa t travay|kliyan an anile",
+        I.PAYMENT: "kijan pou m resevwa lajan|resevwa lajan|resevwa kob|kijan yo peye m"
+        "|kijan pou yo peye m",
         I.MORE: "plis ankò|plis anko|pi ansyen",
         I.DAY_OFF: "jou konje|repo",
         I.HALF_DAY: "demi|mwatye|demi jounen",
@@ -110,6 +119,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.DROP: "^itigil ang seguro|^ihinto",
         I.MISSED: "nagkasakit|nagkasakit ako|hindi nakapasok|hindi ako nakapasok"
         "|hindi nakapagtrabaho",
+        I.PAYMENT: "paano ako babayaran|babayaran|mababayaran|pagbabayad|paano ako mababayaran",
         I.MORE: "iba pa|dagdag pa",
         I.DAY_OFF: "day off|off|bakasyon",
         I.HALF_DAY: "half day|kalahating araw na pahinga",

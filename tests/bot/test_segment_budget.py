@@ -64,11 +64,14 @@ NOTICES = frozenset(
         "CHARGE_FAILED",
         "CHARGE_GAVE_UP",
         "PAYMENT_LATE",
+        "PAYOUT_CODE",
+        "PAYOUT_CHANGED",  # also the reply to the right code, alone
     }
 )
 VALUES_ONLY = frozenset(
     {"LIST_ITEM", "LIFE_INSURANCE", "DISABILITY_INSURANCE", "PAID_DAY_OFF", "INSURANCE"}
     | {"CORRECTION", "HALF_DAY_LABEL", "LIFE_COVERS", "DISABILITY_COVERS", "INSURANCE_PREMIUM"}
+    | {"PAYOUT_CASH", "PAYOUT_CHECK", "PAYOUT_BANK", "PAYOUT_CARD"}
     | {name for name in MESSAGES if name.startswith("COMMAND_")}  # the words a guess names
 )
 PARTS_ONLY = frozenset(
@@ -77,6 +80,7 @@ PARTS_ONLY = frozenset(
     | {"MATCHED", "INSURANCE_OFFER", "INSURANCE_PRODUCT", "INSURANCE_OFFER_HOW"}
     | {"INSURANCE_MORE", "HISTORY_MORE", "STATEMENT_PREMIUMS"}
     | {"MATCHED", "PAYMENT_FEES_FUND", "PAYMENT_FEES_HOUSEHOLD", "BALANCE_UNCOLLECTED"}
+    | {"PAYOUT_METHOD_IS", "PAYOUT_METHOD_NOT_CHOSEN", "PAYOUT_HELD"}
 )
 # The web page a household lands on back from Stripe Checkout: never texted, kept as short.
 WEB_PAGE = frozenset(name for name in MESSAGES if name.startswith("PAY_PAGE_"))
@@ -132,6 +136,9 @@ def worst_values(language: str) -> dict[str, Param]:
         "covers": m.DISABILITY_COVERS,
         "year": "2026",
         "link": "https://beneficios.example.org/pay/AbCdEfGhIjKlMnOpQrStUv",
+        "method": m.PAYOUT_BANK,  # the longest name of a payout method in most languages
+        "code": "123456",
+        "minutes": "10",
     }
 
 
@@ -139,6 +146,9 @@ def worst_values(language: str) -> dict[str, Param]:
 def special_lists(language: str) -> dict[str, Choices]:
     days = longest_days(language, 3)
     return {
+        "PAYOUT_METHOD_PICK": Choices(
+            (m.PAYOUT_CASH, m.PAYOUT_CHECK, m.PAYOUT_BANK, m.PAYOUT_CARD)
+        ),
         "UNDO_WHICH": Choices(tuple(days)),
         "PROMPTS_WHICH": Choices(
             tuple(
@@ -245,6 +255,17 @@ def combined(language: str) -> list[Case]:
                 say("MATCHED", language),
                 Say(m.MATCHED, {"partner": PARTNERS[1], "amount": Money(10000)}),
             ),
+        ),
+        *(
+            Case(
+                "+".join(names),
+                tuple(say(name, language) for name in names),
+            )
+            for names in (
+                ("PAYOUT_METHOD_IS", "PAYOUT_HELD", "PAYOUT_METHOD_PICK"),
+                ("PAYOUT_METHOD_NOT_CHOSEN", "PAYOUT_METHOD_PICK"),
+                ("PAYOUT_METHOD_IS", "PAYOUT_HELD", "PAYOUT_LOCKED_NOW"),
+            )
         ),
         *(
             Case(

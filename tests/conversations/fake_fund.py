@@ -8,7 +8,7 @@ waiting is ALREADY, and a day the available money does not cover is SHORT.
 """
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
 from bot.infra.phone import InvalidPhoneNumber, normalize_phone
@@ -28,6 +28,7 @@ from conversations.ports import (
     VisitView,
 )
 from tests.conversations.fake_insurance import FakeInsurance
+from tests.conversations.fake_payout import FakePayoutChoice, PayoutChoice
 
 RATES = Rates(
     contribution_cents=500,
@@ -140,6 +141,9 @@ class World:
         self.premiums = {"life": 500, "disability": 1000}  # the fund's products, in order
         self.consents: dict[tuple[int, str], date] = {}  # (worker, product): day of her YES
         self.offers: dict[int, bool] = {}  # worker: whether her last offer is still open
+        self.now = datetime.combine(today, time(15), UTC)  # the clock codes expire by
+        self.payout_choices: dict[int, PayoutChoice] = {}  # worker: how she is paid
+        self.channels: dict[int, set[str]] = {}  # person: the channels she has texted from
         self._ids = 0
 
     # -- building the world --------------------------------------------------------------
@@ -245,13 +249,14 @@ class World:
         return household.name or masked(household.phone)
 
 
-class FakeFund(FakeInsurance):
+class FakeFund(FakeInsurance, FakePayoutChoice):
     """The fund as one person texting sees it."""
 
     def __init__(self, world: World, person_id: int, channel: str = "sms") -> None:
         self.world = world
         self.me = world.people[person_id]
         self.channel = channel
+        world.channels.setdefault(person_id, set()).add(channel)
 
     # -- who -------------------------------------------------------------------------------
 

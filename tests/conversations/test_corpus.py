@@ -168,6 +168,7 @@ CHECKS: dict[str, Callable[[Scene, Turn], bool]] = {
     "missed": lambda s, t: _said_date(t, m.PAST_DAY_CONFIRM, s.row.argument or ""),
     "more": lambda s, t: _first(t, m.HISTORY_HEADER, m.HISTORY_EMPTY, m.HISTORY_NO_MORE),
     "drop": lambda s, t: _first(t, m.INSURANCE_NOTHING_TO_STOP, m.INSURANCE_STOP_WHICH),
+    "payment": lambda s, t: _first(t, m.PAYOUT_METHOD_IS, m.PAYOUT_METHOD_NOT_CHOSEN),
 }
 
 

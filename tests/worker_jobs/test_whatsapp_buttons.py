@@ -151,3 +151,27 @@ def test_a_question_twilio_refused_for_a_moment_goes_again_with_its_buttons(serv
     menu = last_to(service, WORKER)
     assert len(service.fake.buttons(menu)) == 5
     assert service.fake.to(WORKER) == []  # never by SMS
+
+
+def test_how_she_is_paid_is_a_list_of_methods_and_a_tap_asks_for_the_code(service):
+    join(service, number=WORKER)
+    send(service, "Español", number=WORKER)
+    assert send(service, "cambiar mi pago", number=WORKER) == ""  # the reply went with its list
+    methods = last_to(service, WORKER)
+    assert methods.content_sid and "1 efectivo, 2 cheque, 3 transferencia bancaria" in methods.body
+    assert service.fake.buttons(methods) == [
+        ("efectivo", "pay:cash"),
+        ("cheque", "pay:check"),
+        ("transferencia bancaria", "pay:bank"),
+        ("tarjeta", "pay:card"),
+    ]
+    asked = send(service, "Tarjeta", number=WORKER, button=("Tarjeta", "pay:card"))
+    assert "código de 6 dígitos" in asked and "cambiar a tarjeta" in asked
+    code_text = last_to(service, WORKER)  # the code, in a WhatsApp message of its own
+    assert code_text.content_sid is None and "Código del Fondo de Beneficios" in code_text.body
+    code = next(word.strip(".") for word in code_text.body.split() if word.strip(".").isdigit())
+    changed = send(service, code, number=WORKER)
+    assert changed.startswith("Fondo de Beneficios: su nueva forma de pago es tarjeta.")
+    with service.runtime.sessions() as session:
+        kept = sorted(session.execute(select(WhatsAppContent.key, WhatsAppContent.language)))
+    assert ("payout:cash-check-bank-card", "es") in [tuple(row) for row in kept]
