@@ -9,6 +9,7 @@ from conversations.understanding.vocabulary import EVERY_ONE
 
 NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
 AMBIGUOUS_BELOW = 5  # "YES 3" is a visit number, never three dollars
+EVERY_ONE_WORDS = frozenset(word for phrase in EVERY_ONE for word in phrase.split())
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,7 @@ def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answ
         cents = _amount(reading, language)
         return Answer(number, False, cents) if cents is not None else None
     declined = reading.intent is Intent.NO
-    rest, every = _every_one(reading.rest.lstrip("#").strip())
+    rest, every = _every_one(text, reading.rest.lstrip("#").strip())
     if every and declined:
         return Answer(-1, declined, None)  # "no to all" may be "not all": asked which
     if not rest:
@@ -61,13 +62,14 @@ def _amount(reading: Reading, language: str) -> int | None:
     return cents
 
 
-def _every_one(rest: str) -> tuple[str, bool]:
-    """'all' or 'todos' in what follows YES: the rest without it, and whether it was there."""
-    words = rest.split()
+def _every_one(text: str, rest: str) -> tuple[str, bool]:
+    """'all' or 'los dos' in the answer: what follows YES without those words, and whether
+    they were there (read in the whole text: 'los' alone is filler, 'dos' alone a number)."""
+    words = normalize(text).split()
     for size in (3, 2, 1):
         for start in range(len(words) - size + 1):
             if " ".join(words[start : start + size]) in EVERY_ONE:
-                return " ".join(words[:start] + words[start + size :]), True
+                return " ".join(w for w in rest.split() if w not in EVERY_ONE_WORDS), True
     return rest, False
 
 
