@@ -205,7 +205,7 @@ class WorkerHouseholds:
 
     def _standing(self, visit: Visit) -> VisitStanding:
         """Asked, confirmed, or confirmed and paid: its pledge collected against a payment."""
-        if visit.status is not VisitStatus.CONFIRMED:
+        if visit.status != VisitStatus.CONFIRMED:  # the column reads back a plain string
             return VisitStanding.ASKED
         collected = visit.transfer_id is not None and self.session.scalar(
             select(ledger.Transfer.id).where(
