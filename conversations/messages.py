@@ -3,8 +3,8 @@
 English is the source language. Placeholders are named (`%(amount)s`) so that
 `pybabel compile --statistics` and the catalog tests can check every translation keeps them;
 counts go through plural forms. Keep the English within one GSM-7 segment (160 characters
-with realistic values); translations are written with their own letters (bot.texting.texts drops
-the accents GSM-7 lacks only where that saves a segment, see locales/README.md); keywords
+with realistic values); translations are written with their own letters (an SMS drops the
+accents GSM-7 lacks, in every text alike, see locales/README.md); keywords
 in CAPITALS must be words `conversations.keywords` knows in that language.
 """
 
