@@ -42,7 +42,7 @@ GSM7_LOOKALIKES = {
 _LOOKALIKES = str.maketrans(GSM7_LOOKALIKES)
 _SPACES = str.maketrans(TYPOGRAPHIC_SPACES)
 # Letters with no accent to drop that still have a plain spelling.
-LETTER_SPELLINGS = {"œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+LETTER_SPELLINGS = {"œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "\u0131": "i"}
 WORDS_AND_SPACES = re.compile(r"(\s+)")
 
 

@@ -59,8 +59,8 @@ def test_names_fold_the_same_way_in_every_text():
     thanks = Say(m.CONTRIBUTION_THANKS, {"amount": Money(1000), "worker": "Lucía Gómez"})
     long = render([thanks, Say(m.SCHEDULE_OFF)], "en")
     assert "Lucia Gomez" in long and is_gsm7(long)
-    pérez = render([Say(m.ADD_INVITED, {"household": "Señora Pérez"})], "es")
-    assert "Señora Pérez" in pérez  # ñ and é are GSM-7 letters
+    senora = render([Say(m.ADD_INVITED, {"household": "Señora Pérez"})], "es")
+    assert "Señora Pérez" in senora  # ñ and é are GSM-7 letters
 
 
 def test_whatsapp_gets_the_text_as_written():
