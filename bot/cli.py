@@ -87,6 +87,7 @@ def chat(runtime: Runtime, phone: str, whatsapp: bool) -> None:
     app = create_app(runtime.settings, server=False)  # serves nobody: no server warnings
     logging.getLogger().setLevel(logging.WARNING)  # after create_app, which sets LOG_LEVEL
     app.extensions["runtime"].print_notices = False  # the simulator shows them itself
+    app.extensions["runtime"].terminal_chat = True  # her own typing is never a flood
     session = simulator.ChatSession(app, number, whatsapp)
     click.echo(f"Texting the fund as {number}{' on WhatsApp' if whatsapp else ''}. Ctrl-D to quit.")
     simulator.run(session, _read_line, click.echo)
