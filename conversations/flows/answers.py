@@ -23,7 +23,8 @@ class Answer:
 
 
 def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answer | None:
-    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50'; None if it is none of these.
+    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50', 'seven fifty', 'yes to all';
+    None if it is none of these.
 
     In 'YES N', N is a visit when a visit has that number; otherwise a small N is too
     ambiguous to take as money (the household is asked which), a larger one is an amount.
