@@ -89,6 +89,7 @@ def chat(runtime: Runtime, phone: str, whatsapp: bool) -> None:
     app = create_app(runtime.settings, server=False)  # serves nobody: no server warnings
     logging.getLogger().setLevel(logging.WARNING)  # after create_app, which sets LOG_LEVEL
     app.extensions["runtime"].print_notices = False  # the simulator shows them itself
+    app.extensions["runtime"].terminal_chat = True  # her own typing is never a flood
     session = simulator.ChatSession(app, number, whatsapp)
     click.echo(f"Texting the fund as {number}{' on WhatsApp' if whatsapp else ''}. Ctrl-D to quit.")
     simulator.run(session, _read_line, click.echo)
@@ -209,8 +210,30 @@ def balance(runtime: Runtime, phone: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(report))
         return
-    for name, value in report.items():
-        click.echo(f"{name:>20}: {value}")
+    click.echo(_balance_line(report, settings.currency))
+
+
+def _balance_line(report: dict[str, Any], currency: str) -> str:
+    """'Balance $85.00 · available $85.00 · pending $0.00 · not yet paid by households $0.00 ·
+    0.5 days off'."""
+    days = report["days_off_available"]
+    return " · ".join(
+        (
+            f"Balance {_money(report['balance_cents'], currency)}",
+            f"available {_money(report['available_cents'], currency)}",
+            f"pending {_money(report['pending_cents'], currency)}",
+            f"not yet paid by households {_money(report['uncollected_cents'], currency)}",
+            f"{days} day{'' if days == 1 else 's'} off",
+        )
+    )
+
+
+def _money(cents: int, currency: str) -> str:
+    """Cents as an operator reads them: '$1,234.50', '-$5.00', '12.00 EUR'."""
+    sign = "-" if cents < 0 else ""
+    whole, part = divmod(abs(cents), 100)
+    amount = f"{whole:,}.{part:02d}"
+    return f"{sign}${amount}" if currency == "USD" else f"{sign}{amount} {currency}"
 
 
 @main.group("ledger")

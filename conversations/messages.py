@@ -3,8 +3,8 @@
 English is the source language. Placeholders are named (`%(amount)s`) so that
 `pybabel compile --statistics` and the catalog tests can check every translation keeps them;
 counts go through plural forms. Keep the English within one GSM-7 segment (160 characters
-with realistic values); translations are written with their own letters (bot.texting.texts drops
-the accents GSM-7 lacks only where that saves a segment, see locales/README.md); keywords
+with realistic values); translations are written with their own letters (an SMS drops the
+accents GSM-7 lacks, in every text alike, see locales/README.md); keywords
 in CAPITALS must be words `conversations.keywords` knows in that language.
 """
 
@@ -73,6 +73,9 @@ OPTED_OUT = N_(
 )
 OPTED_IN = N_("Welcome back! You will get texts from the Benefits Fund again.")
 NOT_UNDERSTOOD = N_("Sorry, I did not understand. Text MENU to see what you can do.")
+# TRANSLATORS: she said YES (or NO) and no question was waiting for it.
+NOTHING_OPEN_YES = N_("There is no question waiting for a YES. Text MENU to see what you can do.")
+NOTHING_OPEN_NO = N_("There is no question waiting for a NO. Text MENU to see what you can do.")
 ONLY_TEXT = N_("I can only read text messages. Text MENU to see what you can do.")
 # TRANSLATORS: WhatsApp buttons under a question (at most 20 letters each); the question's
 # text still says YES and NO, for phones that show no buttons.
@@ -191,6 +194,10 @@ DONE_WHICH = N_("Which household? Reply with its number: %(list)s")
 DONE_NO_HOUSEHOLDS = N_("No household has accepted yet. Text ADD and a phone number.")
 DONE_REPORTED = N_("Thanks! I asked %(household)s to confirm %(amount)s for %(date)s.")
 DONE_ALREADY = N_("%(household)s was already asked about %(date)s.")
+# TRANSLATORS: DONE for a visit the household already confirmed (not paid yet).
+DONE_ALREADY_CONFIRMED = N_("%(household)s already confirmed %(amount)s for %(date)s.")
+# TRANSLATORS: DONE for a visit the household already confirmed and paid.
+DONE_ALREADY_PAID = N_("%(household)s already confirmed and paid %(amount)s for %(date)s.")
 VISIT_PROMPT = N_(
     "%(worker)s worked for you on %(date)s. Add %(amount)s to her benefits? "
     "Reply YES, NO or another amount."
@@ -203,6 +210,11 @@ VISIT_PROMPT_NUMBERED = N_(
 PROMPTS_WHICH = N_("Which one? %(list)s. Reply YES or NO and the number, like YES 1.")
 NOTHING_TO_CONFIRM = N_("You have nothing to confirm now. Thank you!")
 CONTRIBUTION_THANKS = N_("Thank you! %(amount)s added to %(worker)s's benefits.")
+# TRANSLATORS: "yes to all": the household confirmed %(count)d visits of one worker at once.
+ALL_CONFIRMED = NP_(
+    "Thank you! %(amount)s added to %(worker)s's benefits for %(count)d visit.",
+    "Thank you! %(amount)s added to %(worker)s's benefits for %(count)d visits.",
+)
 VISIT_DECLINED = N_("OK, nothing added for %(date)s.")
 # TRANSLATORS: the answer to "another amount" under a visit to confirm
 AMOUNT_HOW = N_(
@@ -364,6 +376,11 @@ PAST_DAY_TOO_OLD = N_(
 PAST_DAY_CONFIRM = N_(
     "Paid day off for %(date)s, a day you missed: %(amount)s. Balance after: %(after)s. "
     "Reply YES to claim it or NO."
+)
+# TRANSLATORS: the same for half a day she missed ("sick yesterday morning").
+PAST_HALF_DAY_CONFIRM = N_(
+    "Paid half day off for %(date)s, half a day you missed: %(amount)s. Balance after: "
+    "%(after)s. Reply YES to claim it or NO."
 )
 PAST_DAY_ALREADY = N_("%(date)s is already claimed as a day off.")
 

@@ -138,6 +138,14 @@ class InvitationView:
     amount_cents: int
 
 
+class VisitStanding(StrEnum):
+    """Where a reported visit's contribution stands."""
+
+    ASKED = "asked"  # the household has not answered yet
+    CONFIRMED = "confirmed"  # it confirmed; the money is not paid in yet
+    PAID = "paid"  # it confirmed and paid
+
+
 @dataclass(frozen=True)
 class VisitView:
     """A visit waiting for a household's confirmation."""
@@ -149,8 +157,9 @@ class VisitView:
     household_label: str  # how the worker knows this household
     household_person_id: int
     day: date
-    amount_cents: int
+    amount_cents: int  # suggested; once confirmed, the amount confirmed
     new: bool = True  # False: this visit had already been reported
+    standing: VisitStanding = VisitStanding.ASKED
     others_open: bool = False  # the household has other visits to answer too
 
 

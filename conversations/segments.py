@@ -4,8 +4,14 @@ No maintained package counts segments, so the rules live here: GSM-7 fits 160 se
 segment and 153 per segment when split; the extension characters cost two septets and a pair
 is never split across segments. One character outside GSM-7 makes the whole text UCS-2: 70
 UTF-16 code units in one segment, 67 per segment when split, surrogate pairs kept whole.
+
+`fold_to_gsm` keeps an SMS in GSM-7 the same way every time: the letters GSM-7 has (é è ù ì ò
+à Ç ñ ü...) stay, those it lacks lose their accent (á -> a, ç -> c), word by word, so a word or
+a name reads the same in every text, whatever its length.
 """
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 GSM7_BASIC = frozenset(
@@ -35,6 +41,9 @@ GSM7_LOOKALIKES = {
 }
 _LOOKALIKES = str.maketrans(GSM7_LOOKALIKES)
 _SPACES = str.maketrans(TYPOGRAPHIC_SPACES)
+# Letters with no accent to drop that still have a plain spelling.
+LETTER_SPELLINGS = {"œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "\u0131": "i"}
+WORDS_AND_SPACES = re.compile(r"(\s+)")
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,45 @@ def sms_safe(text: str) -> str:
 def sms_spaces(text: str) -> str:
     """Replace the no-break and thin spaces of Babel's formats by plain spaces."""
     return text.translate(_SPACES)
+
+
+def fold_to_gsm(text: str) -> str:
+    """The text as an SMS sends it: typographic quotes, dashes and spaces plain, and in each
+    word the letters GSM-7 lacks without their accent (á -> a, ç -> c), GSM-7's own kept (é,
+    ñ, ò, Ç). A word with a letter that has no GSM-7 spelling (Анна, 李) stays as written;
+    symbols GSM-7 lacks (emoji) are left out. Folding a folded text changes nothing."""
+    plain = sms_safe(text)
+    if GSM7.issuperset(plain):  # the usual text: nothing to fold
+        return plain
+    kept: list[str] = []
+    for index, part in enumerate(WORDS_AND_SPACES.split(plain)):  # word, space, word...
+        folded = part if index % 2 else _folded_word(part)
+        if part and not folded:  # only symbols: the word goes, and a space beside it
+            if kept:
+                kept.pop()
+            continue
+        if index % 2 and not kept:
+            continue
+        kept.append(folded)
+    return "".join(kept)
+
+
+def _folded_word(word: str) -> str:
+    if GSM7.issuperset(word):
+        return word
+    folded = []
+    for character in word:
+        if character in GSM7:
+            folded.append(character)
+            continue
+        base = LETTER_SPELLINGS.get(character) or "".join(
+            c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c)
+        )
+        if base and GSM7_BASIC.issuperset(base):
+            folded.append(base)
+        elif character.isalpha():
+            return word  # a letter of another script: the word as written
+    return "".join(folded)
 
 
 def is_gsm7(text: str) -> bool:

@@ -224,7 +224,7 @@ def _claim(
     elif channel is Channel.WHATSAPP:
         body = row.body  # written for WhatsApp, as is
     else:
-        body = fit_sms(row.body)  # by SMS after all: without accents if that saves a segment
+        body = fit_sms(row.body)  # by SMS after all: without the accents GSM-7 lacks
     return Attempt(
         outbox_id=row.id,
         to=prefix + phone,

@@ -91,8 +91,8 @@ def placeholders(message: Message) -> list[str]:
 
 @cache
 def _template_text(kind: str, language: str, folded: bool) -> tuple[str, tuple[str, ...]]:
-    """The notice's catalog text as sent by SMS (its accents folded, as texts.render does
-    to a text that would cost a third segment), and its placeholder names in order."""
+    """The notice's catalog text, as written or as sent by SMS (its accents folded, as
+    texts.render does), and its placeholder names in order."""
     text = sms_safe(texts.gettext(NOTICE_MESSAGES[kind], language))
     text = texts.fold_to_gsm(text) if folded else text
     return text, tuple(dict.fromkeys(PLACEHOLDER.findall(text)))
@@ -125,8 +125,8 @@ def content_variables(kind: str, language: str, body: str) -> dict[str, str] | N
     """The variables that make the kind's template read as this notice's text, or None when
     the text has another shape (see NOTICE_MESSAGES) or the kind has no template.
 
-    A text whose accents SMS folded to stay within two segments still fits: WhatsApp then
-    shows the template's own accents around the same values."""
+    A text whose accents SMS folded still fits: WhatsApp then shows the template's own
+    accents around the same values."""
     if kind not in NOTICE_MESSAGES or language not in LANGUAGES:
         return None
     for folded in (False, True):

@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import ledger
 from bot.fund import membership
 from bot.infra.config import Settings
 from bot.infra.orm import utcnow
@@ -26,7 +27,7 @@ from bot.models import (
     Worker,
     WorkerStatus,
 )
-from conversations.ports import HouseholdView, Invite, InviteStatus, VisitView
+from conversations.ports import HouseholdView, Invite, InviteStatus, VisitStanding, VisitView
 
 
 class WorkerHouseholds:
@@ -197,9 +198,22 @@ class WorkerHouseholds:
             household_label=self._label(employment),
             household_person_id=employment.household.person_id or 0,
             day=visit.visit_date,
-            amount_cents=employment.amount_per_visit_cents,
+            amount_cents=visit.amount_cents or employment.amount_per_visit_cents,
             new=new,
+            standing=self._standing(visit),
         )
+
+    def _standing(self, visit: Visit) -> VisitStanding:
+        """Asked, confirmed, or confirmed and paid: its pledge collected against a payment."""
+        if visit.status != VisitStatus.CONFIRMED:  # the column reads back a plain string
+            return VisitStanding.ASKED
+        collected = visit.transfer_id is not None and self.session.scalar(
+            select(ledger.Transfer.id).where(
+                ledger.Transfer.pending_id == visit.transfer_id,
+                ledger.Transfer.phase == ledger.Phase.POST_PENDING,
+            )
+        )
+        return VisitStanding.PAID if collected else VisitStanding.CONFIRMED
 
 
 def _masked(phone: str) -> str:

@@ -26,6 +26,10 @@ class Runtime:
     engine: Engine = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
     print_notices: bool = True  # without Twilio, print notices on stdout (the laptop default)
+    # This process serves only `benefits-bot chat`: the texts typed and the replies shown at
+    # its terminal reach no phone, so they are not counted against the per-number limits
+    # (notices to other people still are). No webhook request can reach such a process.
+    terminal_chat: bool = False
     clients: dict[str, Any] = field(default_factory=dict, init=False)  # e.g. the Twilio client
     _background: ThreadPoolExecutor | None = field(default=None, init=False)
     _pending: list[Future[Any]] = field(default_factory=list, init=False)

@@ -3,12 +3,11 @@
 The .po catalogs are the source of truth: each is compiled in memory when first used, so a
 stale or missing .mo can never silently turn a language into English. Money and dates are
 formatted with Babel; Kreyòl day and month names come from this module, since CLDR has none.
-Texts and names go out as written; for SMS, the accents GSM-7 lacks go only where that
-saves a segment (fit_sms).
+Texts and names go out as written by WhatsApp; by SMS, every word loses the accents GSM-7
+lacks and keeps those it has (fit_sms), the same way in every text.
 """
 
 import io
-import unicodedata
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -24,7 +23,7 @@ from babel.support import Translations
 
 from conversations.keywords import LANGUAGES
 from conversations.messages import LIST_ITEM, Message
-from conversations.segments import GSM7, GSM7_BASIC, count_segments, sms_safe, sms_spaces
+from conversations.segments import fold_to_gsm
 from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
@@ -108,7 +107,7 @@ def format_weekday(weekday: Weekday, language: str) -> str:
 
 def render(says: Iterable[Say], language: str, *, sms: bool = True) -> str:
     """The sentences as one text in the language: as written for WhatsApp (no segments
-    there), and for SMS as written unless dropping some accents costs fewer segments."""
+    there), and for SMS in GSM-7's letters (fit_sms)."""
     text = "".join(
         ("\n" if say.line else " ") * bool(n) + _sentence(say, language)
         for n, say in enumerate(says)
@@ -117,33 +116,14 @@ def render(says: Iterable[Say], language: str, *, sms: bool = True) -> str:
 
 
 def fit_sms(text: str) -> str:
-    """The text as written, unless folding what GSM-7 lacks (á -> a, curly quotes) saves a
-    segment; Babel's no-break spaces become plain spaces either way.
+    """The text as SMS sends it: each word without the accents GSM-7 lacks (á -> a), with those
+    it has (é, ñ, ò, Ç), Babel's no-break spaces and curly quotes plain.
 
-    One character outside GSM-7 makes the whole text UCS-2, so folding only some of them
-    never helps: it is all of them or none. Folding an SMS text again changes nothing."""
-    text = sms_spaces(text)
-    if GSM7.issuperset(text):  # the usual reply: nothing to weigh
-        return text
-    folded = fold_to_gsm(text)
-    if count_segments(folded).segments < count_segments(text).segments:
-        return folded
-    return text
-
-
-def fold_to_gsm(text: str) -> str:
-    """Drop accents GSM-7 lacks (á -> a, ç -> c), keeping the ones it has (é, ñ, ò, Ç);
-    typographic quotes, dashes and spaces become their plain forms."""
-    folded = []
-    for character in sms_safe(text):
-        if character in GSM7:
-            folded.append(character)
-            continue
-        base = "".join(
-            c for c in unicodedata.normalize("NFKD", character) if not unicodedata.combining(c)
-        )
-        folded.append(base if base and GSM7_BASIC.issuperset(base) else "?")
-    return "".join(folded)
+    One character outside GSM-7 makes a whole text UCS-2, at 70 letters a segment instead of
+    160; folding only the texts where that saves a segment wrote "día" in one text and "dia"
+    in the next, and a name two ways. Folding every word the same way keeps each word as it
+    was in every text. Fitting a fitted text again changes nothing."""
+    return fold_to_gsm(text)
 
 
 def _sentence(say: Say, language: str) -> str:
@@ -167,7 +147,7 @@ def _value(value: Param, language: str) -> str:
 
 
 def _text(text: str, _language: str) -> str:
-    return text  # names as people wrote them: render weighs their accents for SMS
+    return text  # names as people wrote them: SMS folds them as it folds every word
 
 
 def _label(parts: tuple[Param, ...], language: str) -> str:

@@ -11,7 +11,7 @@ from conversations import messages as m
 from conversations.engine import Rule, Step, rule
 from conversations.flows.answers import read_answer
 from conversations.flows.anywhere import follow_written_language
-from conversations.flows.visits import (
+from conversations.flows.household import (
     confirm,
     from_household,
     household_answer,

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 
 from conversations.keywords import Intent, Reading, normalize, read
 from conversations.understanding.numbers import amount_cents
+from conversations.understanding.vocabulary import EVERY_ONE
 
 NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
 AMBIGUOUS_BELOW = 5  # "YES 3" is a visit number, never three dollars
+EVERY_ONE_WORDS = frozenset(word for phrase in EVERY_ONE for word in phrase.split())
 
 
 @dataclass(frozen=True)
@@ -17,10 +19,12 @@ class Answer:
     number: int | None
     declined: bool
     cents: int | None  # None with declined=False: yes, the suggested amount
+    every: bool = False  # "yes to all": every open visit, each its own amount unless named
 
 
 def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answer | None:
-    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50'; None if it is none of these.
+    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50', 'seven fifty', 'yes to all';
+    None if it is none of these.
 
     In 'YES N', N is a visit when a visit has that number; otherwise a small N is too
     ambiguous to take as money (the household is asked which), a larger one is an amount.
@@ -31,12 +35,14 @@ def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answ
         number, text = int(match.group(1)), match.group(2)
     reading = read(text)
     if reading.intent not in (Intent.YES, Intent.NO):
-        cents, _ = amount_cents(_amount_words(reading), language)
+        cents = _amount(reading, language)
         return Answer(number, False, cents) if cents is not None else None
     declined = reading.intent is Intent.NO
-    rest = reading.rest.lstrip("#").strip()
+    rest, every = _every_one(text, reading.rest.lstrip("#").strip())
+    if every and declined:
+        return Answer(-1, declined, None)  # "no to all" may be "not all": asked which
     if not rest:
-        return Answer(number, declined, None)
+        return Answer(number, declined, None, every)
     if (
         number is None
         and rest.isdigit()
@@ -45,12 +51,27 @@ def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answ
         # -1 names no visit, so the household is asked which one it meant.
         return Answer(int(rest) if int(rest) in open_numbers else -1, declined, None)
     cents = None if declined else amount_cents(rest, language)[0]
-    return Answer(number, declined, cents) if cents is not None else None
+    return Answer(number, declined, cents, every) if cents is not None else None
 
 
-def _amount_words(reading: Reading) -> str:
-    """The words that may name an amount: without filler ("make it 20"), unless that is all."""
-    return reading.rest if reading.intent is None and reading.rest else normalize(reading.text)
+def _amount(reading: Reading, language: str) -> int | None:
+    """The amount the whole text names ("vinte e cinco"), else its words without filler
+    ("make it 20")."""
+    cents, _ = amount_cents(reading.text, language)
+    if cents is None and reading.intent is None and reading.rest:
+        cents, _ = amount_cents(reading.rest, language)
+    return cents
+
+
+def _every_one(text: str, rest: str) -> tuple[str, bool]:
+    """'all' or 'los dos' in the answer: what follows YES without those words, and whether
+    they were there (read in the whole text: 'los' alone is filler, 'dos' alone a number)."""
+    words = normalize(text).split()
+    for size in (3, 2, 1):
+        for start in range(len(words) - size + 1):
+            if " ".join(words[start : start + size]) in EVERY_ONE:
+                return " ".join(w for w in rest.split() if w not in EVERY_ONE_WORDS), True
+    return rest, False
 
 
 def split_number(text: str) -> tuple[int | None, str]:

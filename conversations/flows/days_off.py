@@ -7,31 +7,34 @@ from conversations.dates import parse_day
 from conversations.engine import Rule, Step, rule
 from conversations.flows import unsure
 from conversations.flows.common import choice, intent, picked
-from conversations.keywords import Intent
+from conversations.keywords import Intent, read
 from conversations.ports import DayOff, DayOffStatus, Role
 from conversations.states import State
 from conversations.talk import Choices, Money
+from conversations.understanding.day_parts import half_day
 
 BOOKING_HORIZON = timedelta(days=90)
 RECENT_PAST = timedelta(days=60)  # '11/20' said on Nov 22 means two days ago, not next year
 
 
 def ask(step: Step) -> None:
-    """DAY OFF / HALF DAY and a day: quote it and ask YES."""
+    """DAY OFF / HALF DAY and a day: quote it and ask YES; a recent past day is a claim."""
     half = step.reading.intent is Intent.HALF_DAY
     day = _requested_day(step)
     if day is None:
         step.say(m.DAY_OFF_HOW)
         step.go(State.IDLE)
-        return
-    if day < step.inbound.today:
-        step.say(m.DAY_OFF_PAST, date=day)
-        step.go(State.IDLE)
-        return
-    if day > step.inbound.today + BOOKING_HORIZON:
+    elif day < step.inbound.today:
+        _claim_day(step, day, half)
+    elif day > step.inbound.today + BOOKING_HORIZON:
         step.say(m.DAY_OFF_TOO_FAR, days=str(BOOKING_HORIZON.days))
         step.go(State.IDLE)
-        return
+    else:
+        _quote(step, day, half)
+
+
+def _quote(step: Step, day: date, half: bool) -> None:
+    """What a day off from today on pays; YES books it."""
     quote = step.fund.day_off_quote(day, half)
     if quote.status is not DayOffStatus.BOOKED:
         _refusal(step, quote)
@@ -44,30 +47,39 @@ def ask(step: Step) -> None:
 
 
 def claim(step: Step) -> None:
-    """SICK and a past day ("I was sick yesterday"): a paid day off after the fact, within
-    the fund's window, through the same reservation as a planned one; today or later is one."""
-    words, today = step.reading.rest, step.inbound.today
+    """SICK and a past day ("I was sick yesterday", "sick yesterday morning"): a paid day or
+    half day off after the fact, within the fund's window, through the same reservation as a
+    planned one; today or later is a planned one."""
+    half, plain = half_day(step.reading.text)
+    without_half = read(plain)
+    words = without_half.rest if without_half.intent is Intent.MISSED else step.reading.rest
+    today = step.inbound.today
     day = parse_day(words, step.language, today, prefer="past") if words else None
     if day is None:
         step.say(m.PAST_DAY_HOW)
         step.go(State.IDLE)
-        return
-    if day >= today:
-        ask(step)
-        return
+    elif day >= today:
+        _quote(step, day, half)
+    else:
+        _claim_day(step, day, half)
+
+
+def _claim_day(step: Step, day: date, half: bool) -> None:
+    """A past day: within the window, quote it and ask YES to claim it."""
     window = step.fund.rates().past_day_off_days
-    if today - day > timedelta(days=window):
+    if step.inbound.today - day > timedelta(days=window):
         step.say(m.PAST_DAY_TOO_OLD, days=str(window), date=day)
         step.go(State.IDLE)
         return
-    quote = step.fund.day_off_quote(day, False)
+    quote = step.fund.day_off_quote(day, half)
     if quote.status is not DayOffStatus.BOOKED:
         _refusal(step, quote)
         step.go(State.IDLE)
         return
+    message = m.PAST_HALF_DAY_CONFIRM if half else m.PAST_DAY_CONFIRM
     after = Money(quote.available_cents - quote.amount_cents)
-    step.say(m.PAST_DAY_CONFIRM, date=day, amount=Money(quote.amount_cents), after=after)
-    step.go(State.CONFIRMING_DAY_OFF, day=day.isoformat(), half=False, past=True)
+    step.say(message, date=day, amount=Money(quote.amount_cents), after=after)
+    step.go(State.CONFIRMING_DAY_OFF, day=day.isoformat(), half=half, past=True)
 
 
 def _requested_day(step: Step) -> date | None:

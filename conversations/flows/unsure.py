@@ -66,6 +66,20 @@ def you_are_welcome(step: Step) -> None:
     step.say(m.YOU_ARE_WELCOME)
 
 
+def yes_or_no_alone(step: Step) -> bool:
+    """A member's YES or NO with no question waiting for it (an open offer would have
+    matched before)."""
+    return step.profile.role is not Role.STRANGER and step.reading.intent in (
+        Intent.YES,
+        Intent.NO,
+    )
+
+
+def nothing_open(step: Step) -> None:
+    """Say that no question waits for it; not a miss, so it never leads to the menu."""
+    step.say(m.NOTHING_OPEN_YES if step.reading.intent is Intent.YES else m.NOTHING_OPEN_NO)
+
+
 def guess_confirmed(step: Step) -> None:
     """YES to "Did you mean...?": do what the corrected text asks."""
     redo(step, step.data["text"])
@@ -108,7 +122,10 @@ AFTER_REDO = (
 UNSURE = (State.CONFIRMING_GUESS, State.PICKING_FROM_MENU)  # where a miss may lead
 FALLBACK = rule("not understood", lambda step: True, not_understood, *UNSURE)
 ANYWHERE: tuple[Rule, ...] = (rule("thanks", member_thanks, you_are_welcome),)
-IDLE: tuple[Rule, ...] = (rule("ok", thanked, you_are_welcome),)
+IDLE: tuple[Rule, ...] = (
+    rule("ok", thanked, you_are_welcome),
+    rule("yes or no alone", yes_or_no_alone, nothing_open),
+)
 CONFIRMING_GUESS: tuple[Rule, ...] = (
     rule("guess confirmed", intent(Intent.YES), guess_confirmed, *AFTER_REDO),
     rule("guess refused", intent(Intent.NO), guess_refused, State.PICKING_FROM_MENU),

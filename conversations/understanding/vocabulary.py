@@ -31,7 +31,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.HELP: "help me|how does this work|info|information",
         I.LANGUAGE: "change language|other language|another language",
         I.YES: "yeah|yep|yup|sure|ok|okay|k|of course|sounds good|alright|all right|fine|accept"
-        "|i accept|emojiyes|yea|absolutely|=y",
+        "|i accept|emojiyes|yea|absolutely|=y|yess|yesss|yes yes|yse|yez",
         I.NO: "nope|nah|not this time|not now|no thanks|cancel this|decline|emojino|not|dont"
         "|do not|=n|cancel change|cancel the change|cancel code|cancel it",
         I.GREETING: "hi|hello|hey|hiya|good morning|good afternoon|good evening|morning",
@@ -59,7 +59,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.ADD: "^anadir|^agrega|^anade",
         I.REMOVE: "^borrar|^eliminar|^sacar",
         I.YES: "claro|claro que si|dale|vale|de acuerdo|acepto|por supuesto|bueno|ok|sip"
-        "|esta bien|emojiyes",
+        "|esta bien|emojiyes|sii|siii",
         I.NO: "ahora no|no puedo|no quiero|mejor no|cancelar|no gracias|nop|nel|emojino",
         I.GREETING: "hola|buenos dias|buen dia|buenas|buenas tardes|buenas noches|que tal",
         I.THANKS: "gracias|muchas gracias|mil gracias|grax",
@@ -83,7 +83,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.HELP: "me ajuda|ajude|socorro",
         I.LANGUAGE: "mudar idioma|outro idioma|trocar idioma",
         I.REMOVE: "^excluir|^apagar",
-        I.YES: "claro|pode ser|pode|aceito|beleza|ok|ta bom|com certeza|isso|emojiyes",
+        I.YES: "claro|pode ser|pode|aceito|beleza|ok|ta bom|com certeza|isso|emojiyes|simm",
         I.NO: "agora nao|nao quero|nao obrigado|nao obrigada|cancelar|nao posso|emojino",
         I.GREETING: "oi|ola|bom dia|boa tarde|boa noite|oie|e ai",
         I.THANKS: "obrigada|obrigado|muito obrigada|muito obrigado|valeu|brigada|brigado",
@@ -127,7 +127,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.UNDO: "bawi|bawiin ang pahinga",
         I.HELP: "tulungan|saklolo|help",
         I.LANGUAGE: "palit wika|ibang wika",
-        I.YES: "sige|oo naman|ok|opo naman|sige po|game|g|emojiyes",
+        I.YES: "sige|oo naman|ok|opo naman|sige po|game|g|emojiyes|ooo|oo po",
         I.NO: "ayoko|ayaw|huwag|huwag na|wag|wag na|hindi na|emojino",
         I.GREETING: "kumusta|kamusta|magandang umaga|magandang hapon|magandang gabi|hello|hi",
         I.THANKS: "salamat|maraming salamat",
@@ -153,3 +153,12 @@ FILLERS: dict[str, str] = {
 
 # Words that are yes inside a question and a friendly "ok" outside one.
 ACK_WORDS = frozenset({"ok", "okay", "k", "oke", "emojiyes", "vale", "dale", "sige", "beleza"})
+
+# "Yes to all": words that answer every open question at once, after YES ("si a todos").
+EVERY_ONE = frozenset(
+    {"all", "all of them", "all them", "both", "everything", "every one", "all visits", "them all"}
+    | {"todos", "todas", "todo", "los dos", "las dos", "ambos", "ambas", "todos ellos"}
+    | {"tudo", "os dois", "as duas", "todas elas", "todos eles"}
+    | {"tout", "tou", "toulede", "tout yo", "yo tout", "tou le de"}
+    | {"lahat", "lahat sila", "pareho", "lahat ng ito"}
+)

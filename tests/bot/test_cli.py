@@ -1,7 +1,11 @@
 """The benefits-bot command: balance, ledger check, db upgrade, and its errors."""
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -13,6 +17,7 @@ from bot.fund import membership
 from bot.infra.db import make_session_factory, run_in_transaction
 
 PHONE = "+12125550123"
+COMMAND = Path(sys.executable).parent / "benefits-bot"  # this virtualenv's console script
 
 
 @pytest.fixture
@@ -70,6 +75,46 @@ def test_balance_json_has_the_documented_fields(database):
         "uncollected_cents": 0,
         "days_off_available": 1,
     }
+
+
+def console(engine, *arguments: str) -> subprocess.CompletedProcess:
+    """The console command itself, in a process of its own, on the test database."""
+    environ = {**os.environ, "DATABASE_URL": engine.url.render_as_string(hide_password=False)}
+    environ.pop("REDIS_URL", None)
+    return subprocess.run(
+        [str(COMMAND), *arguments], env=environ, capture_output=True, text=True, check=False
+    )
+
+
+def test_balance_without_json_is_one_line_a_person_reads(database, engine):
+    worker = seed_worker(database, cents=(12_000, 6_500, 123_456))
+    run_in_transaction(
+        database,
+        lambda s: ledger.reserve_day_off(
+            s,
+            key="r",
+            worker_account_id=worker.account_id,
+            payouts_account_id=membership.payouts_account_id(s),
+            amount_cents=6_000,
+            day=date(2026, 12, 4),
+            portion="half",
+        ),
+    )
+    result = console(engine, "balance", "(212) 555-0123")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (
+        "Balance $1,419.56 · available $1,359.56 · pending $60.00 · "
+        "not yet paid by households $0.00 · 11 days off\n"
+    )
+    as_json = json.loads(console(engine, "balance", PHONE, "--json").stdout)
+    assert as_json["available_cents"] == 135_956 and as_json["days_off_available"] == 11
+
+
+def test_balance_says_half_a_day_and_one_day(database, engine):
+    seed_worker(database, cents=(6_000,))
+    assert console(engine, "balance", PHONE).stdout.endswith(" · 0.5 days off\n")
+    seed_worker(database, phone="+12125550124", cents=(12_000,))
+    assert console(engine, "balance", "+12125550124").stdout.endswith(" · 1 day off\n")
 
 
 def test_balance_counts_half_days(database):

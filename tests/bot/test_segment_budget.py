@@ -308,7 +308,7 @@ class Rendered:
     encoding: str
     units: int
     segments: int
-    folded: bool  # render dropped the accents GSM-7 lacks, to save a segment
+    folded: bool  # render dropped accents GSM-7 lacks (every SMS does)
 
     def __str__(self) -> str:
         return (
@@ -376,7 +376,7 @@ def test_print_how_many_fit_in_one_segment(rendered):
         lines.append(
             f"{language}: {one}/{len(all_)} in one segment "
             f"(message ids alone: {single_one}/{len(singles)}; {ucs2} sent as UCS-2, "
-            f"{folded} shorter without accents; "
+            f"{folded} with accents GSM-7 lacks folded; "
             f"longest {longest.name}: {longest.units} {longest.encoding} units)"
         )
     print("\n".join(lines))

@@ -1,4 +1,5 @@
-"""Texts keep the letters people wrote; accents GSM-7 lacks go only when that saves a segment."""
+"""An SMS keeps the letters GSM-7 has and folds those it lacks, word by word, the same way in
+every text; WhatsApp gets every text as written."""
 
 import pytest
 from sqlalchemy import select
@@ -19,39 +20,47 @@ def test_gsm7_letters_are_kept():
     )
 
 
-def test_a_short_text_keeps_its_accents_when_folding_saves_nothing():
-    text = "Bem-vinda, Lúcia! Você já faz parte do fundo."
-    assert count_segments(text).segments == 1  # UCS-2, but one segment either way
-    assert fit_sms(text) == text
-
-
-def test_accents_go_when_that_saves_a_segment():
-    text = "Olá Conceição, você já tem " + "x" * 60  # 87 UCS-2 units: two segments
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bem-vinda, Lúcia! Você já faz parte do fundo.",  # one segment either way
+        "Olá Conceição, você já tem " + "x" * 60,  # UCS-2 would take two
+        "á" + "a" * 400,
+    ],
+)
+def test_letters_gsm7_lacks_lose_their_accent_in_every_text(text):
     folded = fit_sms(text)
-    assert folded == "Ola Conceicao, voce ja tem " + "x" * 60
-    assert count_segments(folded).segments == 1
+    assert is_gsm7(folded)
     assert fit_sms(folded) == folded  # fitting again changes nothing
+    assert fit_sms("Bem-vinda, Lúcia! Você já") == "Bem-vinda, Lucia! Voce ja"
 
 
-def test_folding_that_saves_nothing_is_not_done():
-    text = "á" + "a" * 200  # 201 units in UCS-2: 4 segments; folded, 201 septets: still 2
-    assert count_segments(fit_sms(text)).segments == 2
-    text = "á" + "a" * 400  # folded it is 3 segments; UCS-2 would be 6
-    assert is_gsm7(fit_sms(text))
+def test_a_word_folds_the_same_in_a_short_text_and_a_long_one():
+    short = fit_sms("Día libre, Conceição.")
+    long = fit_sms("Día libre, Conceição. " + "x" * 200)
+    assert short == "Dia libre, Conceicao."
+    assert long.startswith(short)
 
 
-def test_babel_spaces_never_go_out_and_curly_quotes_only_to_save_a_segment():
-    assert fit_sms("US$\u00a05,00 \u201cok\u201d") == "US$ 5,00 \u201cok\u201d"
-    long = "\u201cok\u201d " + "a" * 100
-    assert fit_sms(long) == '"ok" ' + "a" * 100
+def test_a_word_in_another_script_stays_and_symbols_gsm7_lacks_go():
+    assert fit_sms("Анна día") == "Анна dia"  # readable, though UCS-2
+    assert fit_sms("Ana 🌸 Lucía") == "Ana Lucia"
+    assert fit_sms("œuvre Łódź") == "oeuvre Lodz"
 
 
-def test_names_keep_their_accents_where_the_budget_allows():
+def test_babel_spaces_and_curly_quotes_never_go_out():
+    assert fit_sms("US$\u00a05,00 \u201cok\u201d") == 'US$ 5,00 "ok"'
+    assert fit_sms("\u201cok\u201d \u2013 it\u2019s\u2026") == '"ok" - it\'s...'
+
+
+def test_names_fold_the_same_way_in_every_text():
     short = render([Say(m.ADD_INVITED, {"household": "Lucía"})], "en")
-    assert short == "I invited Lucía. I will tell you when they answer."
+    assert short == "I invited Lucia. I will tell you when they answer."
     thanks = Say(m.CONTRIBUTION_THANKS, {"amount": Money(1000), "worker": "Lucía Gómez"})
     long = render([thanks, Say(m.SCHEDULE_OFF)], "en")
-    assert "Lucia Gomez" in long and is_gsm7(long)  # 2 UCS-2 segments, 1 GSM-7 segment
+    assert "Lucia Gomez" in long and is_gsm7(long)
+    senora = render([Say(m.ADD_INVITED, {"household": "Señora Pérez"})], "es")
+    assert "Señora Pérez" in senora  # ñ and é are GSM-7 letters
 
 
 def test_whatsapp_gets_the_text_as_written():
@@ -79,7 +88,7 @@ def test_her_name_as_she_wrote_it(twilio, typed, kept):
     for text in ("hi", "1", "yes"):
         twilio.text(WORKER, text)
     welcome = twilio.text(WORKER, typed)
-    assert welcome.startswith(f"Welcome, {fold_to_gsm(kept)}!")  # one segment without the í
+    assert welcome.startswith(f"Welcome, {fold_to_gsm(kept)}!")  # Lucia: as in every SMS
     with twilio.app.extensions["runtime"].sessions() as session:
         assert session.scalar(select(Person.name).where(Person.phone == WORKER)) == kept
 
@@ -88,12 +97,12 @@ def test_household_names_as_she_wrote_them(twilio):
     for text in ("hi", "1", "yes", "Maria"):
         twilio.text(WORKER, text)
     invited = twilio.text(WORKER, "ADD 212 555 0199 lucía")
-    assert invited == "I invited Lucía. I will tell you when they answer."
+    assert invited == "I invited Lucia. I will tell you when they answer."
     twilio.text(WORKER, "ADD 212 555 0188 señora pérez")
     assert "2 Señora Pérez" in twilio.text(WORKER, "HOUSEHOLDS")
 
 
-def test_a_whatsapp_reply_keeps_accents_an_sms_reply_would_drop(twilio):
+def test_a_whatsapp_reply_keeps_accents_an_sms_reply_drops(twilio):
     for text in ("hi", "1", "yes", "Maria", "ADD 212 555 0199 Lucía Gómez"):
         twilio.text(f"whatsapp:{WORKER}", text)
     by_whatsapp = twilio.text(f"whatsapp:{WORKER}", "HOUSEHOLDS")

@@ -25,6 +25,7 @@ from conversations.ports import (
     Profile,
     Rates,
     Role,
+    VisitStanding,
     VisitView,
 )
 from tests.conversations.fake_insurance import FakeInsurance
@@ -101,6 +102,7 @@ class Visit:
     number: int
     status: VisitStatus = VisitStatus.REPORTED
     amount_cents: int | None = None
+    paid: bool = False  # the household paid what it confirmed
 
 
 @dataclass
@@ -567,9 +569,16 @@ class FakeFund(FakeInsurance, FakePayoutChoice):
             household_label=self.world.label(employment),
             household_person_id=employment.household_id,
             day=visit.day,
-            amount_cents=employment.amount_per_visit_cents,
+            amount_cents=visit.amount_cents or employment.amount_per_visit_cents,
             new=new,
+            standing=_standing(visit),
         )
+
+
+def _standing(visit: Visit) -> VisitStanding:
+    if visit.status is not VisitStatus.CONFIRMED:
+        return VisitStanding.ASKED
+    return VisitStanding.PAID if visit.paid else VisitStanding.CONFIRMED
 
 
 def masked(phone: str) -> str:

@@ -21,7 +21,7 @@ from conversations.engine import Turn
 from conversations.states import State
 from tests.conversations.conftest import CORPUS_SHARES
 from tests.conversations.fake_fund import EmploymentStatus, FakeFund, VisitStatus
-from tests.conversations.test_transcripts import FRIDAY, PHONES, SUNDAY, Chat
+from tests.conversations.test_transcripts import FRIDAY, PHONES, SUNDAY, YESTERDAY, Chat
 
 CORPUS = Path(__file__).with_name("corpus.tsv")
 LANGUAGES = ("en", "es", "pt_BR", "ht", "tl")
@@ -76,8 +76,11 @@ class Scene:
         elif row.setting == "confirming":
             self.chat.text("maria", "day off friday")
             assert self.chat.state("maria") is State.CONFIRMING_DAY_OFF
-        elif row.setting == "visit":
-            FakeFund(world, self.maria.person_id).report_visit(self.ana.employment_id, SUNDAY)
+        elif row.setting in ("visit", "visits"):
+            fund = FakeFund(world, self.maria.person_id)
+            if row.setting == "visits":
+                fund.report_visit(self.ana.employment_id, YESTERDAY)
+            fund.report_visit(self.ana.employment_id, SUNDAY)
             self.sender = "ana"
         elif row.setting == "invited":
             self.ana.status = EmploymentStatus.INVITED
@@ -142,6 +145,18 @@ def _done(scene: Scene, turn: Turn) -> bool:
     return reported == [wanted]
 
 
+def _all(scene: Scene) -> bool:
+    visits = scene.chat.world.visits.values()
+    return len(visits) == 2 and all(
+        v.status is VisitStatus.CONFIRMED and v.amount_cents == 500 for v in visits
+    )
+
+
+def _nothing_open(scene: Scene, turn: Turn) -> bool:
+    wanted = m.NOTHING_OPEN_YES if scene.row.argument == "yes" else m.NOTHING_OPEN_NO
+    return _messages(turn) == [wanted] and not scene.chat.world.reservations
+
+
 def _menu(scene: Scene) -> m.Message:
     return m.MENU_HOUSEHOLD if scene.sender == "ana" else m.MENU_WORKER
 
@@ -166,6 +181,9 @@ CHECKS: dict[str, Callable[[Scene, Turn], bool]] = {
     "done": _done,
     "insurance": lambda s, t: _first(t, m.INSURANCE_OFFER, m.INSURANCE_HELD),
     "missed": lambda s, t: _said_date(t, m.PAST_DAY_CONFIRM, s.row.argument or ""),
+    "half_missed": lambda s, t: _said_date(t, m.PAST_HALF_DAY_CONFIRM, s.row.argument or ""),
+    "nothing_open": _nothing_open,
+    "all": lambda s, t: _all(s),
     "more": lambda s, t: _first(t, m.HISTORY_HEADER, m.HISTORY_EMPTY, m.HISTORY_NO_MORE),
     "drop": lambda s, t: _first(t, m.INSURANCE_NOTHING_TO_STOP, m.INSURANCE_STOP_WHICH),
     "payment": lambda s, t: _first(t, m.PAYOUT_METHOD_IS, m.PAYOUT_METHOD_NOT_CHOSEN),

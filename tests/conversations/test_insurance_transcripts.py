@@ -221,6 +221,93 @@ def test_a_missed_day_she_cannot_afford_or_says_no_to(chat: Chat, lang: Words):
     assert chat.world.waiting(maria.person_id) == []
 
 
+# Half a day she missed, as people text it: the words for half a day, or a part of the day.
+HALF_DAY_CLAIMS = {
+    "en": (
+        "I was sick yesterday morning",
+        "half day yesterday I was sick",
+        "sick yesterday afternoon",
+        "i was sick half day yesterday pls",
+        "half day off yesterday",
+    ),
+    "es": (
+        "medio día ayer estuve enferma",
+        "estuve enferma ayer en la mañana",
+        "ayer por la tarde estuve enferma",
+        "medio dia libre ayer",
+        "enferma medio dia ayer porfa",
+    ),
+    "pt_BR": (
+        "meio dia ontem",
+        "fiquei doente ontem de manhã",
+        "meio dia ontem fiquei doente",
+        "ontem a tarde nao trabalhei",
+        "meia folga ontem",
+    ),
+    "ht": (
+        "demi jounen yè mwen te malad",
+        "mwen te malad ye maten",
+        "m te malad yè aprèmidi",
+        "demi konje ye",
+        "mwatye jounen ye m te malad",
+    ),
+    "tl": (
+        "kalahating araw kahapon may sakit ako",
+        "may sakit ako kahapon ng umaga",
+        "nagkasakit ako kahapon ng hapon",
+        "kalahati kahapon po",
+        "half day kahapon may sakit po ako",
+    ),
+}
+HALF_CLAIMS = [(code, text) for code, texts in HALF_DAY_CLAIMS.items() for text in texts]
+
+
+@pytest.mark.parametrize(("code", "text"), HALF_CLAIMS, ids=[t for _, t in HALF_CLAIMS])
+def test_half_a_missed_day_is_claimed_as_a_half_day(chat: Chat, code: str, text: str):
+    maria = chat.worker(lang=code, cents=20_000)
+    half = say(m.PAST_HALF_DAY_CONFIRM, date=YESTERDAY, amount=Money(6_000), after=Money(14_000))
+    chat.play([("maria", text, half)])
+    assert chat.world.waiting(maria.person_id) == []  # nothing reserved before her YES
+
+
+@EVERY_LANGUAGE
+def test_a_missed_half_day_is_reserved_paid_and_never_claimed_twice(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code, cents=20_000)
+    claim = HALF_DAY_CLAIMS[lang.code][0]
+    chat.play(
+        [
+            ("maria", claim, say(m.PAST_HALF_DAY_CONFIRM, date=YESTERDAY, amount=Money(6_000))),
+            ("maria", lang.yes, say(m.HALF_DAY_BOOKED, date=YESTERDAY, amount=Money(6_000))),
+            ("maria", claim, say(m.PAST_DAY_ALREADY, date=YESTERDAY)),
+            ("maria", NEW[lang.code].sick_yesterday, say(m.PAST_DAY_ALREADY, date=YESTERDAY)),
+        ]
+    )
+    [reservation] = chat.world.waiting(maria.person_id)
+    assert (reservation.day, reservation.amount_cents, reservation.half) == (YESTERDAY, 6_000, True)
+    assert chat.world.available_cents(maria.person_id) == 14_000
+    chat.world.pay_day_off(reservation.pending_id)
+    chat.play([("maria", claim, say(m.PAST_DAY_ALREADY, date=YESTERDAY))])
+    assert chat.world.posted_cents(maria.person_id) == 14_000
+
+
+@EVERY_LANGUAGE
+def test_a_missed_half_day_she_cannot_afford_or_says_no_to(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code, cents=5_000)
+    claim = HALF_DAY_CLAIMS[lang.code][1]
+    too_old = NEW[lang.code].too_old.split()[-1]  # 2026-11-10, the way the language writes it
+    short = say(m.HALF_DAY_SHORT, amount=Money(6_000), available=Money(5_000))
+    chat.play([("maria", claim, short)])
+    chat.world.credit(maria.person_id, 1_000, "Casa")
+    chat.play(
+        [
+            ("maria", claim, say(m.PAST_HALF_DAY_CONFIRM, after=Money(0))),
+            ("maria", lang.no, m.HALF_DAY_NOT_BOOKED),
+            ("maria", f"{lang[Intent.HALF_DAY]} {too_old}", say(m.PAST_DAY_TOO_OLD, days="7")),
+        ]
+    )
+    assert chat.world.waiting(maria.person_id) == []
+
+
 @EVERY_LANGUAGE
 def test_history_page_by_page_names_premiums(chat: Chat, lang: Words):
     words = NEW[lang.code]

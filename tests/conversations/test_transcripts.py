@@ -461,7 +461,7 @@ def test_menu_ends_a_question(chat: Chat, lang: Words):
         [
             ("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM),
             ("maria", lang[Intent.MENU], m.MENU_WORKER),
-            ("maria", lang.yes, m.NOT_UNDERSTOOD),
+            ("maria", lang.yes, m.NOTHING_OPEN_YES),
         ]
     )
     assert chat.state("maria") is State.IDLE
@@ -506,7 +506,7 @@ def test_balance_while_confirming_a_day_off_answers_and_ends_the_question(chat: 
                     say(m.DAYS_OFF_AND_HALF, count=1),
                 ),
             ),
-            ("maria", lang.yes, m.NOT_UNDERSTOOD),
+            ("maria", lang.yes, m.NOTHING_OPEN_YES),
         ]
     )
     assert chat.world.waiting(maria.person_id) == []
@@ -855,11 +855,27 @@ def test_done_with_one_household_then_yes(chat: Chat, lang: Words):
                 ),
             ),
             ("ana", lang.yes, m.NOTHING_TO_CONFIRM),
-            ("maria", done, say(m.DONE_ALREADY, date=SUNDAY)),
+            (
+                "maria",
+                done,
+                say(m.DONE_ALREADY_CONFIRMED, household="Ana", amount=Money(500), date=SUNDAY),
+            ),
         ]
     )
     assert chat.world.posted_cents(maria.person_id) == 500
-    assert [v.status for v in chat.world.visits.values()] == [VisitStatus.CONFIRMED]
+    [visit] = chat.world.visits.values()
+    assert visit.status is VisitStatus.CONFIRMED
+    visit.paid = True  # the household's payment came in
+    chat.play(
+        [
+            (
+                "maria",
+                done,
+                say(m.DONE_ALREADY_PAID, household="Ana", amount=Money(500), date=SUNDAY),
+            ),
+        ]
+    )
+    assert len(chat.world.visits) == 1
 
 
 @EVERY_LANGUAGE
@@ -1080,6 +1096,131 @@ def test_after_how_much_any_other_answer_is_read_as_usual(chat: Chat):
     )
 
 
+# "Yes to all" as households text it.
+YES_TO_ALL = {
+    "en": ("yes to all", "Yes all of them please", "YES BOTH"),
+    "es": ("si a todos", "sí, todos", "si a todas por favor"),
+    "pt_BR": ("sim para todos", "Sim, todos", "sim tudo"),
+    "ht": ("wi pou tout", "wi tout", "Wi pou toulede"),
+    "tl": ("oo lahat", "Oo sa lahat po", "opo lahat"),
+}
+
+
+def receipt(to: str, household: str, cents: int, balance: int) -> Sent:
+    return sent(
+        to,
+        "receipt",
+        say(m.RECEIPT, household=household, amount=Money(cents), balance=Money(balance)),
+    )
+
+
+@EVERY_LANGUAGE
+def test_yes_to_all_confirms_every_open_visit_with_its_own_amount(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code)
+    chat.household(maria, "ana", lang.code)
+    rosa = chat.worker("rosa", lang=lang.code)
+    chat.world.add_household(rosa, PHONES["ana"], "Casa Ana").amount_per_visit_cents = 700
+    done = lang[Intent.DONE]
+    chat.text("maria", f"{done} {lang.yesterday}")
+    chat.text("maria", done)
+    chat.text("rosa", done)
+    chat.play(
+        [
+            (
+                "ana",
+                YES_TO_ALL[lang.code][0],
+                (
+                    say(m.ALL_CONFIRMED, count=2, amount=Money(1_000), worker="Maria"),
+                    say(m.ALL_CONFIRMED, count=1, amount=Money(700), worker="Rosa"),
+                ),
+                (receipt("maria", "Ana", 1_000, 1_000), receipt("rosa", "Casa Ana", 700, 700)),
+            ),
+            ("ana", YES_TO_ALL[lang.code][0], m.NOTHING_TO_CONFIRM),
+        ]
+    )
+    amounts = sorted(v.amount_cents or 0 for v in chat.world.visits.values())
+    assert amounts == [500, 500, 700]
+    assert chat.world.posted_cents(maria.person_id) == 1_000
+    assert chat.world.posted_cents(rosa.person_id) == 700
+
+
+ALL_TEXTS = [(code, text) for code, texts in YES_TO_ALL.items() for text in texts]
+
+
+@pytest.mark.parametrize(("code", "text"), ALL_TEXTS, ids=[t for _, t in ALL_TEXTS])
+def test_yes_to_all_as_households_text_it(chat: Chat, code: str, text: str):
+    maria = chat.worker(lang=code)
+    chat.household(maria, "ana", code)
+    chat.text("maria", f"{WORDS[code][Intent.DONE]} {WORDS[code].yesterday}")
+    chat.text("maria", WORDS[code][Intent.DONE])
+    all_confirmed = say(m.ALL_CONFIRMED, count=2, amount=Money(1_000), worker="Maria")
+    chat.play([("ana", text, all_confirmed, (receipt("maria", "Ana", 1_000, 1_000),))])
+    assert chat.person("ana").language == code
+
+
+def test_yes_to_all_with_one_open_visit_and_with_an_amount(chat: Chat):
+    maria = chat.worker()
+    chat.household(maria, "ana")
+    chat.text("maria", "done")
+    thanks = say(m.CONTRIBUTION_THANKS, amount=Money(500), worker="Maria")
+    chat.play([("ana", "yes to all", thanks, (receipt("maria", "Ana", 500, 500),))])
+    chat.text("maria", "done yesterday")
+    chat.text("maria", "done 11/20")
+    each_ten = say(m.ALL_CONFIRMED, count=2, amount=Money(2_000))
+    chat.play(
+        [
+            ("ana", "yes 150 to all", say(m.AMOUNT_TOO_BIG, max=Money(10_000))),
+            ("ana", "yes ten for all", each_ten, (receipt("maria", "Ana", 2_000, 2_500),)),
+        ]
+    )
+
+
+def test_no_to_all_is_asked_which_never_guessed(chat: Chat):
+    """ "hindi lahat" may be "not all": several visits are never declined at once."""
+    maria = chat.worker(lang="tl")
+    chat.household(maria, "ana", "tl")
+    chat.text("maria", "tapos kahapon")
+    chat.text("maria", "tapos")
+    chat.play([("ana", "hindi lahat", m.PROMPTS_WHICH), ("ana", "no to all", m.PROMPTS_WHICH)])
+    assert {v.status for v in chat.world.visits.values()} == {VisitStatus.REPORTED}
+
+
+@pytest.mark.parametrize(
+    ("text", "cents"),
+    [
+        ("seven fifty", 750),
+        ("Five dollars fifty", 550),
+        ("seven dollars and fifty cents", 750),
+        ("yes, ten fifty", 1_050),
+        ("siete cincuenta", 750),
+        ("cinco con cincuenta", 550),
+        ("si, siete cincuenta", 750),
+        ("sete e cinquenta", 750),
+        ("sim, sete e cinquenta", 750),
+        ("vinte e cinco", 2_500),
+        ("set dola senkant", 750),
+        ("wi, senk dola senkant", 550),
+        ("pito singkwenta", 750),
+        ("limang dolyar at singkwenta sentimo", 550),
+        ("5 dollars 50", 550),
+    ],
+)
+def test_a_household_names_dollars_and_cents_in_words(chat: Chat, text: str, cents: int):
+    maria = chat.worker()
+    chat.household(maria, "ana")
+    chat.text("maria", "done")
+    chat.play(
+        [
+            (
+                "ana",
+                text,
+                say(m.CONTRIBUTION_THANKS, amount=Money(cents)),
+                (receipt("maria", "Ana", cents, cents),),
+            )
+        ]
+    )
+
+
 def test_prompts_which_lists_the_open_visits(chat: Chat):
     chat.household(chat.worker(), "ana")
     chat.household(chat.worker("rosa"), "ana")
@@ -1262,7 +1403,7 @@ def test_a_day_off_not_booked(chat: Chat, lang: Words):
         [
             ("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM),
             ("maria", lang.no, m.DAY_OFF_NOT_BOOKED),
-            ("maria", lang.yes, m.NOT_UNDERSTOOD),
+            ("maria", lang.yes, m.NOTHING_OPEN_YES),
         ]
     )
     assert chat.world.reservations == {}
@@ -1344,8 +1485,11 @@ def test_days_that_cannot_be_booked(chat: Chat, lang: Words):
     day_off = lang[Intent.DAY_OFF]
     chat.play(
         [
-            ("maria", f"{day_off} {lang.yesterday}", say(m.DAY_OFF_PAST, date=YESTERDAY)),
-            ("maria", f"{day_off} {lang.past}", say(m.DAY_OFF_PAST, date=LAST_FRIDAY)),
+            # A recent past day is a day she missed, claimed after the fact: asked first.
+            ("maria", f"{day_off} {lang.yesterday}", say(m.PAST_DAY_CONFIRM, date=YESTERDAY)),
+            ("maria", lang.no, m.DAY_OFF_NOT_BOOKED),
+            ("maria", f"{day_off} {lang.past}", say(m.PAST_DAY_CONFIRM, date=LAST_FRIDAY)),
+            ("maria", lang.no, m.DAY_OFF_NOT_BOOKED),
             ("maria", f"{day_off} {lang.far}", say(m.DAY_OFF_TOO_FAR, days="90")),
             ("maria", day_off, m.DAY_OFF_HOW),
             ("maria", f"{day_off} qwxz", m.DAY_OFF_HOW),
@@ -1359,7 +1503,7 @@ def test_days_that_cannot_be_booked(chat: Chat, lang: Words):
 
 def test_a_recent_date_without_a_year_has_passed(chat: Chat):
     chat.worker(cents=50_000)
-    chat.play([("maria", "day off 11/20", say(m.DAY_OFF_PAST, date=LAST_FRIDAY))])
+    chat.play([("maria", "day off 11/20", say(m.PAST_DAY_CONFIRM, date=LAST_FRIDAY))])
 
 
 @EVERY_LANGUAGE
@@ -1453,10 +1597,10 @@ def test_a_day_off_question_left_for_more_than_a_day(chat: Chat, lang: Words):
     chat.worker(lang=lang.code, cents=50_000)
     chat.play([("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM)])
     chat.advance(timedelta(hours=24, minutes=1))
-    chat.play([("maria", lang.yes, (m.EXPIRED, m.NOT_UNDERSTOOD))])
+    chat.play([("maria", lang.yes, (m.EXPIRED, m.NOTHING_OPEN_YES))])
     assert chat.world.reservations == {}
     assert chat.state("maria") is State.IDLE
-    chat.play([("maria", lang.yes, m.MENU_NUMBERED)])  # a second miss in a row
+    chat.play([("maria", lang.yes, m.NOTHING_OPEN_YES)])  # a YES is no miss: no menu
 
 
 @EVERY_LANGUAGE
@@ -1491,7 +1635,7 @@ def test_an_unanswered_question_keeps_its_age(chat: Chat):
     chat.advance(timedelta(hours=20))
     chat.play([("maria", "what?", m.NOT_UNDERSTOOD)])
     chat.advance(timedelta(hours=5))
-    chat.play([("maria", "yes", (m.EXPIRED, m.NOT_UNDERSTOOD))])
+    chat.play([("maria", "yes", (m.EXPIRED, m.NOTHING_OPEN_YES))])
 
 
 def test_a_question_asked_again_starts_a_new_day(chat: Chat):
@@ -1797,7 +1941,7 @@ def test_cancelar_inside_a_day_off_question_leaves_her_subscribed(chat: Chat, te
 def test_cancelar_is_not_an_opt_out_by_default(chat: Chat):
     """Not in the default list (Twilio would end all texts for it inside a question too)."""
     maria = chat.worker(lang="es")
-    turn = chat.play([("maria", "CANCELAR", m.NOT_UNDERSTOOD)])[0]
+    turn = chat.play([("maria", "CANCELAR", m.NOTHING_OPEN_NO)])[0]
     assert maria.opted_out == {} and turn.opted_out is None
 
 
@@ -1868,6 +2012,35 @@ def test_two_misses_in_a_row_get_the_numbered_menu(chat: Chat, lang: Words):
             ("maria", "1", (m.BALANCE, m.DAYS_OFF)),
         ]
     )
+
+
+# A plain YES or NO as people send it, with no question waiting for it.
+ALONE = {
+    "en": (("yes", "ok yes", "YES!", "yes please", "yess"), ("no", "nope", "No.", "no thanks")),
+    "es": (("si", "sí", "ok si", "Si claro"), ("no", "No gracias", "nop")),
+    "pt_BR": (("sim", "Sim!", "ok sim", "sim claro"), ("não", "nao", "Não obrigada")),
+    "ht": (("wi", "Wi wi", "ok wi", "wi dako"), ("non", "Non mesi", "non")),
+    "tl": (("oo", "opo", "ok oo", "Oo naman"), ("hindi", "hindi po", "ayoko")),
+}
+
+
+@EVERY_LANGUAGE
+def test_yes_or_no_with_nothing_open_is_told_so_and_is_no_miss(chat: Chat, lang: Words):
+    chat.worker(lang=lang.code, cents=50_000)
+    yeses, noes = ALONE[lang.code]
+    chat.play([("maria", text, m.NOTHING_OPEN_YES) for text in yeses])
+    chat.play([("maria", text, m.NOTHING_OPEN_NO) for text in noes])
+    chat.play(
+        [
+            ("maria", "qwerty", m.NOT_UNDERSTOOD),
+            ("maria", lang.yes, m.NOTHING_OPEN_YES),  # not a second miss: no menu
+            ("maria", "qwerty", m.NOT_UNDERSTOOD),
+            ("maria", lang.no, m.NOTHING_OPEN_NO),
+            ("maria", "qwerty", m.NOT_UNDERSTOOD),
+            ("maria", "qwerty", m.MENU_NUMBERED),  # two misses in a row
+        ]
+    )
+    assert chat.world.reservations == {}
 
 
 @EVERY_LANGUAGE

@@ -2,6 +2,7 @@
 
 import pytest
 
+from conversations.understanding.day_parts import half_day
 from conversations.understanding.intents import Intent
 from conversations.understanding.numbers import amount_cents
 from conversations.understanding.reader import read
@@ -68,3 +69,47 @@ def test_filler_and_other_intents_words_leave_what_matters(text: str, intent: In
 def test_ok_is_an_acknowledgement_and_yes_is_not():
     assert read("ok").ack and read("👍").ack and read("salamat po").ack
     assert not read("yes").ack and not read("no thanks").ack
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "cents"),
+    [
+        ("seven fifty", "en", 750),
+        ("five dollars fifty", "en", 550),
+        ("five dollars and fifty cents", "en", 550),
+        ("one twenty five", "en", 125),
+        ("twenty five", "en", 2_500),  # one number, not $20.05
+        ("siete cincuenta", "es", 750),
+        ("cinco con cincuenta", "es", 550),
+        ("sete e cinquenta", "pt_BR", 750),
+        ("vinte e cinco e cinquenta", "pt_BR", 2_550),
+        ("vinte cinco", "pt_BR", 2_500),  # the "e" left out
+        ("set dola senkant", "ht", 750),
+        ("pito singkwenta", "tl", 750),
+        ("5 dollars 50", "en", 550),
+        ("fifty cents", "en", 50),
+        ("seven five", "en", None),  # $7.05 or $75? not guessed
+        ("2 10", "en", None),  # visit 2, $10: digits alone are never dollars and cents
+    ],
+)
+def test_dollars_and_cents_in_words(text: str, language: str, cents: int | None):
+    assert amount_cents(text, language)[0] == cents
+
+
+@pytest.mark.parametrize(
+    ("text", "half", "left"),
+    [
+        ("i was sick yesterday morning", True, "i was sick yesterday"),
+        ("half day yesterday i was sick", True, "yesterday i was sick"),
+        ("estuve enferma ayer por la tarde", True, "estuve enferma ayer"),
+        ("fiquei doente ontem de manha", True, "fiquei doente ontem"),
+        ("demi jounen ye mwen te malad", True, "ye mwen te malad"),
+        ("may sakit ako kahapon ng umaga", True, "may sakit ako kahapon"),
+        ("i was sick yesterday", False, "i was sick yesterday"),
+        ("good morning i was sick yesterday", False, "i was sick yesterday"),
+        ("bom dia fiquei doente ontem", False, "fiquei doente ontem"),
+        ("estuve enferma manana", False, "estuve enferma manana"),  # tomorrow, not morning
+    ],
+)
+def test_half_a_day_in_a_claim(text: str, half: bool, left: str):
+    assert half_day(text) == (half, left)
