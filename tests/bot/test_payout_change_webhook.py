@@ -258,7 +258,10 @@ def test_a_code_that_comes_too_late_changes_nothing(app, twilio):
     assert reply == "That code expired, so nothing changed. Text PAYMENT to start again."
     [change] = changes(app)
     assert change.status == "expired" and worker(app).payout_method is None
-    assert twilio.text(WORKER, "no").startswith("Sorry")  # no question is left open
+    # no question is left open
+    assert twilio.text(WORKER, "no") == (
+        "There is no question waiting for a NO. Text MENU to see what you can do."
+    )
     ledger_is_clean(app)
 
 
