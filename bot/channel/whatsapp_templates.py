@@ -38,6 +38,8 @@ NOTICE_MESSAGES: dict[str, Message] = {
     "number_moved_away": m.NUMBER_MOVED_AWAY,
     "day_off_paid": m.DAY_OFF_PAID,
     "day_off_voided": m.DAY_OFF_VOIDED,
+    "payout_setup": m.PAYOUT_SETUP,
+    "payout_waiting": m.PAYOUT_WAITS_FOR_ACCOUNT,
     "premium_paid": m.PREMIUM_PAID,
     "insurance_lapsed": m.INSURANCE_LAPSED,
     "insurance_low": m.INSURANCE_LOW,

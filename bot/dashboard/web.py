@@ -57,7 +57,14 @@ class RowId(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     """Configure sessions and CSRF for the dashboard and register its routes."""
-    from bot.dashboard import actions, auth, export, number_move_action, pages  # noqa: F401, PLC0415
+    from bot.dashboard import (  # noqa: F401, PLC0415
+        actions,
+        approve_action,
+        auth,
+        export,
+        number_move_action,
+        pages,
+    )
 
     settings = app.extensions["runtime"].settings
     app.secret_key = settings.secret_key or _PROCESS_KEY
@@ -72,7 +79,13 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     i18n.install(app)
     app.jinja_env.globals.update(
-        label=labels.label, error_text=labels.error_text, payout_methods=PAYOUT_METHODS
+        label=labels.label,
+        error_text=labels.error_text,
+        payout_methods=PAYOUT_METHODS,
+        # Staff approve each payout and a rail sends it: an "Approve and send" button.
+        approve_and_send=(
+            settings.payout_approval == "staff" and settings.payout_provider != "manual"
+        ),
     )
     i18n.load_all()
     app.extensions["login_throttle"] = LoginThrottle(app.extensions["runtime"].redis)

@@ -29,7 +29,13 @@ from bot.models.partner import (
     PartnerRequest,
     PartnerWorker,
 )
-from bot.models.payout import PAYOUT_METHODS, NumberMove, PayoutRecord, PayoutStatus
+from bot.models.payout import (
+    PAYOUT_METHODS,
+    NumberMove,
+    PayoutApproval,
+    PayoutRecord,
+    PayoutStatus,
+)
 from bot.models.person import Channel, ChannelConsent, Person, known_as
 from bot.models.staff import StaffAccount
 from bot.models.visit import Visit, VisitReporter, VisitStatus
@@ -63,6 +69,7 @@ __all__ = [
     "PartnerMoneyKind",
     "PartnerRequest",
     "PartnerWorker",
+    "PayoutApproval",
     "PayoutRecord",
     "PayoutStatus",
     "Person",

@@ -1,5 +1,6 @@
 """The payout run: each hour, payouts whose answer was lost are asked about and settled, and
-with `PAYOUT_APPROVAL=auto` the days off that have come are sent through the rail.
+the days off that may go are sent through the rail: with `PAYOUT_APPROVAL=auto` those whose
+day has come, with `staff` those staff approved (and that were waiting for her account).
 
 Idempotent: a day off has one payout record (unique per reserved day off) and the rail one
 key per day off, so two runs at once, or a run repeated, send nothing twice.
@@ -13,7 +14,7 @@ from sqlalchemy import select
 
 from bot import ledger
 from bot.channel import outbox
-from bot.fund import payout_sending
+from bot.fund import payout_approvals, payout_sending
 from bot.infra.orm import utcnow
 from bot.infra.runtime import Runtime
 from bot.models import PayoutRecord, PayoutStatus
@@ -31,9 +32,9 @@ def period_of(now: datetime) -> str:
 def send_due(
     runtime: Runtime, _period: str | None = None, provider: PayoutProvider | None = None
 ) -> int:
-    """Settle payouts left sending, then (auto) send the days off that have come; how many
-    payouts moved."""
-    provider = provider or payout_provider(runtime.settings)
+    """Settle payouts left sending, then send the days off that may go; how many payouts
+    moved."""
+    provider = provider or payout_provider(runtime.settings, runtime.sessions)
     settings = runtime.settings
     with runtime.sessions() as session:
         sending = list(
@@ -45,7 +46,10 @@ def send_due(
             )
         )
         today = utcnow().astimezone(ZoneInfo(settings.default_time_zone)).date()
-        due = payout_sending.due(session, today) if settings.payout_approval == "auto" else []
+        if settings.payout_approval == "auto":
+            due = payout_sending.due(session, today)
+        else:
+            due = payout_approvals.approved(session)
     moved = 0
     for transfer_id in sending + due:
         try:

@@ -8,10 +8,10 @@ from sqlalchemy.orm import Session
 
 from bot.infra.config import Settings
 from bot.infra.orm import utcnow
+from bot.infra.stripe_client import client
 from bot.models import Contributor
 from bot.payments.interfaces import Attempt, ChargeAnswer, CollectionsService, ProviderLine
 from bot.payments.models import CollectionCharge
-from bot.payments.stripe.client import client
 from bot.payments.stripe.models import StripeCustomer
 
 METHOD_TYPES = ["card", "us_bank_account"]  # a bank account (ACH) keeps fees low
