@@ -105,6 +105,9 @@ class FakeConnect:
     ) -> tuple[int, dict[str, Any]] | None:
         """Connect's answer to a call, or None if the call is not Connect's."""
         parts = path.strip("/").split("/")[1:]  # without "v1"
+        if parts == ["balance"] and method == "GET" and account is None:
+            available = [{"amount": self.platform_available, "currency": "usd"}]
+            return 200, {"object": "balance", "available": available, "pending": []}
         if not parts or parts[0] not in ("accounts", "account_links", "transfers", "payouts"):
             return None
         if parts[0] == "accounts":

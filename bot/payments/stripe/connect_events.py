@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from stripe import InvalidRequestError
 
 from bot.fund import payout_sending
 from bot.infra.config import Settings
@@ -31,7 +32,8 @@ KEY_PREFIX = "payout:"
 
 def fetch(runtime: Runtime, event: dict[str, Any]) -> dict[str, str]:
     """What a Connect event needs from Stripe now (raises stripe.StripeError if Stripe does
-    not answer: the webhook then asks Stripe to send the event again)."""
+    not answer: the webhook then asks Stripe to send the event again; a payout Stripe does not
+    know on that account is left to the handler, which ignores it)."""
     obj, kind = event["data"]["object"], event["type"]
     stripe = client(runtime.settings)
     if kind == "account.updated":
@@ -39,9 +41,12 @@ def fetch(runtime: Runtime, event: dict[str, Any]) -> dict[str, str]:
         return {"state": json.dumps(state)}
     if kind.startswith("payout.") and _day_off(_key(obj)) is not None:
         account = str(event.get("account") or "")
-        payout = stripe.v1.payouts.retrieve(
-            str(obj.get("id")), options={"stripe_account": account}
-        ).to_dict()
+        try:
+            payout = stripe.v1.payouts.retrieve(
+                str(obj.get("id")), options={"stripe_account": account}
+            ).to_dict()
+        except InvalidRequestError:  # no such payout on that account: the handler ignores it
+            return {"account": account}
         if payout.get("status") in ("failed", "canceled"):
             StripeConnectPayouts(runtime.settings, runtime.sessions).give_back(_key(payout))
         return {"account": account, "payout": json.dumps(payout)}

@@ -131,6 +131,8 @@ class StripeConnectPayouts:
     ) -> RailAnswer:
         payout = None
         if transfer is None:
+            if not self._fund_holds(order.amount_cents, order.currency):
+                return _fund_short(order.key)
             try:
                 transfer = self._transfer(order, str(account.account_id))
             except stripe.InvalidRequestError as error:
@@ -146,6 +148,18 @@ class StripeConnectPayouts:
                 self._reverse_or_log(transfer, order.key)
                 return RailAnswer(RailOutcome.FAILED, transfer["id"], f"payout refused: {refused}")
         return answer_of(payout)
+
+    def _fund_holds(self, amount_cents: int, currency: str) -> bool:
+        """Whether the fund's Stripe balance can pay it now. Asked first because Stripe keeps
+        a refused transfer's answer under its idempotency key for a day: asking again with
+        the day off's key would be refused all day, even once the money is there."""
+        balance = self.stripe.v1.balance.retrieve().to_dict()
+        available = sum(
+            int(part.get("amount") or 0)
+            for part in balance.get("available") or []
+            if part.get("currency") == currency.lower()
+        )
+        return available >= amount_cents
 
     def _transfer(self, order: PayoutOrder, destination: str) -> dict[str, Any]:
         created = self.stripe.v1.transfers.create(
@@ -253,12 +267,17 @@ def _reversed(transfer: dict[str, Any]) -> bool:
     )
 
 
+def _fund_short(key: str) -> RailAnswer:
+    """Nothing moved: the payout waits for the next run (staff read the log)."""
+    log.error("payout %s waits: the fund's Stripe balance is too low", key)
+    return RailAnswer(RailOutcome.WAITING, failure="fund balance too low")
+
+
 def _transfer_refused(key: str, error: stripe.InvalidRequestError) -> RailAnswer:
-    """The fund's balance too low: nothing moved, it waits for the next run (staff read the
-    log); any other refusal: the payout failed and her money goes back to her balance."""
+    """The fund's balance too low after all: it waits; any other refusal: the payout failed
+    and her money goes back to her balance."""
     if error.code == "balance_insufficient":
-        log.error("payout %s waits: the fund's Stripe balance is too low", key)
-        return RailAnswer(RailOutcome.WAITING, failure="fund balance too low")
+        return _fund_short(key)
     return RailAnswer(RailOutcome.FAILED, failure=f"transfer refused: {error.code or 'refused'}")
 
 
