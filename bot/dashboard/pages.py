@@ -84,6 +84,7 @@ def payouts_page() -> ResponseReturnValue:
         waiting = payouts.waiting(session)
         recorded = payout_records.recorded(session, limit=50)
         approved = payout_approvals.approvals(session, [p.transfer_id for p in waiting])
+        in_flight = payout_records.in_flight(session)
     accounts = {}
     if settings.payout_provider != "manual":  # where the rail would pay each of them
         provider = payout_provider(settings, runtime().sessions)
@@ -94,6 +95,7 @@ def payouts_page() -> ResponseReturnValue:
         recorded=recorded,
         approved=approved,
         accounts=accounts,
+        in_flight=in_flight,
     )
 
 

@@ -73,6 +73,16 @@ def recorded(session: Session, limit: int = 200) -> list[Recorded]:
     ]
 
 
+def in_flight(session: Session) -> dict[int, PayoutStatus]:
+    """Days off a rail is paying (sending, or sent and not landed yet): by hand, nothing."""
+    rows = session.execute(
+        select(PayoutRecord.transfer_id, PayoutRecord.status).where(
+            PayoutRecord.status.in_([PayoutStatus.SENDING, PayoutStatus.SENT])
+        )
+    )
+    return {transfer_id: PayoutStatus(status) for transfer_id, status in rows}
+
+
 def reconcile(session: Session, provider: PayoutProvider) -> list[Difference]:
     """Every difference between payout records, the rail's answers and the ledger."""
     resolution = aliased(ledger.Transfer)
@@ -168,7 +178,11 @@ def _compare_movements(rows: list[Row], provider: PayoutProvider) -> list[Differ
             continue
         found += _compare_movement(days[key], movements, provider.name)
     for key, (reservation, phase, record) in days.items():
-        paid_by_rail = record is not None and record.provider == provider.name
+        paid_by_rail = (  # a rail that moves money keeps its own id for it; manual has none
+            record is not None
+            and record.provider == provider.name
+            and record.provider_ref is not None
+        )
         if paid_by_rail and phase == ledger.Phase.POST_PENDING and key not in by_key:
             found.append(
                 Difference(reservation.id, "paid_not_on_rail", f"{provider.name} has no payout")

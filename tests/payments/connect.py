@@ -3,15 +3,19 @@ and books a day off by text, opens her texted setup link, Stripe's signed events
 payout run and the console command run."""
 
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
 from bot import ledger
+from bot.dashboard import accounts
 from bot.fund import membership
 from bot.infra.db import run_in_transaction
 from bot.models import PayoutRecord
 from bot.ops import payout_runs
 from bot.payouts_rail.stripe_connect.models import ConnectAccount
+from bot.texting.texts import format_day
+from tests.bot.dashboard.conftest import EMAIL, PASSWORD, sign_in
 from tests.payments.conftest import WORKER, Fund
 
 STRIPE_PAYOUTS = {
@@ -99,3 +103,20 @@ def money(fund: Fund) -> tuple[int, int]:
     """Her balance and what she may spend, as `benefits-bot balance --json` says."""
     balance = fund.balance()
     return balance["balance_cents"], balance["available_cents"]
+
+
+def day_today() -> str:
+    """Today as her texts write it (DEFAULT_TIME_ZONE=UTC)."""
+    return format_day(datetime.now(UTC).date(), "en")
+
+
+def staff_client(fund: Fund):
+    """A member of staff, signed in to the dashboard."""
+    run_in_transaction(fund.runtime.sessions, lambda s: accounts.create(s, EMAIL, PASSWORD))
+    client = fund.app.test_client()
+    assert sign_in(client).status_code == 303
+    return client
+
+
+def staff_page(fund: Fund, path: str) -> str:
+    return staff_client(fund).get(path).get_data(as_text=True)

@@ -13,6 +13,7 @@ from tests.payments.connect import (
     STRIPE_PAYOUTS,
     book_day_off,
     connected_account,
+    day_today,
     deliver,
     join_with_money,
     money,
@@ -20,6 +21,7 @@ from tests.payments.connect import (
     record,
     run_payouts,
     set_up_account,
+    staff_page,
 )
 
 
@@ -64,7 +66,7 @@ def test_setup_link_account_ready_day_off_sent_to_her_card_and_landed_once(fund_
         f"payout:{payout}",
     )
     assert fund.notices(WORKER, "day_off_sent") == [
-        f"The fund sent $120.00 for your day off {_day(fund)}. We will text you when it arrives."
+        f"The fund sent $120.00 for your day off {day_today()}. We will text you when it arrives."
     ]
     assert run_payouts(fund) == 0 and len(fund.stripe.transfers) == 1  # sent once
 
@@ -113,27 +115,7 @@ def test_a_payout_that_fails_after_it_was_sent_returns_her_money_and_tells_her(
     _, reversed_news = deliver(fund, "transfer.reversed", dict(transfer))  # Stripe's own news
     assert reversed_news.status_code == 200
     assert len(fund.notices(WORKER, "day_off_voided")) == 1  # told once
-    page = _staff_page(fund, "/staff/payouts")
+    page = staff_page(fund, "/staff/payouts")
     assert "Failed" in page
     assert "agree" in fund.command("payouts", "reconcile").stdout
     fund.ledger_is_sound()
-
-
-def _day(fund) -> str:
-    """Today as her texts write it (DEFAULT_TIME_ZONE=UTC)."""
-    from datetime import UTC, datetime  # noqa: PLC0415
-
-    from bot.texting.texts import format_day  # noqa: PLC0415
-
-    return format_day(datetime.now(UTC).date(), "en")
-
-
-def _staff_page(fund, path: str) -> str:
-    from bot.dashboard import accounts  # noqa: PLC0415
-    from bot.infra.db import run_in_transaction  # noqa: PLC0415
-    from tests.bot.dashboard.conftest import EMAIL, PASSWORD, sign_in  # noqa: PLC0415
-
-    run_in_transaction(fund.runtime.sessions, lambda s: accounts.create(s, EMAIL, PASSWORD))
-    client = fund.app.test_client()
-    assert sign_in(client).status_code == 303
-    return client.get(path).get_data(as_text=True)
