@@ -67,6 +67,7 @@ SAMPLES: dict[str, Param] = {
     "date": date(2026, 11, 20),
     "month": Month(2026, 11),
     "hours": 48,
+    "link": "https://fund.example.org/payout/AbCdEfGhIjKlMnOpQrStUv",
     "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -64,6 +64,8 @@ NOTICES = frozenset(
         "CHARGE_FAILED",
         "CHARGE_GAVE_UP",
         "PAYMENT_LATE",
+        "PAYOUT_SETUP",
+        "PAYOUT_WAITS_FOR_ACCOUNT",
     }
 )
 VALUES_ONLY = frozenset(
