@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from bot import ledger
-from bot.models import PayoutRecord, PayoutStatus, Person, Worker
+from bot.models import PayoutApproval, PayoutRecord, PayoutStatus, Person, Worker
 from bot.payouts_rail.interfaces import PayoutProvider, RailMovement, RailOutcome, RailTimeout
 
 
@@ -33,6 +33,7 @@ class Recorded:
     reference: str | None
     paid_by: str | None
     settled_at: datetime | None
+    approved_by: str | None = None  # the staff member who approved sending it (staff mode)
 
 
 @dataclass(frozen=True)
@@ -47,10 +48,11 @@ class Difference:
 def recorded(session: Session, limit: int = 200) -> list[Recorded]:
     """The latest payout records, newest first, with the worker they paid."""
     rows = session.execute(
-        select(PayoutRecord, ledger.Transfer, Person)
+        select(PayoutRecord, ledger.Transfer, Person, PayoutApproval.staff_email)
         .join(ledger.Transfer, ledger.Transfer.id == PayoutRecord.transfer_id)
         .join(Worker, Worker.id == PayoutRecord.worker_id)
         .join(Person, Person.id == Worker.person_id)
+        .outerjoin(PayoutApproval, PayoutApproval.transfer_id == PayoutRecord.transfer_id)
         .order_by(PayoutRecord.id.desc())
         .limit(limit)
     ).all()
@@ -68,8 +70,9 @@ def recorded(session: Session, limit: int = 200) -> list[Recorded]:
             reference=record.reference,
             paid_by=record.paid_by,
             settled_at=record.settled_at,
+            approved_by=approved_by,
         )
-        for record, transfer, person in rows
+        for record, transfer, person, approved_by in rows
     ]
 
 

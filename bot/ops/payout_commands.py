@@ -85,6 +85,7 @@ def _recorded_row(r: payout_records.Recorded) -> dict[str, Any]:
         "method": r.method,
         "reference": r.reference,
         "paid_by": r.paid_by,
+        "approved_by": r.approved_by,
         "settled_at": r.settled_at.isoformat() if r.settled_at else None,
     }
 

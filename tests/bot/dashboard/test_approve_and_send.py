@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot import ledger
 from bot.app import create_app
 from bot.dashboard import accounts as staff
+from bot.fund import payout_records
 from bot.infra.config import Settings
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import utcnow
@@ -96,6 +97,9 @@ def test_approve_and_send_keeps_who_approved_and_sends_once(app, client, session
         assert (record.status, record.provider) == ("sent", "stripe")
         assert ledger.check(session) == []
     assert kinds(sessions).count("day_off_sent") == 1
+    with sessions() as session:
+        [shown] = payout_records.recorded(session)
+        assert (shown.status, shown.approved_by) == ("sent", EMAIL)
 
 
 def test_approved_without_her_account_it_waits_and_the_run_sends_it_when_ready(
