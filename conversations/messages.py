@@ -288,6 +288,12 @@ PAYOUT_WAITS_FOR_ACCOUNT = N_(
     "The fund has %(amount)s ready for your day off. To get it on your debit card or bank "
     "account, set it up here: %(link)s"
 )
+# TRANSLATORS: a notice: her payouts now go to another card or bank account (changed at the
+# payout service); %(digits)s are its last four digits.
+PAYOUT_ACCOUNT_CHANGED = N_(
+    "Benefits Fund: your payouts now go to the card or bank account ending %(digits)s. "
+    "Payouts wait %(hours)s hours. Did not ask for this? Text HELP."
+)
 # TRANSLATORS: a web page she sees after setting up her payout account at Stripe.
 PAYOUT_SETUP_DONE = N_("Thank you. We will text you when your payout account is ready.")
 # TRANSLATORS: a web page: she opened her payout setup link after her account was ready.

@@ -40,6 +40,7 @@ NOTICE_MESSAGES: dict[str, Message] = {
     "day_off_voided": m.DAY_OFF_VOIDED,
     "payout_setup": m.PAYOUT_SETUP,
     "payout_waiting": m.PAYOUT_WAITS_FOR_ACCOUNT,
+    "payout_account_changed": m.PAYOUT_ACCOUNT_CHANGED,
     "premium_paid": m.PREMIUM_PAID,
     "insurance_lapsed": m.INSURANCE_LAPSED,
     "insurance_low": m.INSURANCE_LOW,
@@ -68,6 +69,7 @@ SAMPLES: dict[str, Param] = {
     "month": Month(2026, 11),
     "hours": 48,
     "link": "https://fund.example.org/payout/AbCdEfGhIjKlMnOpQrStUv",
+    "digits": "6789",
     "products": Choices((m.LIFE_INSURANCE, m.DISABILITY_INSURANCE), numbered=False),
 }
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

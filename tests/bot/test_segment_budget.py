@@ -66,6 +66,7 @@ NOTICES = frozenset(
         "PAYMENT_LATE",
         "PAYOUT_SETUP",
         "PAYOUT_WAITS_FOR_ACCOUNT",
+        "PAYOUT_ACCOUNT_CHANGED",
     }
 )
 VALUES_ONLY = frozenset(
@@ -132,6 +133,7 @@ def worst_values(language: str) -> dict[str, Param]:
         "covers": m.DISABILITY_COVERS,
         "year": "2026",
         "link": "https://beneficios.example.org/pay/AbCdEfGhIjKlMnOpQrStUv",
+        "digits": "6789",
     }
 
 

@@ -2,7 +2,8 @@
 "sending", is asked about before any retry and is never sent twice), an event that arrives
 before the answer or twice, an event about no payout of ours, a worker with no payout
 account yet (the day off waits and she is texted her link once, in her language), a fund
-whose Stripe balance is too low. `ledger check` is clean after each."""
+whose Stripe balance is too low, a new card given at Stripe (her payouts wait, she is told).
+`ledger check` is clean after each."""
 
 import logging
 
@@ -10,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.infra.db import run_in_transaction
-from bot.models import Person
+from bot.infra.orm import utcnow
+from bot.models import Person, Worker
 from tests.payments.conftest import WORKER
 from tests.payments.connect import (
     SETUP_LINK,
@@ -168,3 +170,32 @@ def test_with_the_manual_rail_there_is_no_setup_link(fund_with_stripe):
     malformed = fund.command("payouts", "setup-link", "call me", ok=False)
     assert malformed.returncode == 2 and "is not a phone number" in malformed.stderr
     assert fund.app.test_client().get("/payout/AbCdEfGhIjKlMnOpQrStUv").status_code == 404
+
+
+def test_a_new_card_given_at_stripe_holds_her_payouts_and_she_is_told(fund_with_stripe):
+    fund = fund_with_stripe(**STRIPE_PAYOUTS, PAYOUT_CHANGE_HOLD="48")
+    join_with_money(fund)
+    account = set_up_account(fund, "card")  # her first card: nothing to hold
+    assert fund.notices(WORKER, "payout_account_changed") == []
+    changed = fund.stripe.onboard(account, "card", last4="1881")  # someone with her login?
+    event, _ = deliver(fund, "account.updated", changed, account)
+    deliver(fund, "account.updated", changed, account, event=event)  # the same news again
+    deliver(fund, "account.updated", changed, account)  # and Stripe's next, unchanged news
+    assert fund.notices(WORKER, "payout_account_changed") == [
+        "Benefits Fund: your payouts now go to the card or bank account ending 1881. "
+        "Payouts wait 48 hours. Did not ask for this? Text HELP."
+    ]
+    payout = book_day_off(fund)
+    assert run_payouts(fund) == 0 and fund.stripe.transfers == []  # held
+
+    def hold_over(session):
+        session.get(Worker, record_worker(session)).payouts_held_until = utcnow()
+
+    run_in_transaction(fund.runtime.sessions, hold_over)
+    assert run_payouts(fund) == 1
+    assert [t["transfer_group"] for t in fund.stripe.transfers] == [f"payout:{payout}"]
+    fund.ledger_is_sound()
+
+
+def record_worker(session) -> int:
+    return session.scalars(select(Worker.id)).one()

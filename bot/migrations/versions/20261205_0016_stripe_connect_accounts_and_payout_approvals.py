@@ -28,6 +28,8 @@ def upgrade() -> None:
         sa.Column("payouts_enabled", sa.Boolean(), nullable=False),
         sa.Column("instant", sa.Boolean(), nullable=False),
         sa.Column("summary", sa.String(length=80), nullable=True),
+        sa.Column("external_id", sa.String(length=255), nullable=True),
+        sa.Column("last4", sa.String(length=4), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from stripe import InvalidRequestError
 
-from bot.fund import payout_sending
+from bot.fund import payout_accounts, payout_sending
 from bot.infra.config import Settings
 from bot.infra.runtime import Runtime
 from bot.infra.stripe_client import client
@@ -57,9 +57,15 @@ def _account_updated(
     session: Session, settings: Settings, account: dict[str, Any], fetched: dict[str, str]
 ) -> list[int]:
     state = json.loads(fetched["state"]) if "state" in fetched else account
-    if accounts.record_state(session, state) is None:
+    recorded = accounts.record_state(session, state)
+    if recorded is None:
         log.info("account.updated for an account not ours (%s) ignored", _masked(account))
-    return []
+        return []
+    if not recorded.changed:
+        return []
+    worker_id, last4 = recorded.account.worker_id, recorded.account.last4
+    hours = settings.payout_change_hold_hours
+    return list(payout_accounts.account_changed(session, worker_id, last4, hours))
 
 
 def _payout(

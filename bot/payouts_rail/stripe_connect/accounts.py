@@ -1,6 +1,7 @@
 """Her Stripe Express account: the short link she is texted, its onboarding, and what Stripe
 says of the account (can it take payouts? to which card or bank account?)."""
 
+from dataclasses import dataclass
 from secrets import token_urlsafe
 from typing import Any
 
@@ -73,22 +74,34 @@ def onboarding_url(
     return link.url
 
 
-def record_state(session: Session, state: dict[str, Any]) -> ConnectAccount | None:
+@dataclass(frozen=True)
+class Recorded:
+    """An account of ours as Stripe now describes it, and whether where her payouts go
+    changed from one card or bank account to another."""
+
+    account: ConnectAccount
+    changed: bool
+
+
+def record_state(session: Session, state: dict[str, Any]) -> Recorded | None:
     """Keep what Stripe now says of an account (None: not one of ours)."""
     account = session.scalar(
         select(ConnectAccount).where(ConnectAccount.account_id == state.get("id")).with_for_update()
     )
     if account is None:
         return None
-    external = default_external_account(state)
+    external = default_external_account(state) or {}
+    before = account.external_id
     account.payouts_enabled = bool(state.get("payouts_enabled"))
     account.summary = summary_of(external) if external else None
-    account.instant = bool(
-        external
-        and external.get("object") == "card"
+    account.external_id = str(external["id"]) if external.get("id") else None
+    account.last4 = str(external.get("last4") or "")[-4:] or None
+    account.instant = (
+        external.get("object") == "card"
         and "instant" in (external.get("available_payout_methods") or [])
     )
-    return account
+    changed = before is not None and account.external_id not in (None, before)
+    return Recorded(account, changed)
 
 
 def default_external_account(state: dict[str, Any]) -> dict[str, Any] | None:

@@ -26,6 +26,10 @@ class ConnectAccount(Base):
     payouts_enabled: Mapped[bool] = mapped_column(default=False)
     instant: Mapped[bool] = mapped_column(default=False)  # her card takes instant payouts
     summary: Mapped[str | None] = mapped_column(String(80))
+    # Stripe's id of the card or bank account payouts go to, and its last four digits: a new
+    # one (changed in Stripe's Express dashboard) holds her payouts and is announced to her.
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    last4: Mapped[str | None] = mapped_column(String(4))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
