@@ -89,6 +89,21 @@ def send(sessions: Sessions, provider: PayoutProvider, transfer_id: int, currenc
     return run_in_transaction(sessions, work)
 
 
+def ask_about(sessions: Sessions, provider: PayoutProvider, transfer_id: int) -> Sent:
+    """A payout sent a while ago whose news never came: ask the rail, and settle it if the
+    rail says it landed or failed (nothing is sent)."""
+    try:
+        answer = provider.lookup(rail_key(transfer_id))
+    except RailTimeout:
+        return Sent(PayoutStatus.SENT)
+    if answer.outcome not in (RailOutcome.PAID, RailOutcome.FAILED):
+        return Sent(PayoutStatus.SENT)
+    log.warning(
+        "payout #%s: its news never came; %s says %s", transfer_id, provider.name, answer.outcome
+    )
+    return run_in_transaction(sessions, lambda session: settle(session, transfer_id, answer))
+
+
 def _claim(
     sessions: Sessions, provider: PayoutProvider, transfer_id: int, currency: str
 ) -> tuple[PayoutOrder, bool] | None:

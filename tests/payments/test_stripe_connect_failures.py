@@ -2,17 +2,19 @@
 "sending", is asked about before any retry and is never sent twice), an event that arrives
 before the answer or twice, an event about no payout of ours, a worker with no payout
 account yet (the day off waits and she is texted her link once, in her language), a fund
-whose Stripe balance is too low, a new card given at Stripe (her payouts wait, she is told).
+whose Stripe balance is too low, a new card given at Stripe (her payouts wait, she is told),
+a payout whose news never came (asked about a day later).
 `ledger check` is clean after each."""
 
 import logging
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import utcnow
-from bot.models import Person, Worker
+from bot.models import PayoutRecord, Person, Worker
 from tests.payments.conftest import WORKER
 from tests.payments.connect import (
     SETUP_LINK,
@@ -199,3 +201,29 @@ def test_a_new_card_given_at_stripe_holds_her_payouts_and_she_is_told(fund_with_
 
 def record_worker(session) -> int:
     return session.scalars(select(Worker.id)).one()
+
+
+def test_a_payout_whose_news_never_came_is_asked_about_a_day_later(fund_with_stripe):
+    fund = fund_with_stripe(**STRIPE_PAYOUTS)
+    join_with_money(fund)
+    account = set_up_account(fund, "bank")
+    payout = book_day_off(fund)
+    assert run_payouts(fund) == 1
+    [sent] = fund.stripe.payouts_of(account)
+    fund.stripe.settle_payout(sent["id"], "failed", "no_account")  # its events are all lost
+    assert run_payouts(fund) == 0 and record(fund, payout).status == "sent"  # too soon to ask
+
+    def a_day_ago(session):
+        session.get(PayoutRecord, record(fund, payout).id).created_at = utcnow() - timedelta(
+            days=1, minutes=1
+        )
+
+    run_in_transaction(fund.runtime.sessions, a_day_ago)
+    assert run_payouts(fund) == 1
+    assert record(fund, payout).status == "failed"
+    [transfer] = fund.stripe.transfers
+    assert transfer["reversed"]  # the money is back at the fund's Stripe balance
+    assert len(fund.notices(WORKER, "day_off_voided")) == 1 and money(fund) == (15_000, 15_000)
+    assert run_payouts(fund) == 0
+    assert "agree" in fund.command("payouts", "reconcile").stdout
+    fund.ledger_is_sound()

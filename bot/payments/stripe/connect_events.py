@@ -24,7 +24,8 @@ from bot.infra.stripe_client import client
 from bot.models import PayoutRecord
 from bot.payouts_rail.interfaces import RailAnswer, RailOutcome
 from bot.payouts_rail.stripe_connect import accounts
-from bot.payouts_rail.stripe_connect.rail import StripeConnectPayouts, answer_of
+from bot.payouts_rail.stripe_connect.objects import answer_of
+from bot.payouts_rail.stripe_connect.rail import StripeConnectPayouts
 
 log = logging.getLogger(__name__)
 KEY_PREFIX = "payout:"

@@ -96,9 +96,8 @@ def record_state(session: Session, state: dict[str, Any]) -> Recorded | None:
     account.summary = summary_of(external) if external else None
     account.external_id = str(external["id"]) if external.get("id") else None
     account.last4 = str(external.get("last4") or "")[-4:] or None
-    account.instant = (
-        external.get("object") == "card"
-        and "instant" in (external.get("available_payout_methods") or [])
+    account.instant = external.get("object") == "card" and "instant" in (
+        external.get("available_payout_methods") or []
     )
     changed = before is not None and account.external_id not in (None, before)
     return Recorded(account, changed)

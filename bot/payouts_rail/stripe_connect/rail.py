@@ -29,6 +29,7 @@ from bot.payouts_rail.interfaces import (
 )
 from bot.payouts_rail.stripe_connect import accounts
 from bot.payouts_rail.stripe_connect.models import ConnectAccount
+from bot.payouts_rail.stripe_connect.objects import answer_of, is_reversed, movement
 
 log = logging.getLogger(__name__)
 Sessions = Callable[[], AbstractContextManager[Session]]
@@ -75,17 +76,22 @@ class StripeConnectPayouts:
             return self._send(order, account, transfer)
 
     def lookup(self, key: str) -> RailAnswer:
-        """What Stripe holds for this key: UNKNOWN while no payout left her account for it."""
+        """What Stripe holds for this key: UNKNOWN while no payout left her account for it.
+        A payout found failed has its money brought back to the fund first (once), since
+        the fund gives it back to her balance on this answer."""
         with _no_answer_is_a_timeout(key):
             transfer = self._transfer_of(key)
             if transfer is None:
                 return RailAnswer(RailOutcome.UNKNOWN)
-            if _reversed(transfer):
+            if is_reversed(transfer):
                 return RailAnswer(RailOutcome.FAILED, transfer["id"], "transfer reversed")
             payout = self._payout_of(transfer, key)
-        if payout is None:  # the transfer arrived, its payout did not: `start` finishes it
+            answer = answer_of(payout) if payout else None
+            if answer is not None and answer.outcome is RailOutcome.FAILED:
+                self._reverse_or_log(transfer, key)
+        if answer is None:  # the transfer arrived, its payout did not: `start` finishes it
             return RailAnswer(RailOutcome.UNKNOWN, provider_ref=transfer["id"])
-        return answer_of(payout)
+        return answer
 
     def recipient(self, worker_id: int, method: str | None) -> RecipientAccount:
         """Her card or bank account as Stripe last described it."""
@@ -120,7 +126,7 @@ class StripeConnectPayouts:
         the reversal's idempotency key is the day off's). False if Stripe refused it."""
         with _no_answer_is_a_timeout(key):
             transfer = self._transfer_of(key)
-            if transfer is None or _reversed(transfer):
+            if transfer is None or is_reversed(transfer):
                 return True
             return self._reverse_or_log(transfer, key)
 
@@ -137,7 +143,7 @@ class StripeConnectPayouts:
                 transfer = self._transfer(order, str(account.account_id))
             except stripe.InvalidRequestError as error:
                 return _transfer_refused(order.key, error)
-        elif _reversed(transfer):
+        elif is_reversed(transfer):
             return RailAnswer(RailOutcome.FAILED, transfer["id"], "transfer reversed")
         else:
             payout = self._payout_of(transfer, order.key)
@@ -233,38 +239,6 @@ class StripeConnectPayouts:
         )
         for payout in listing.auto_paging_iter():
             yield payout.to_dict()
-
-
-def answer_of(payout: dict[str, Any]) -> RailAnswer:
-    """What a Payout's status means for the day off."""
-    method = "card" if payout.get("type") == "card" else "bank"
-    status = payout.get("status")
-    if status == "paid":
-        return RailAnswer(RailOutcome.PAID, payout["id"], method=method)
-    if status in ("failed", "canceled"):
-        failure = str(payout.get("failure_code") or status)
-        return RailAnswer(RailOutcome.FAILED, payout["id"], failure, method=method)
-    return RailAnswer(RailOutcome.SENT, payout["id"], method=method)
-
-
-def movement(transfer: dict[str, Any], payout: dict[str, Any] | None) -> RailMovement:
-    """A Transfer and its Payout as one movement for reconciliation."""
-    outcome = answer_of(payout).outcome if payout else RailOutcome.SENT
-    if _reversed(transfer):
-        outcome = RailOutcome.FAILED
-    return RailMovement(
-        key=str(transfer["transfer_group"]),
-        amount_cents=int(transfer["amount"]),
-        outcome=outcome,
-        reference=str(transfer["id"]),
-        returned_cents=int(transfer.get("amount_reversed") or 0),
-    )
-
-
-def _reversed(transfer: dict[str, Any]) -> bool:
-    return bool(transfer.get("reversed")) or int(transfer.get("amount_reversed") or 0) >= int(
-        transfer["amount"]
-    )
 
 
 def _fund_short(key: str) -> RailAnswer:
