@@ -16,6 +16,7 @@ from bot.infra.runtime import Runtime
 from bot.ops import body_limits, health, observers, startup_warnings
 from bot.ops.metrics_view import blueprint as metrics_blueprint
 from bot.partners.api import blueprint as partner_api
+from bot.payments.stripe import connect_views
 from bot.payments.stripe import views as stripe_views
 from bot.texting import texts
 from conversations.dates import warm_up
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, server: bool = True) -> Flas
     app.register_blueprint(partner_api)  # /api/v1 for platforms and programs, by API key
     app.register_blueprint(metrics_blueprint)  # GET /metrics, for the fund's scraper only
     app.register_blueprint(stripe_views.blueprint)  # Stripe's webhook, households' pay links
+    app.register_blueprint(connect_views.blueprint)  # workers' payout setup links
     dashboard.init_app(app)  # the staff dashboard at /staff, behind a login
     texts.load_all()  # a broken catalog fails here, not in a person's conversation
     warm_up()  # the first date parse per language is slow; pay it before traffic

@@ -298,6 +298,29 @@ HALF_DAY_VOIDED = N_(
     "The fund could not pay your half day off %(date)s. %(amount)s is back in your balance. "
     "Text HELP if you have questions."
 )
+# TRANSLATORS: a notice; %(link)s is a short web link where she sets up her payout account
+# (Stripe asks for her debit card or bank account and checks who she is).
+PAYOUT_SETUP = N_(
+    "Benefits Fund: to get your paid days off on your debit card or bank account, set it up "
+    "here: %(link)s"
+)
+# TRANSLATORS: a notice, sent once when a day off is due and she has no payout account yet.
+PAYOUT_WAITS_FOR_ACCOUNT = N_(
+    "The fund has %(amount)s ready for your day off. To get it on your debit card or bank "
+    "account, set it up here: %(link)s"
+)
+# TRANSLATORS: a notice: her payouts now go to another card or bank account (changed at the
+# payout service); %(digits)s are its last four digits.
+PAYOUT_ACCOUNT_CHANGED = N_(
+    "Benefits Fund: your payouts now go to the card or bank account ending %(digits)s. "
+    "Payouts wait %(hours)s hours. Did not ask for this? Text HELP."
+)
+# TRANSLATORS: a web page she sees after setting up her payout account at Stripe.
+PAYOUT_SETUP_DONE = N_("Thank you. We will text you when your payout account is ready.")
+# TRANSLATORS: a web page: she opened her payout setup link after her account was ready.
+PAYOUT_SETUP_ALREADY = N_("Your payout account is already set up. Text HELP if something is wrong.")
+# TRANSLATORS: a web page: the payout service did not answer; she can open the link again.
+PAYOUT_SETUP_TRY_LATER = N_("Something went wrong. Please open the link again in a few minutes.")
 
 # -- Monthly notices -----------------------------------------------------------------------
 # TRANSLATORS: %(month)s is a month ("Dec 2026"); %(products)s lists "life, disability".

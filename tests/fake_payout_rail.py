@@ -4,9 +4,12 @@ the order arrived) or fail a payout later, as a real one can."""
 
 from dataclasses import dataclass, field
 
+from sqlalchemy.orm import Session
+
 from bot.payouts_rail.interfaces import (
     PayoutOrder,
     RailAnswer,
+    RailMovement,
     RailOutcome,
     RailTimeout,
     RecipientAccount,
@@ -41,3 +44,14 @@ class FakePayoutRail:
     def recipient(self, worker_id: int, method: str | None) -> RecipientAccount:
         """Every worker has an account here."""
         return RecipientAccount(True, f"fake account of worker {worker_id}")
+
+    def account_link(self, session: Session, worker_id: int) -> str | None:
+        """Nothing to set up here."""
+        return None
+
+    def movements(self) -> list[RailMovement]:
+        """What it holds: each order it took, sent."""
+        return [
+            RailMovement(key, order.amount_cents, RailOutcome.SENT, f"po_{key.split(':')[1]}")
+            for key, order in self.orders.items()
+        ]

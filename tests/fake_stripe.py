@@ -1,9 +1,10 @@
 """A fake Stripe API on loopback, so the real `stripe` library's request code runs in tests.
 
 It answers every call the fund makes (customers, Checkout sessions in setup mode, SetupIntents,
-off-session PaymentIntents, balance transactions), replays a repeated Idempotency-Key as
-Stripe does, declines when a test asks it to, and builds and signs webhook events the way
-Stripe signs them: `Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
+off-session PaymentIntents, balance transactions, and Connect's accounts, account links,
+transfers and payouts: tests/fake_stripe_connect.py), replays a repeated Idempotency-Key as
+Stripe does (per account), declines when a test asks it to, and builds and signs webhook events
+the way Stripe signs them: `Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
 """
 
 import hashlib
@@ -17,6 +18,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
+
+from tests.fake_stripe_connect import FakeConnect
 
 CARD_BP, CARD_FIXED, ACH_BP, ACH_CAP = 290, 30, 80, 500
 
@@ -46,7 +49,7 @@ def nested(form: list[tuple[str, str]]) -> dict[str, Any]:
 
 
 @dataclass
-class FakeStripe:
+class FakeStripe(FakeConnect):
     """Start with `start()`; `base_url` goes in STRIPE_API_BASE_URL."""
 
     requests: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
@@ -54,7 +57,10 @@ class FakeStripe:
     methods: dict[str, dict[str, Any]] = field(default_factory=dict)  # SetupIntent -> method
     balance: list[dict[str, Any]] = field(default_factory=list)
     declines: deque[str] = field(default_factory=deque)  # decline codes for the next charges
-    replies: dict[str, tuple[int, dict[str, Any]]] = field(default_factory=dict)  # by key
+    # The first answer to each (account, Idempotency-Key), replayed to a repeat.
+    replies: dict[tuple[str | None, str], tuple[int, dict[str, Any]]] = field(
+        default_factory=dict
+    )
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -119,14 +125,18 @@ class FakeStripe:
             "refunds": {"object": "list", "data": refunds},
         }
 
-    def event(self, kind: str, obj: dict[str, Any]) -> dict[str, Any]:
-        return {
+    def event(self, kind: str, obj: dict[str, Any], account: str | None = None) -> dict[str, Any]:
+        """An event as Stripe posts it; a connected account's events name it in `account`."""
+        event = {
             "id": new_id("evt"),
             "object": "event",
             "type": kind,
             "created": int(time.time()),
             "data": {"object": obj},
         }
+        if account is not None:
+            event["account"] = account
+        return event
 
     def paid(self) -> list[dict[str, Any]]:
         return [i for i in self.intents.values() if i["status"] == "succeeded"]
@@ -136,15 +146,27 @@ class FakeStripe:
 
     # -- the API ----------------------------------------------------------------------------
 
-    def answer(self, method: str, path: str, form: dict[str, Any], key: str | None):
+    def answer(
+        self,
+        method: str,
+        path: str,
+        form: dict[str, Any],
+        key: str | None,
+        account: str | None = None,
+    ) -> tuple[int, dict[str, Any]] | None:
+        """The answer to a call; None when a test had it lost on the way back."""
         with self.lock:
-            self.requests.append((method, path, {**form, "_idempotency_key": key}))
-            if key and key in self.replies:
-                return self.replies[key]  # Stripe replays the first answer to a key
-            reply = self._route(method, path, form)
-            if key:
-                self.replies[key] = reply
-            return reply
+            call = {**form, "_idempotency_key": key, "_account": account}
+            self.requests.append((method, path, call))
+            if key and (account, key) in self.replies:
+                reply = self.replies[(account, key)]  # Stripe replays the first answer
+            else:
+                reply = self.connect_route(method, path, form, account) or self._route(
+                    method, path, form
+                )
+                if key:
+                    self.replies[(account, key)] = reply
+            return None if self.drops(method, path) else reply
 
     def _route(self, method: str, path: str, form: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         if method == "POST" and path == "/v1/customers":
@@ -224,16 +246,21 @@ class FakeStripe:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 form = nested(parse_qsl(self.rfile.read(length).decode()))
-                self._reply(
-                    *fake.answer("POST", self.path, form, self.headers.get("Idempotency-Key"))
-                )
+                key = self.headers.get("Idempotency-Key")
+                account = self.headers.get("Stripe-Account")
+                self._reply(fake.answer("POST", self.path, form, key, account))
 
             def do_GET(self) -> None:
                 url = urlparse(self.path)
                 form = nested(parse_qsl(url.query))
-                self._reply(*fake.answer("GET", url.path, form, None))
+                account = self.headers.get("Stripe-Account")
+                self._reply(fake.answer("GET", url.path, form, None, account))
 
-            def _reply(self, status: int, payload: dict[str, Any]) -> None:
+            def _reply(self, answer: tuple[int, dict[str, Any]] | None) -> None:
+                if answer is None:  # the call happened; its answer is lost with the connection
+                    self.close_connection = True
+                    return
+                status, payload = answer
                 body = json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")

@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from bot.dashboard import chart, i18n, overview, undelivered, workers
 from bot.dashboard.payout_choice import payout_choice
 from bot.dashboard.web import blueprint, runtime
-from bot.fund import number_moves, payout_records, payouts
+from bot.fund import number_moves, payout_approvals, payout_records, payouts
 from bot.fund.worker_insurance import household_given, household_name
 from bot.payouts_rail.services import payout_provider
 
@@ -83,17 +83,33 @@ def household_year_page(household_id: int, year: int | None) -> ResponseReturnVa
 @blueprint.get("/payouts")
 def payouts_page() -> ResponseReturnValue:
     """Days off reserved and waiting to be paid, soonest first; then those recorded."""
+    settings = runtime().settings
     with runtime().sessions() as session:
         waiting = payouts.waiting(session)
         recorded = payout_records.recorded(session, limit=50)
-    return render_template("dashboard/payouts.html", waiting=waiting, recorded=recorded)
+        approved = payout_approvals.approvals(session, [p.transfer_id for p in waiting])
+        in_flight = payout_records.in_flight(session)
+    accounts = {}
+    if settings.payout_provider != "manual":  # where the rail would pay each of them
+        provider = payout_provider(settings, runtime().sessions)
+        accounts = {p.worker_id: provider.recipient(p.worker_id, None) for p in waiting}
+    return render_template(
+        "dashboard/payouts.html",
+        waiting=waiting,
+        recorded=recorded,
+        approved=approved,
+        accounts=accounts,
+        in_flight=in_flight,
+    )
 
 
 @blueprint.get("/payouts/reconcile")
 def reconcile_page() -> ResponseReturnValue:
     """Every difference between payout records, the rail and the ledger."""
     with runtime().sessions() as session:
-        differences = payout_records.reconcile(session, payout_provider(runtime().settings))
+        differences = payout_records.reconcile(
+            session, payout_provider(runtime().settings, runtime().sessions)
+        )
     return render_template("dashboard/reconcile.html", differences=differences)
 
 

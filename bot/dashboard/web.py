@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
     """Configure sessions and CSRF for the dashboard and register its routes."""
     from bot.dashboard import (  # noqa: F401, PLC0415
         actions,
+        approve_action,
         auth,
         collections,
         export,
@@ -79,7 +80,13 @@ def init_app(app: Flask) -> None:
     csrf.init_app(app)
     i18n.install(app)
     app.jinja_env.globals.update(
-        label=labels.label, error_text=labels.error_text, payout_methods=PAYOUT_METHODS
+        label=labels.label,
+        error_text=labels.error_text,
+        payout_methods=PAYOUT_METHODS,
+        # Staff approve each payout and a rail sends it: an "Approve and send" button.
+        approve_and_send=(
+            settings.payout_approval == "staff" and settings.payout_provider != "manual"
+        ),
     )
     i18n.load_all()
     app.extensions["login_throttle"] = LoginThrottle(app.extensions["runtime"].redis)

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.fund import payouts
+from bot.fund import payout_accounts, payouts
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import utcnow
 from bot.models import PayoutRecord, PayoutStatus, Worker
@@ -78,6 +78,29 @@ def send(sessions: Sessions, provider: PayoutProvider, transfer_id: int, currenc
     except RailTimeout:
         log.warning("payout #%s: %s did not answer; it stays sending", transfer_id, provider.name)
         return Sent(PayoutStatus.SENDING)
+
+    def work(session: Session) -> Sent:
+        sent = settle(session, transfer_id, answer)
+        if not answer.needs_account:
+            return sent
+        asked = payout_accounts.ask_once(session, provider, transfer_id)
+        return Sent(sent.status, sent.outbox_ids + asked)
+
+    return run_in_transaction(sessions, work)
+
+
+def ask_about(sessions: Sessions, provider: PayoutProvider, transfer_id: int) -> Sent:
+    """A payout sent a while ago whose news never came: ask the rail, and settle it if the
+    rail says it landed or failed (nothing is sent)."""
+    try:
+        answer = provider.lookup(rail_key(transfer_id))
+    except RailTimeout:
+        return Sent(PayoutStatus.SENT)
+    if answer.outcome not in (RailOutcome.PAID, RailOutcome.FAILED):
+        return Sent(PayoutStatus.SENT)
+    log.warning(
+        "payout #%s: its news never came; %s says %s", transfer_id, provider.name, answer.outcome
+    )
     return run_in_transaction(sessions, lambda session: settle(session, transfer_id, answer))
 
 

@@ -92,7 +92,8 @@ def pay(session: Session, transfer_id: int, how: HowPaid) -> Settled:
     reservation, person, worker = _reservation(session, transfer_id)
     _refuse_in_flight(session, transfer_id, how.recorded_by)
     held = worker.payouts_held_until
-    if held is not None and as_utc(held) > utcnow():
+    # Money a rail already sent lands whatever happened since; a hold stops new payouts.
+    if how.recorded_by != "rail" and held is not None and as_utc(held) > utcnow():
         raise PayoutRefused(f"her payouts are on hold until {as_utc(held):%Y-%m-%d %H:%M} UTC")
     result = ledger.pay_day_off(
         session, key=f"payout:{transfer_id}", pending_transfer_id=transfer_id

@@ -82,7 +82,7 @@ class Settings:
     # Reverse proxies in front of the app whose X-Forwarded-For is believed (0: none, the
     # client is whoever connected); the dashboard throttles sign-ins per client address.
     trusted_proxies: int = 0
-    # Money out: the rail (manual only until Stripe Connect), who starts a payout (auto: on the
+    # Money out: the rail (manual, or stripe for Stripe Connect), who starts a payout (auto: on the
     # day off itself; staff: on approval), and how long a new payout method waits.
     payout_provider: str = "manual"
     payout_approval: str = "staff"
@@ -177,6 +177,12 @@ class Settings:
             )
         if self.stripe_secret_key and not self.stripe_webhook_secret:
             raise ConfigError("STRIPE_WEBHOOK_SECRET is needed with STRIPE_SECRET_KEY")
+        if self.payout_provider == "stripe" and not self.stripe_secret_key:
+            raise ConfigError("PAYOUT_PROVIDER=stripe needs STRIPE_SECRET_KEY (Stripe Connect)")
+        if self.payout_provider == "stripe" and not self.public_base_url:
+            raise ConfigError(
+                "PAYOUT_PROVIDER=stripe needs PUBLIC_BASE_URL (workers are texted a link to it)"
+            )
 
     @property
     def jobs_in_process(self) -> bool:

@@ -27,7 +27,7 @@ def every(env: Mapping[str, str], name: str) -> int:
     raise ConfigError(f"{name} is daily, weekly, fortnightly, monthly or a number of days")
 
 
-PAYOUT_PROVIDERS = ("manual",)  # "stripe" arrives with Stripe Connect
+PAYOUT_PROVIDERS = ("manual", "stripe")
 PAYOUT_APPROVALS = ("auto", "staff")
 MAX_HOLD_HOURS = 24 * 30
 MIN_SECRET_LENGTH = 16

@@ -6,7 +6,8 @@ from sqlalchemy import Engine
 import bot.ledger.models
 import bot.models
 import bot.payments.models
-import bot.payments.stripe.models  # noqa: F401 (register the tables on the shared metadata)
+import bot.payments.stripe.models
+import bot.payouts_rail.stripe_connect.models  # noqa: F401 (register the tables on the shared metadata)
 from bot.infra.config import Settings
 from bot.infra.db import make_engine
 from bot.infra.orm import Base

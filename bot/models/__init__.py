@@ -29,7 +29,13 @@ from bot.models.partner import (
     PartnerRequest,
     PartnerWorker,
 )
-from bot.models.payout import PAYOUT_METHODS, NumberMove, PayoutRecord, PayoutStatus
+from bot.models.payout import (
+    PAYOUT_METHODS,
+    NumberMove,
+    PayoutApproval,
+    PayoutRecord,
+    PayoutStatus,
+)
 from bot.models.payout_change import PayoutChangeState, PayoutMethodChange
 from bot.models.person import Channel, ChannelConsent, Person, known_as
 from bot.models.person_merge import MergeOutcome, PersonMerge
@@ -66,6 +72,7 @@ __all__ = [
     "PartnerMoneyKind",
     "PartnerRequest",
     "PartnerWorker",
+    "PayoutApproval",
     "PayoutChangeState",
     "PayoutMethodChange",
     "PayoutRecord",

@@ -48,6 +48,17 @@ class PayoutRecord(Base):
     settled_at: Mapped[datetime | None]
 
 
+class PayoutApproval(Base):
+    """A staff member approved sending a day off through the rail (PAYOUT_APPROVAL=staff):
+    who and when. It stands until the payout is sent, however long her account takes."""
+
+    __tablename__ = "payout_approvals"
+
+    transfer_id: Mapped[int] = mapped_column(ForeignKey("ledger_transfers.id"), primary_key=True)
+    staff_email: Mapped[str] = mapped_column(String(254))
+    approved_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class NumberMove(Base):
     """A worker moved to a new phone number by staff, after checking who she is."""
 

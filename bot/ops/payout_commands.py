@@ -1,5 +1,6 @@
 """`benefits-bot payouts`: days off waiting to be paid, recording how one was paid, voiding
-one, and reconciling the payout records with the rail and the ledger."""
+one, texting a worker her payout setup link, and reconciling the payout records with the rail
+and the ledger."""
 
 import json
 import sys
@@ -7,13 +8,14 @@ from dataclasses import asdict
 from typing import Any, NoReturn
 
 import click
+from sqlalchemy.orm import Session
 
 from bot import ledger
 from bot.channel import outbox
-from bot.fund import payout_records, payouts
+from bot.fund import membership, payout_accounts, payout_records, payouts
 from bot.infra import migrate
 from bot.infra.db import run_in_transaction
-from bot.infra.phone import mask_phone
+from bot.infra.phone import InvalidPhoneNumber, mask_phone, normalize_address
 from bot.infra.runtime import Runtime
 from bot.models import PAYOUT_METHODS
 from bot.payouts_rail.services import payout_provider
@@ -83,6 +85,7 @@ def _recorded_row(r: payout_records.Recorded) -> dict[str, Any]:
         "method": r.method,
         "reference": r.reference,
         "paid_by": r.paid_by,
+        "approved_by": r.approved_by,
         "settled_at": r.settled_at.isoformat() if r.settled_at else None,
     }
 
@@ -123,6 +126,32 @@ def _settle(runtime: Runtime, payout_id: int, work: Any, done: str) -> None:
     click.echo(f"day off #{payout_id} {done}; the worker is told")
 
 
+@payouts_command.command("setup-link")
+@click.argument("phone")
+@click.pass_obj
+def payouts_setup_link(runtime: Runtime, phone: str) -> None:
+    """Text a worker the link where she sets up her payout account (Stripe Connect)."""
+    try:
+        number = normalize_address(phone, runtime.settings.default_region)
+    except InvalidPhoneNumber:
+        fail(f"{phone[:20]!r} is not a phone number or WhatsApp user id (try +12125550123)", 2)
+    _require_schema(runtime)
+    provider = payout_provider(runtime.settings, runtime.sessions)
+
+    def work(session: Session) -> int | None:
+        worker = membership.find_worker(session, number)
+        if worker is None:
+            fail(f"no worker has the number {mask_phone(number)}")
+        return payout_accounts.send_link(session, provider, worker)
+
+    outbox_id = run_in_transaction(runtime.sessions, work)
+    if outbox_id is None:
+        fail(f"the {provider.name} payout rail needs no account: nothing was sent")
+    outbox.hand_over(runtime, [outbox_id])
+    runtime.drain()
+    click.echo(f"payout setup link texted to {mask_phone(number)}")
+
+
 @payouts_command.command("reconcile")
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_obj
@@ -130,7 +159,9 @@ def payouts_reconcile(runtime: Runtime, as_json: bool) -> None:
     """Every difference between payout records, the rail and the ledger; exit 1 if any."""
     _require_schema(runtime)
     with runtime.sessions() as session:
-        differences = payout_records.reconcile(session, payout_provider(runtime.settings))
+        differences = payout_records.reconcile(
+            session, payout_provider(runtime.settings, runtime.sessions)
+        )
     if as_json:
         click.echo(json.dumps([asdict(d) for d in differences]))
     elif not differences:

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from bot.infra.config import Settings
 from bot.infra.orm import utcnow
+from bot.infra.stripe_client import client
 from bot.models import Contributor
 from bot.payments.interfaces import (
     Attempt,
@@ -17,7 +18,6 @@ from bot.payments.interfaces import (
     ProviderUnavailable,
 )
 from bot.payments.models import CollectionCharge
-from bot.payments.stripe.client import client
 from bot.payments.stripe.models import StripeCustomer
 
 METHOD_TYPES = ["card", "us_bank_account"]  # a bank account (ACH) keeps fees low

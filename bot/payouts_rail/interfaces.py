@@ -2,13 +2,17 @@
 
 The fund calls `start` once per day off, after it has written the payout as "sending"; when
 that call's answer is lost (a timeout, a crash), it calls `lookup` with the same key before
-anything else, so a rail that already paid is never asked to pay again. A Stripe Connect rail
-(with the money-in work's `bot/payments/`) implements the same three methods.
+anything else, so a rail that already paid is never asked to pay again. A rail that pays into
+an account of hers (Stripe Connect) answers WAITING with `needs_account` until she has set it
+up, and gives the fund the link where she does (`account_link`); `movements` lists what the
+rail itself holds, for reconciliation.
 """
 
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
+
+from sqlalchemy.orm import Session
 
 
 class RailOutcome(StrEnum):
@@ -40,6 +44,18 @@ class RailAnswer:
     provider_ref: str | None = None
     failure: str | None = None
     method: str | None = None  # how it reached her (card, bank), when the rail says
+    needs_account: bool = False  # WAITING because she has no payout account ready yet
+
+
+@dataclass(frozen=True)
+class RailMovement:
+    """One payout as the rail itself holds it, for reconciliation with the ledger."""
+
+    key: str  # the idempotency key it was sent with (payout:<day off id>)
+    amount_cents: int
+    outcome: RailOutcome  # SENT, PAID or FAILED
+    reference: str  # the rail's own id for the money that left the fund
+    returned_cents: int = 0  # what came back to the fund after it failed
 
 
 @dataclass(frozen=True)
@@ -69,4 +85,13 @@ class PayoutProvider(Protocol):
 
     def recipient(self, worker_id: int, method: str | None) -> RecipientAccount:
         """How this worker would be paid, for staff to read."""
+        ...
+
+    def account_link(self, session: Session, worker_id: int) -> str | None:
+        """The short link where she sets up the account this rail pays into (None: the rail
+        needs none). Written in the caller's transaction; texting it is the caller's."""
+        ...
+
+    def movements(self) -> list[RailMovement]:
+        """Every payout the rail holds, for `payouts reconcile` (a manual rail holds none)."""
         ...

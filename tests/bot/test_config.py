@@ -53,6 +53,16 @@ def test_half_day_follows_the_day_rate_unless_set():
         ({"FEES_PAID_BY": "worker"}, "FEES_PAID_BY"),
         ({"COLLECT_RETRY_DAYS": "3,x"}, "COLLECT_RETRY_DAYS"),
         ({"STRIPE_SECRET_KEY": "sk_test_1"}, "STRIPE_WEBHOOK_SECRET"),
+        ({"PAYOUT_PROVIDER": "stripe"}, "PAYOUT_PROVIDER=stripe needs STRIPE_SECRET_KEY"),
+        (
+            {
+                "PAYOUT_PROVIDER": "Stripe",
+                "STRIPE_SECRET_KEY": "sk_test_1",
+                "STRIPE_WEBHOOK_SECRET": "whsec_1",
+            },
+            "PAYOUT_PROVIDER=stripe needs PUBLIC_BASE_URL",
+        ),
+        ({"PAYOUT_PROVIDER": "paypal"}, "PAYOUT_PROVIDER must be one of manual, stripe"),
     ],
 )
 def test_malformed_values_are_named(environ, named):

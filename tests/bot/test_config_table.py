@@ -58,7 +58,7 @@ MALFORMED = {
     "FEES_PAID_BY": "nobody",
     "COLLECT_RETRY_DAYS": "3d,5d",
     "ADVANCE_UNCOLLECTED_CENTS": "-500",
-    "PAYOUT_PROVIDER": "stripe",
+    "PAYOUT_PROVIDER": "stripe",  # Stripe Connect without STRIPE_SECRET_KEY
     "PAYOUT_APPROVAL": "sometimes",
     "PAYOUT_CHANGE_HOLD": "48h",
 }

@@ -66,6 +66,9 @@ NOTICES = frozenset(
         "PAYMENT_LATE",
         "PAYOUT_CODE",
         "PAYOUT_CHANGED",  # also the reply to the right code, alone
+        "PAYOUT_SETUP",
+        "PAYOUT_WAITS_FOR_ACCOUNT",
+        "PAYOUT_ACCOUNT_CHANGED",
     }
 )
 VALUES_ONLY = frozenset(
@@ -139,6 +142,7 @@ def worst_values(language: str) -> dict[str, Param]:
         "method": m.PAYOUT_BANK,  # the longest name of a payout method in most languages
         "code": "123456",
         "minutes": "10",
+        "digits": "6789",
     }
 
 

@@ -17,6 +17,7 @@ from bot.infra.config import Settings
 from bot.models import Contributor
 from bot.payments import collections
 from bot.payments.models import ChargeStatus, CollectionCharge
+from bot.payments.stripe import connect_events
 from bot.payments.stripe.models import StripeCustomer, StripeEvent
 
 log = logging.getLogger(__name__)
@@ -142,4 +143,5 @@ HANDLERS: dict[str, Handler] = {
     "charge.refunded": _refunded,
     "charge.dispute.created": _dispute,
     "checkout.session.completed": _method_saved,
+    **connect_events.HANDLERS,  # money out: her Connect account and her payouts
 }

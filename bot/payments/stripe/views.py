@@ -2,7 +2,8 @@
 
 POST /webhooks/stripe is checked with the library's own signature verification against
 STRIPE_WEBHOOK_SECRET: a bad signature gets 400 and changes nothing; an event type we do not
-use gets 200 and changes nothing; every other event is applied once (bot.payments.stripe.events).
+use gets 200 and changes nothing; every other event is applied once (bot.payments.stripe.events,
+and connect_events for money out). Her payout setup link has its own module, connect_views.
 """
 
 import json
@@ -18,12 +19,12 @@ from sqlalchemy.orm import Session
 from bot.channel import outbox
 from bot.infra.db import run_in_transaction
 from bot.infra.runtime import Runtime
+from bot.infra.stripe_client import client
 from bot.models import Contributor
 from bot.payments import runner
 from bot.payments.models import CollectionCharge
 from bot.payments.services import StripeCollections
-from bot.payments.stripe import events, return_page
-from bot.payments.stripe.client import client
+from bot.payments.stripe import connect_events, events, return_page
 from bot.payments.stripe.models import StripeCustomer
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,11 @@ def webhook() -> Response | tuple[Response, int]:
     event: dict[str, Any] = json.loads(payload)
     if event.get("type") not in events.HANDLERS:
         return jsonify(applied=False, reason="event type not used"), 200
-    fetched = _fetch(runtime, event)
+    try:
+        fetched = _fetch(runtime, event)
+    except stripe.StripeError as error:  # what the event needs from Stripe could not be read
+        log.warning("Stripe event %s not applied yet: %s", event.get("type"), type(error).__name__)
+        return jsonify(error="Stripe did not answer; send the event again"), 503
     try:
         outbox_ids = run_in_transaction(
             runtime.sessions,
@@ -97,6 +102,8 @@ def back_from_checkout(token: str, saved: bool) -> Response:
 def _fetch(runtime: Runtime, event: dict[str, Any]) -> dict[str, str]:
     """What an event needs from Stripe or from our own links, read before its transaction."""
     obj = event["data"]["object"]
+    if event["type"] in connect_events.HANDLERS:
+        return connect_events.fetch(runtime, event)
     if event["type"] == "checkout.session.completed" and obj.get("setup_intent"):
         intent = client(runtime.settings).v1.setup_intents.retrieve(
             obj["setup_intent"], params={"expand": ["payment_method"]}

@@ -6,8 +6,10 @@ fake Twilio. A staff member signs in, pays a day off, and the worker gets the no
 page is kept as a screenshot, at desk and phone sizes, in test-artifacts/dashboard/.
 """
 
+import json
 import os
 import threading
+import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -32,7 +34,9 @@ from tests.bot.dashboard.conftest import (
     seed_fund,
     seed_owing,
 )
+from tests.bot.dashboard.test_approve_and_send import ready_account
 from tests.conftest import unavailable
+from tests.fake_stripe import FakeStripe, sign
 from tests.worker_jobs import conftest as jobs
 from worker_jobs import context
 
@@ -58,6 +62,25 @@ def browser(request):
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def stripe_payouts(monkeypatch) -> Iterator[FakeStripe]:
+    """Stripe Connect (the fake one) as the rail, each payout approved by staff."""
+    fake = FakeStripe().start()
+    for name, value in {
+        "PAYOUT_PROVIDER": "stripe",
+        "PAYOUT_APPROVAL": "staff",
+        "STRIPE_SECRET_KEY": "sk_test_fake",
+        "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+        "STRIPE_API_BASE_URL": fake.base_url,
+    }.items():
+        monkeypatch.setenv(name, value)
+    yield fake
+    fake.stop()
+
+
+STRIPE_WEBHOOK_SECRET = "whsec_" + "browser" * 4
 
 
 @pytest.fixture
@@ -252,6 +275,45 @@ def test_record_a_households_cash_and_a_partners_transfer(browser, live, fake_tw
     run_jobs(runtime)
     receipts = [sent.body for sent in fake_twilio.to(HOUSEHOLD_PHONE)]
     assert receipts == ["Benefits Fund: $10.00 received for the visits you confirmed. Thank you!"]
+
+
+def test_approve_and_send_a_day_off_through_stripe_and_she_hears_it_left_and_landed(
+    browser, stripe_payouts, live, fake_twilio
+):
+    base, runtime = live
+    fund, _half_day = seed(runtime)
+    account = ready_account(runtime.sessions, stripe_payouts, fund.worker_id)
+    desk = browser.new_context(viewport=SIZES["desk"], locale="en-US")
+    page = desk.new_page()
+    sign_in(page, base)
+    page.click("nav >> text=Payouts")
+    assert "Paid to: Visa debit card ending 4242, instant payouts" in page.content()
+    shoot(page, "payouts-approve", "desk")
+    approving = page.locator(f"form[action$='/payouts/{fund.payout_id}/approve']")
+    approving.locator("button").dblclick()  # a double click sends it once
+    page.wait_for_selector(".flash")
+    page.goto(f"{base}/staff/payouts")
+    assert f"Approved by {EMAIL}" in page.content()
+    assert "The payout rail is paying it" in page.content()  # no buttons while it is sent
+    assert page.locator(f"form[action$='/payouts/{fund.payout_id}/approve']").count() == 0
+    shoot(page, "payouts-sent", "desk")
+    assert len(stripe_payouts.transfers) == 1
+    [sent] = stripe_payouts.payouts_of(account)
+
+    landed = stripe_payouts.settle_payout(sent["id"], "paid")
+    event = stripe_payouts.event("payout.paid", landed, account)
+    body = json.dumps(event).encode()
+    request = urllib.request.Request(  # Stripe posts its event to the running app
+        f"{base}/webhooks/stripe",
+        data=body,
+        headers={"Stripe-Signature": sign(body, STRIPE_WEBHOOK_SECRET)},
+    )
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        assert json.loads(answer.read()) == {"applied": True}
+    run_jobs(runtime)
+    texts = [message.body or "" for message in fake_twilio.to(WORKER_PHONE)]
+    assert sum("The fund sent $120.00 for your day off" in text for text in texts) == 1
+    assert sum("is paid: $120.00" in text for text in texts) == 1
     with runtime.sessions() as session:
         assert ledger.check(session) == []
     desk.close()

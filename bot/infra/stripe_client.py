@@ -1,4 +1,7 @@
-"""A Stripe client built from the settings, one per process (it keeps its connections)."""
+"""A Stripe client built from the settings, one per process (it keeps its connections).
+
+Money in (`bot/payments/`) and money out (`bot/payouts_rail/stripe_connect/`) share it, so it
+lives below both."""
 
 import stripe
 
