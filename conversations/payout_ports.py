@@ -47,7 +47,8 @@ class PayoutCodeStatus(StrEnum):
 @dataclass(frozen=True)
 class PayoutCodeResult:
     """The answer to a code: for a confirmed change, what changed, until when payouts wait,
-    and the other channels she uses (each is told)."""
+    the other channels she uses (each is told), and the link where she sets up the account
+    a rail pays into (Stripe Connect), when she chose a card or bank and has none ready."""
 
     status: PayoutCodeStatus
     method: str | None = None
@@ -55,3 +56,4 @@ class PayoutCodeResult:
     hold_hours: int = 0
     effective: date | None = None  # the day in her time zone the change takes effect
     other_channels: tuple[str, ...] = ()
+    setup_link: str | None = None  # where she sets up her card or bank account, if needed

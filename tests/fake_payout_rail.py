@@ -49,6 +49,10 @@ class FakePayoutRail:
         """Nothing to set up here."""
         return None
 
+    def needs_account(self, session: Session, worker_id: int) -> bool:
+        """Nothing to set up here."""
+        return False
+
     def movements(self) -> list[RailMovement]:
         """What it holds: each order it took, sent."""
         return [

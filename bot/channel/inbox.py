@@ -9,6 +9,7 @@ person are serialized by locking her row, so her conversation never forks.
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -31,6 +32,7 @@ from bot.models import (
     Person,
     known_as,
 )
+from bot.payouts_rail.services import payout_provider
 from bot.texting import consent, texts
 from bot.texting.notices import write_notice, write_reply_once
 from conversations import messages as m
@@ -228,7 +230,14 @@ def _converse(
         data=record.data or {},
         asked_at=as_utc(record.asked_at) if record.asked_at else None,
     )
-    fund = DatabaseFund(session, runtime.settings, person, message.channel, message.message_sid)
+    fund = DatabaseFund(
+        session,
+        runtime.settings,
+        person,
+        message.channel,
+        message.message_sid,
+        payout_rail=partial(payout_provider, runtime.settings, runtime.sessions),
+    )
     fund.take_roles(roles)
     today = now.astimezone(ZoneInfo(person.time_zone)).date()
     inbound = Inbound(

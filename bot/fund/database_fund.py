@@ -1,6 +1,6 @@
 """The `conversations.ports.Fund` interface on the database: one person, one transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Row, Select, and_, bindparam, select
@@ -24,6 +24,7 @@ from bot.models import (
     Worker,
     WorkerStatus,
 )
+from bot.payouts_rail.interfaces import PayoutProvider
 from bot.texting import consent
 from conversations.ports import (
     Profile,
@@ -70,8 +71,11 @@ class DatabaseFund(
         person: Person,
         channel: Channel,
         message_key: str,
+        *,
+        payout_rail: Callable[[], PayoutProvider] | None = None,
     ) -> None:
         self.session = session
+        self.payout_rail = payout_rail  # built only when a change of method needs the rail
         self.settings = settings
         self.person = person
         self.channel = channel

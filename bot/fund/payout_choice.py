@@ -5,6 +5,7 @@ channel and MessageSid of the message being answered, and the helpers declared h
 rules are `bot.fund.payout_changes`.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,12 +15,16 @@ from bot.fund import payout_changes
 from bot.infra.config import Settings
 from bot.infra.orm import as_utc, utcnow
 from bot.models import PAYOUT_METHODS, Channel, Person, Worker
+from bot.payouts_rail.interfaces import PayoutProvider
 from conversations.payout_ports import (
     PayoutChangeRequest,
     PayoutCodeResult,
     PayoutCodeStatus,
     PayoutMethodView,
 )
+
+# The methods a rail such as Stripe Connect pays into an account she sets up herself.
+ACCOUNT_METHODS = frozenset({"card", "bank"})
 
 
 class WorkerPayoutChoice:
@@ -30,6 +35,7 @@ class WorkerPayoutChoice:
     person: Person
     channel: Channel
     message_key: str
+    payout_rail: Callable[[], PayoutProvider] | None
 
     def _require_worker(self) -> Worker:
         raise NotImplementedError  # DatabaseFund's
@@ -78,7 +84,19 @@ class WorkerPayoutChoice:
             hold_hours=self.settings.payout_change_hold_hours,
             effective=self._local_day(change.effective_at),
             other_channels=tuple(sorted(others)),
+            setup_link=self._setup_link(change.new_method),
         )
+
+    def _setup_link(self, method: str) -> str | None:
+        """The link to set up the account her new method needs on a rail that pays into one
+        (Stripe Connect: her debit card or bank account), unless it is ready already."""
+        if self.payout_rail is None or method not in ACCOUNT_METHODS:
+            return None
+        rail = self.payout_rail()
+        worker = self._require_worker()
+        if not rail.needs_account(self.session, worker.id):
+            return None
+        return rail.account_link(self.session, worker.id)
 
     def cancel_payout_change(self) -> bool:
         return payout_changes.cancel(self.session, self._require_worker())

@@ -92,6 +92,11 @@ class PayoutProvider(Protocol):
         needs none). Written in the caller's transaction; texting it is the caller's."""
         ...
 
+    def needs_account(self, session: Session, worker_id: int) -> bool:
+        """Whether she has yet to set up (or finish) the account this rail pays into, read in
+        the caller's transaction (False: ready, or the rail needs none)."""
+        ...
+
     def movements(self) -> list[RailMovement]:
         """Every payout the rail holds, for `payouts reconcile` (a manual rail holds none)."""
         ...

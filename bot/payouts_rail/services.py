@@ -55,6 +55,10 @@ class ManualPayouts:
         """An officer pays her by hand: there is no account to set up."""
         return None
 
+    def needs_account(self, session: Session, worker_id: int) -> bool:
+        """An officer pays her by hand: there is no account to set up."""
+        return False
+
     def movements(self) -> list[RailMovement]:
         """The officer's records are the only record."""
         return []

@@ -158,6 +158,9 @@ def _confirmed(step: Step, result: PayoutCodeResult) -> None:
     step.says.append(changed)
     for channel in result.other_channels:
         step.notify(step.profile.person_id, "payout_changed", changed, channel=channel)
+    if result.setup_link is not None:  # a rail that pays into an account she sets up
+        setup = Say(m.PAYOUT_SETUP, {"link": result.setup_link})
+        step.notify(step.profile.person_id, "payout_setup", setup)
 
 
 def cancels(step: Step) -> bool:

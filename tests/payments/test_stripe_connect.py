@@ -6,6 +6,7 @@ in any order. `ledger check` is clean after each."""
 
 import json
 import logging
+import re
 
 from tests.payments.conftest import WORKER
 from tests.payments.connect import (
@@ -118,4 +119,30 @@ def test_a_payout_that_fails_after_it_was_sent_returns_her_money_and_tells_her(
     page = staff_page(fund, "/staff/payouts")
     assert "Failed" in page
     assert "agree" in fund.command("payouts", "reconcile").stdout
+    fund.ledger_is_sound()
+
+
+def test_choosing_a_card_by_text_sends_her_the_setup_link_once_the_code_is_right(
+    fund_with_stripe,
+):
+    """PAYMENT, card, the code: with Stripe Connect the card is set up in Stripe, so the right
+    code also texts her the link (not before: a stranger with her phone gets no link); once
+    her account is ready, a change back to it needs no link."""
+    fund = fund_with_stripe(**STRIPE_PAYOUTS, SECRET_KEY="a-secret-key-of-the-fund-for-tests")
+    join_with_money(fund)
+    assert "1 cash" in fund.twilio.text(WORKER, "how do i get paid")
+    assert "code" in fund.twilio.text(WORKER, "card")
+    assert fund.notices(WORKER, "payout_setup") == []
+    [code_text] = fund.notices(WORKER, "payout_code")
+    code = re.search(r"\d{6}", code_text).group(0)
+    assert fund.twilio.text(WORKER, f"my code is {code}").startswith("Benefits Fund: you will be")
+    [setup] = fund.notices(WORKER, "payout_setup")
+    open_setup_link(fund, SETUP_LINK.search(setup).group(0))
+
+    account = connected_account(fund)
+    deliver(fund, "account.updated", fund.stripe.onboard(account, "card", instant=True), account)
+    fund.twilio.text(WORKER, "PAYMENT bank")
+    code = re.search(r"\d{6}", fund.notices(WORKER, "payout_code")[-1]).group(0)
+    fund.twilio.text(WORKER, code)
+    assert len(fund.notices(WORKER, "payout_setup")) == 1  # her account is ready: no new link
     fund.ledger_is_sound()

@@ -108,6 +108,11 @@ class StripeConnectPayouts:
         """Her short setup link."""
         return accounts.setup_link(session, self.settings, worker_id)
 
+    def needs_account(self, session: Session, worker_id: int) -> bool:
+        """No Express account yet, or one Stripe does not let take payouts yet."""
+        account = accounts.account_of(session, worker_id)
+        return account is None or not account.ready
+
     def movements(self) -> list[RailMovement]:
         """Every Transfer the fund made for a day off, with what became of its Payout."""
         with _no_answer_is_a_timeout("reconcile"):
