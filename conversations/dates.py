@@ -172,10 +172,10 @@ def find_day(
 def loosely_past(text: str, language: str, today: datetime.date) -> datetime.date | None:
     """A past time named loosely ("2 weeks ago", "hace un mes"): its day, to tell that it is
     too long ago; a day named in the sentence first."""
-    day = find_day(text, language, today, prefer="past")
+    day = parse_day(text, language, today, prefer="past")
     if day is None and A_WORD.search(text) and len(text) <= MAX_LENGTH:
         day = _dateparser_day(_digits(text, language), language, today, "past", any_period=True)
-    return day
+    return day or find_day(text, language, today, prefer="past")
 
 
 def _weekday(word: str, language: str) -> int | None:
