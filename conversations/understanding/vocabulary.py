@@ -50,8 +50,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.DROP: "^cancelar seguro|^dejar seguro",
         I.MISSED: "estuve enferma|estuve enfermo|me enferme|no trabaje|no pude trabajar"
         "|cancelo la clienta|cancelaron|no fui|no fui a trabajar|falte|estaba enferma"
-        "|estaba enfermo|enferma|enfermo|por enfermedad|me cancelo|me cancelaron|patrona cancelo"
-        "|jefa cancelo|senora cancelo|clienta cancelo|cliente cancelo|patron cancelo",
+        "|estaba enfermo|estoy enferma|estoy enfermo|por enfermedad|me cancelo|me cancelaron"
+        "|patrona cancelo|jefa cancelo|senora cancelo|clienta cancelo|cliente cancelo|patron cancelo",
         I.PAYMENT: "como me pagan|como me van a pagar|como cobro|forma de pago|metodo de pago"
         "|modo de pago|cambiar mi pago|como recibo mi dinero|pagarme",
         I.MORE: "mas pagos|siguiente|ver mas",
@@ -79,7 +79,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.DROP: "^cancelar seguro",
         I.MISSED: "nao trabalhei|fiquei doente|estava doente|estive doente|nao pude trabalhar"
         "|cliente cancelou|cancelou|patroa cancelou|nao fui|nao fui trabalhar|faltei|estou doente"
-        "|doente",
+        "|tava doente",
         I.PAYMENT: "forma de pagamento|como recebo|como eu recebo|como vou receber|forma de receber"
         "|como me pagam|receber meu dinheiro",
         I.MORE: "ver mais|proximo|proxima",
@@ -105,7 +105,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.DROP: "^kanpe asirans|^anile asirans",
         I.MISSED: "te malad|mwen te malad|m te malad|pa t travay|m pa t travay|kliyan an anile"
         "|madanm nan anile|madanm lan anile|madan nan anile|patwon an anile|patwon nan anile"
-        "|patron an anile|bos la anile|li anile|yo anile|m pa t ale|mwen pa t ale|malad",
+        "|patron an anile|bos la anile|li anile|yo anile|m pa t ale|mwen pa t ale|m malad"
+        "|mwen malad",
         I.PAYMENT: "kijan pou m resevwa lajan|resevwa lajan|resevwa kob|kijan yo peye m"
         "|kijan pou yo peye m",
         I.MORE: "plis ankò|plis anko|pi ansyen",
