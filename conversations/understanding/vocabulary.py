@@ -51,7 +51,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.MISSED: "estuve enferma|estuve enfermo|me enferme|no trabaje|no pude trabajar"
         "|cancelo la clienta|cancelaron|no fui|no fui a trabajar|falte|estaba enferma"
         "|estaba enfermo|estoy enferma|estoy enfermo|por enfermedad|me cancelo|me cancelaron"
-        "|patrona cancelo|jefa cancelo|senora cancelo|clienta cancelo|cliente cancelo|patron cancelo",
+        "|patrona cancelo|jefa cancelo|senora cancelo|clienta cancelo|cliente cancelo"
+        "|patron cancelo",
         I.PAYMENT: "como me pagan|como me van a pagar|como cobro|forma de pago|metodo de pago"
         "|modo de pago|cambiar mi pago|como recibo mi dinero|pagarme",
         I.MORE: "mas pagos|siguiente|ver mas",
