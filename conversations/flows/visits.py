@@ -121,7 +121,9 @@ def done_picked(step: Step) -> None:
 def _named_in_list(step: Step) -> int | None:
     """The household of the list she named ("ana", "Mrs. Johnson") instead of its number."""
     listed = [h for h in step.fund.households() if h.employment_id in step.data.get("ids", ())]
-    return _named(step.reading.text, listed)[0]
+    named = _named(step.reading.text, listed)[0]
+    rough = _named_roughly(step.reading.text, listed)[0]
+    return named or (rough[0] if len(rough) == 1 else None)
 
 
 def names_listed_household(step: Step) -> bool:

@@ -156,6 +156,14 @@ def test_two_households_near_the_name_she_wrote_are_asked_about(chat: Chat):
             )),
         ]
     )  # fmt: skip
+    chat.play(
+        [
+            ("maria", "trabaje donde gomez el viernes", listed),
+            ("maria", "la sra gomes", say(m.DONE_REPORTED, household="Sra. Gomes"), (
+                sent("ana", "visit_prompt", prompt(LAST_FRIDAY)),
+            )),
+        ]
+    )  # fmt: skip
 
 
 @EVERY_LANGUAGE
