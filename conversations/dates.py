@@ -97,6 +97,10 @@ KREYOL_MONTHS = {name: number for number, name in enumerate(KREYOL_MONTH_NAMES.s
 NUMERIC_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{4}|\d{2}))?")
 KREYOL_DATE = re.compile(r"(\d{1,2}) ([a-z]+)(?: (\d{4}))?")
 A_WORD = re.compile(r"[a-z]{3}")  # dateparser reads "a", "2" or "5th" as months
+# A day of the month alone: "15th", "ika-15", "15 an"; a bare "15" only after "the", "el", "dia".
+DAY_OF_MONTH = re.compile(r"(?:ika-?\s?)?(\d{1,2})(?:st|nd|rd|th|\s+an|\s+la)?")
+MARKED_DAY = re.compile(r"ika.*|.*\D")
+LONGEST_DAY_WORDS = 4  # "day before yesterday", "hace 2 dias": a day named inside a sentence
 
 
 def parse_day(
@@ -119,11 +123,59 @@ def parse_day(
             return None
         return _on_weekday(weekday, today, prefer, after_next=after_next)
     day = _numeric_date(rest, language, today, prefer)
+    if day is None and (rest != plain or MARKED_DAY.fullmatch(rest)):
+        day = day_of_month(rest, today, prefer)
     if day is None and language == "ht":
         day = _kreyol_date(rest, today, prefer)
     if day is None and A_WORD.search(rest):
         day = _dateparser_day(_digits(rest, language), language, today, prefer)
     return day
+
+
+def day_of_month(
+    text: str, today: datetime.date, prefer: Prefer = "future"
+) -> datetime.date | None:
+    """The day of the month a text names ("15", "15th", "ika-15"): the first such date on or
+    after today ("future"), or the last on or before it ("past")."""
+    match = DAY_OF_MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match[1]) <= 31:
+        return None
+    step = 1 if prefer == "future" else -1
+    month = today.year * 12 + today.month - 1
+    for months in range(4):  # the 31st is at most two months away
+        year, index = divmod(month + step * months, 12)
+        try:
+            candidate = datetime.date(year, index + 1, int(match[1]))
+        except ValueError:
+            continue
+        if (candidate - today).days * step >= 0:
+            return candidate
+    return None
+
+
+def find_day(
+    text: str, language: str, today: datetime.date, prefer: Prefer = "future"
+) -> datetime.date | None:
+    """The day named somewhere in a sentence ("el sabado no fui porque estaba enferma"): the
+    whole text first, then its longest run of words that names a day, the earliest first."""
+    day = parse_day(text, language, today, prefer)
+    words = text.split()
+    for size in range(min(len(words) - 1, LONGEST_DAY_WORDS), 0, -1):
+        for start in range(len(words) - size + 1):
+            part = " ".join(words[start : start + size])
+            if size == 1 and part in FILLERS["en"] | FILLERS[language]:
+                continue
+            day = day or parse_day(part, language, today, prefer)
+    return day
+
+
+def loosely_past(text: str, language: str, today: datetime.date) -> datetime.date | None:
+    """A past time named loosely ("2 weeks ago", "hace un mes"): its day, to tell that it is
+    too long ago; a day named in the sentence first."""
+    day = parse_day(text, language, today, prefer="past")
+    if day is None and A_WORD.search(text) and len(text) <= MAX_LENGTH:
+        day = _dateparser_day(_digits(text, language), language, today, "past", any_period=True)
+    return day or find_day(text, language, today, prefer="past")
 
 
 def _weekday(word: str, language: str) -> int | None:
@@ -226,7 +278,7 @@ def _resolve(
 
 
 def _dateparser_day(
-    text: str, language: str, today: datetime.date, prefer: Prefer
+    text: str, language: str, today: datetime.date, prefer: Prefer, *, any_period: bool = False
 ) -> datetime.date | None:
     """The day dateparser reads in `text` (her language, then English); None unless it names a
     whole day (dateparser reads "may" or "next week" as a month or a week)."""
@@ -241,6 +293,6 @@ def _dateparser_day(
         },
     )
     data = parser.get_date_data(text)
-    if data.date_obj is None or data.period != "day":
+    if data.date_obj is None or (data.period != "day" and not any_period):
         return None
     return data.date_obj.date()

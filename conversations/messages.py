@@ -194,6 +194,10 @@ DONE_WHICH = N_("Which household? Reply with its number: %(list)s")
 DONE_NO_HOUSEHOLDS = N_("No household has accepted yet. Text ADD and a phone number.")
 DONE_REPORTED = N_("Thanks! I asked %(household)s to confirm %(amount)s for %(date)s.")
 DONE_ALREADY = N_("%(household)s was already asked about %(date)s.")
+# TRANSLATORS: DONE for a day further back than visits may be reported (%(days)s is 14).
+DONE_TOO_OLD = N_(
+    "A visit can be reported up to %(days)s days back. %(date)s is too long ago to report."
+)
 # TRANSLATORS: DONE for a visit the household already confirmed (not paid yet).
 DONE_ALREADY_CONFIRMED = N_("%(household)s already confirmed %(amount)s for %(date)s.")
 # TRANSLATORS: DONE for a visit the household already confirmed and paid.

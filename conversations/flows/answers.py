@@ -4,10 +4,11 @@ import re
 from dataclasses import dataclass
 
 from conversations.keywords import Intent, Reading, normalize, read
-from conversations.understanding.numbers import amount_cents
+from conversations.understanding.numbers import CURRENCY_WORDS, amount_cents
 from conversations.understanding.vocabulary import EVERY_ONE
 
-NUMBER_FIRST = re.compile(r"^#?(\d{1,2})\s+(.+)$")
+NUMBER_FIRST = re.compile(r"^#?(\d{1,2})[:.)-]?\s+(.+)$")
+SYMBOLS = frozenset({"$", "r", "r$", "us$"})  # written before an amount: "1 R$ 20" is visit 1
 AMBIGUOUS_BELOW = 5  # "YES 3" is a visit number, never three dollars
 EVERY_ONE_WORDS = frozenset(word for phrase in EVERY_ONE for word in phrase.split())
 
@@ -29,10 +30,7 @@ def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answ
     In 'YES N', N is a visit when a visit has that number; otherwise a small N is too
     ambiguous to take as money (the household is asked which), a larger one is an amount.
     """
-    number = None
-    match = NUMBER_FIRST.match(text)
-    if match and amount_cents(normalize(text), language)[0] is None:
-        number, text = int(match.group(1)), match.group(2)
+    number, text = _visit_first(text, language)
     reading = read(text)
     if reading.intent not in (Intent.YES, Intent.NO):
         cents = _amount(reading, language)
@@ -41,6 +39,8 @@ def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answ
     rest, every = _every_one(text, reading.rest.lstrip("#").strip())
     if every and declined:
         return Answer(-1, declined, None)  # "no to all" may be "not all": asked which
+    if number is None:
+        number, rest = _visit_first(rest, language)
     if not rest:
         return Answer(number, declined, None, every)
     if (
@@ -52,6 +52,23 @@ def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answ
         return Answer(int(rest) if int(rest) in open_numbers else -1, declined, None)
     cents = None if declined else amount_cents(rest, language)[0]
     return Answer(number, declined, cents, every) if cents is not None else None
+
+
+def _visit_first(text: str, language: str) -> tuple[int | None, str]:
+    """'2 10', '1 $50', '1: $12', '#2 $10', '1 fifty dollars' -> the visit's number and the
+    rest; '7 fifty' and '5 dollars 50' are one amount, no visit named."""
+    match = NUMBER_FIRST.match(text)
+    if match is None:
+        return None, text
+    tail = normalize(match.group(2))
+    tail_words = tail.replace("$", " $ ").split()
+    currency_in_tail = any(word in CURRENCY_WORDS for word in tail_words)
+    currency_first = tail_words[0] in CURRENCY_WORDS and tail_words[0] not in SYMBOLS
+    whole_is_amount = amount_cents(normalize(text), language)[0] is not None
+    tail_is_amount = amount_cents(tail, language)[0] is not None
+    if whole_is_amount and not (currency_in_tail and tail_is_amount and not currency_first):
+        return None, text
+    return int(match.group(1)), match.group(2)
 
 
 def _amount(reading: Reading, language: str) -> int | None:

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from conversations import messages as m
-from conversations.dates import parse_day
+from conversations.dates import day_of_month, find_day, parse_day
 from conversations.engine import Rule, Step, rule
 from conversations.flows import unsure
 from conversations.flows.common import choice, intent, picked
@@ -47,18 +47,19 @@ def _quote(step: Step, day: date, half: bool) -> None:
 
 
 def claim(step: Step) -> None:
-    """SICK and a past day ("I was sick yesterday", "sick yesterday morning"): a paid day or
-    half day off after the fact, within the fund's window, through the same reservation as a
-    planned one; today or later is a planned one."""
+    """SICK and a past day ("I was sick yesterday", "el sabado no fui porque estaba enferma",
+    "my client cancelled today"): a paid day or half day off after the fact, within the fund's
+    window, through the same reservation as a planned one; today counts as missed, a later
+    day is a planned one."""
     half, plain = half_day(step.reading.text)
     without_half = read(plain)
     words = without_half.rest if without_half.intent is Intent.MISSED else step.reading.rest
     today = step.inbound.today
-    day = parse_day(words, step.language, today, prefer="past") if words else None
+    day = find_day(words, step.language, today, prefer="past") if words else None
     if day is None:
         step.say(m.PAST_DAY_HOW)
         step.go(State.IDLE)
-    elif day >= today:
+    elif day > today:
         _quote(step, day, half)
     else:
         _claim_day(step, day, half)
@@ -87,7 +88,7 @@ def _requested_day(step: Step) -> date | None:
     words, today = step.reading.rest, step.inbound.today
     if not words:
         return None
-    day = parse_day(words, step.language, today)
+    day = parse_day(words, step.language, today) or day_of_month(words.lstrip("#"), today)
     if day is not None and day > today + BOOKING_HORIZON:
         before = parse_day(words, step.language, today, prefer="past")
         if before is not None and today - before <= RECENT_PAST:

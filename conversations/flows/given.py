@@ -9,7 +9,7 @@ from conversations.talk import Choices, Money
 
 
 def household_history(step: Step) -> None:
-    """HISTORY from a household: its contributions this year, per worker."""
+    """HISTORY or BALANCE from a household: its contributions this year, per worker."""
     given = step.fund.given_this_year()
     year = str(step.inbound.today.year)
     if not given:
@@ -20,10 +20,13 @@ def household_history(step: Step) -> None:
     step.go(State.IDLE)
 
 
+# "How much have I given?", "balance", "history" from a household: what it gave this year.
+ASKS_GIVEN = frozenset({Intent.HISTORY, Intent.BALANCE, Intent.MORE})
+
 COMMANDS: tuple[Rule, ...] = (
     rule(
         "household history",
-        lambda step: step.profile.role is Role.HOUSEHOLD and step.reading.intent is Intent.HISTORY,
+        lambda step: step.profile.role is Role.HOUSEHOLD and step.reading.intent in ASKS_GIVEN,
         household_history,
         State.IDLE,
     ),

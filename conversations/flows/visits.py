@@ -5,8 +5,10 @@ household is asked to confirm; its answers are in `household`.
 import re
 from datetime import date, timedelta
 
+from rapidfuzz.distance import DamerauLevenshtein
+
 from conversations import messages as m
-from conversations.dates import parse_day
+from conversations.dates import find_day, loosely_past, parse_day
 from conversations.engine import Rule, Step, rule
 from conversations.flows.common import choice, picked
 from conversations.keywords import Intent, normalize
@@ -15,6 +17,15 @@ from conversations.states import State
 from conversations.talk import Choices, Money, Say
 
 VISIT_LOOKBACK = timedelta(days=14)  # how far back DONE may name a day
+# Words around a household's name in a sentence ("for ana", "donde la sra gomez", "lakay madam
+# pierre", "kina mrs santos"): never a name, never a day.
+CONNECTORS = frozenset(
+    {"for", "at", "house", "home", "s", "mrs", "mr", "ms", "miss"}
+    | {"donde", "casa", "en", "sra", "senora", "senor", "sr", "dona", "don", "seu"}
+    | {"lakay", "kay", "madam", "madanm", "msye", "mesye"}
+    | {"kina", "ni", "gng", "g", "ate", "kuya"}
+)
+MIN_ROUGH_NAME = 4  # a shorter name must be written exactly
 
 
 def done(step: Step) -> None:
@@ -25,12 +36,18 @@ def done(step: Step) -> None:
         step.go(State.IDLE)
         return
     named, rest = _named(step.reading.rest, active)
+    if named is None:
+        rough, rest = _named_roughly(rest, active)
+        named = rough[0] if len(rough) == 1 else None
+        active = [h for h in active if h.employment_id in rough] or active
+    rest = " ".join(w for w in rest.split() if w not in CONNECTORS)
     number, day_words = _leading_number(rest)
     day = _visit_day(step, day_words)
     if number and day is None and _visit_day(step, rest) is not None:
         number, day = "", _visit_day(step, rest)  # "2 days ago" is a day, not household 2
-    if day is None:
+    if day is None and not _too_old(step, rest):
         step.say(m.NOT_UNDERSTOOD)
+    if day is None:
         step.go(State.IDLE)
         return
     ids = [h.employment_id for h in active]
@@ -41,6 +58,37 @@ def done(step: Step) -> None:
         step.go(State.PICKING_VISIT_HOUSEHOLD, ids=ids, day=day.isoformat())
         return
     _report(step, picked_id, day)
+
+
+def _named_roughly(rest: str, active: list[HouseholdView]) -> tuple[list[int], str]:
+    """'gomes yesterday' -> ([Sra. Gómez's employment], 'yesterday'): the households one of
+    whose names (titles aside) a word is, or is one slip from; the words left."""
+    words = rest.split()
+    found: dict[int, set[int]] = {}
+    for household in active:
+        names = [w for w in normalize(household.label).split() if w not in CONNECTORS]
+        for position, word in enumerate(words):
+            if any(_same_name(word, name) for name in names):
+                found.setdefault(household.employment_id, set()).add(position)
+    used = set().union(*found.values()) if found else set()
+    return list(found), " ".join(w for i, w in enumerate(words) if i not in used)
+
+
+def _same_name(word: str, name: str) -> bool:
+    if word == name:
+        return True
+    short = min(len(word), len(name)) < MIN_ROUGH_NAME
+    return not short and DamerauLevenshtein.distance(word, name) <= 1
+
+
+def _too_old(step: Step, words: str) -> bool:
+    """A day named beyond the window ("done 11/20" 15 days back, "2 weeks ago"): say so."""
+    today = step.inbound.today
+    said = loosely_past(words, step.language, today) if words else None
+    if said is None or said > today - VISIT_LOOKBACK:  # "2 weeks ago" is not within 14 days
+        return False
+    step.say(m.DONE_TOO_OLD, days=str(VISIT_LOOKBACK.days), date=said)
+    return True
 
 
 def _named(rest: str, active: list[HouseholdView]) -> tuple[int | None, str]:
@@ -73,7 +121,9 @@ def done_picked(step: Step) -> None:
 def _named_in_list(step: Step) -> int | None:
     """The household of the list she named ("ana", "Mrs. Johnson") instead of its number."""
     listed = [h for h in step.fund.households() if h.employment_id in step.data.get("ids", ())]
-    return _named(step.reading.text, listed)[0]
+    named = _named(step.reading.text, listed)[0]
+    rough = _named_roughly(step.reading.text, listed)[0]
+    return named or (rough[0] if len(rough) == 1 else None)
 
 
 def names_listed_household(step: Step) -> bool:
@@ -92,6 +142,8 @@ def _visit_day(step: Step, words: str) -> date | None:
     if not words:
         return step.inbound.today
     day = parse_day(words, step.language, step.inbound.today, prefer="past")
+    if day is None and len(words.split()) > 1:
+        day = find_day(words, step.language, step.inbound.today, prefer="past")
     if day is None or day > step.inbound.today or day < step.inbound.today - VISIT_LOOKBACK:
         return None
     return day

@@ -14,7 +14,10 @@ from conversations.amounts import parse_cents
 
 CURRENCY_WORDS = frozenset(
     {"dollar", "dollars", "dolar", "dolares", "dola", "dolyar", "dolyares", "bucks"}
-    | {"usd", "us$", "us", "$", "pesos"}
+    | {"usd", "us$", "us", "$", "pesos", "peso", "piso", "dolars", "dollares", "dolla", "dlls"}
+    # Her fund counts in one currency: a household naming its own ("cem reais", "san goud")
+    # means that many of the fund's.
+    | {"real", "reais", "r$", "r", "goud", "gourdes", "gourde"}
 )
 # Words for cents, and the words that join dollars to cents ("cinco con cincuenta").
 CENT_WORDS = frozenset(

@@ -19,14 +19,17 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.INSURANCE: "my insurance|insured|cover|my cover|why did you take",
         I.DROP: "^stop insurance|^cancel insurance|^end insurance",
         I.MISSED: "was sick|i was sick|got sick|missed|missed a day|i missed|client cancelled"
-        "|client canceled|did not work|didnt work|couldnt work|could not work",
+        "|client canceled|did not work|didnt work|couldnt work|could not work|boss cancelled"
+        "|boss canceled|employer cancelled|employer canceled|she cancelled|she canceled"
+        "|they cancelled|they canceled|cancelled on me|canceled on me|i was ill|was ill",
         I.PAYMENT: "how do i get paid|how i get paid|how am i paid|how will i be paid|get paid"
         "|how will i get paid|how do you pay me|how you pay me|payment method|payout method"
         "|pay method|change payment|change how i get paid|change how i am paid|paid by",
         I.MORE: "older|next|more please|show more",
         I.DAY_OFF: "day of|off|days off|time off|free day",
         I.HALF_DAY: "half a day|half day off|half",
-        I.DONE: "finished|finish|worked|i worked|visit done|all done|completed",
+        I.DONE: "finished|finish|worked|i worked|visit done|all done|completed|cleaned|i cleaned"
+        "|worked for|i worked for|worked at|cleaned for|babysat|i babysat|cooked for",
         I.UNDO: "undo my day off|call back|callback|cancel day off|cancel my day off",
         I.HELP: "help me|how does this work|info|information",
         I.LANGUAGE: "change language|other language|another language",
@@ -46,13 +49,17 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.INSURANCE: "mi seguro|aseguranza|aseguranzas",
         I.DROP: "^cancelar seguro|^dejar seguro",
         I.MISSED: "estuve enferma|estuve enfermo|me enferme|no trabaje|no pude trabajar"
-        "|cancelo la clienta|cancelaron",
+        "|cancelo la clienta|cancelaron|no fui|no fui a trabajar|falte|estaba enferma"
+        "|estaba enfermo|estoy enferma|estoy enfermo|por enfermedad|me cancelo|me cancelaron"
+        "|patrona cancelo|jefa cancelo|senora cancelo|clienta cancelo|cliente cancelo"
+        "|patron cancelo",
         I.PAYMENT: "como me pagan|como me van a pagar|como cobro|forma de pago|metodo de pago"
         "|modo de pago|cambiar mi pago|como recibo mi dinero|pagarme",
         I.MORE: "mas pagos|siguiente|ver mas",
         I.DAY_OFF: "libre|dia de descanso|descanso",
         I.HALF_DAY: "medio dia libre|medio dia|media jornada",
-        I.DONE: "termine|ya termine|terminado|hecho|trabaje",
+        I.DONE: "termine|ya termine|terminado|hecho|trabaje|limpie|ya limpie|trabaje donde"
+        "|trabaje en casa de|trabaje para",
         I.UNDO: "deshacer|cancelar mi dia libre|cancelar dia libre",
         I.HELP: "ayudame|ayudeme|informacion",
         I.LANGUAGE: "cambiar idioma|otro idioma|lenguaje",
@@ -72,13 +79,15 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.INSURANCE: "meu seguro",
         I.DROP: "^cancelar seguro",
         I.MISSED: "nao trabalhei|fiquei doente|estava doente|estive doente|nao pude trabalhar"
-        "|cliente cancelou",
+        "|cliente cancelou|cancelou|patroa cancelou|nao fui|nao fui trabalhar|faltei|estou doente"
+        "|tava doente",
         I.PAYMENT: "forma de pagamento|como recebo|como eu recebo|como vou receber|forma de receber"
         "|como me pagam|receber meu dinheiro",
         I.MORE: "ver mais|proximo|proxima",
         I.DAY_OFF: "dia livre|livre|descanso",
         I.HALF_DAY: "meia|meio periodo",
-        I.DONE: "terminei|acabei|trabalhei|concluido",
+        I.DONE: "terminei|acabei|trabalhei|concluido|limpei|faxinei|fiz faxina|trabalhei na casa"
+        "|trabalhei para",
         I.UNDO: "cancelar folga|desfaz",
         I.HELP: "me ajuda|ajude|socorro",
         I.LANGUAGE: "mudar idioma|outro idioma|trocar idioma",
@@ -95,13 +104,17 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.HISTORY: "peman|peman mwen",
         I.INSURANCE: "asirans mwen|asirans yo",
         I.DROP: "^kanpe asirans|^anile asirans",
-        I.MISSED: "te malad|mwen te malad|m te malad|pa t travay|m pa t travay|kliyan an anile",
+        I.MISSED: "te malad|mwen te malad|m te malad|pa t travay|m pa t travay|kliyan an anile"
+        "|madanm nan anile|madanm lan anile|madan nan anile|patwon an anile|patwon nan anile"
+        "|patron an anile|bos la anile|li anile|yo anile|m pa t ale|mwen pa t ale|m malad"
+        "|mwen malad",
         I.PAYMENT: "kijan pou m resevwa lajan|resevwa lajan|resevwa kob|kijan yo peye m"
         "|kijan pou yo peye m",
         I.MORE: "plis ankò|plis anko|pi ansyen",
         I.DAY_OFF: "jou konje|repo",
         I.HALF_DAY: "demi|mwatye|demi jounen",
-        I.DONE: "m fini|mwen fini|fin|travay fini",
+        I.DONE: "m fini|mwen fini|fin|travay fini|m te travay|mwen te travay|te travay|m te netwaye"
+        "|mwen te netwaye|netwaye",
         I.UNDO: "anile konje",
         I.HELP: "ede|ede m|ede mwen|ed souple",
         I.LANGUAGE: "chanje lang|lot lang",
@@ -118,13 +131,15 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.INSURANCE: "seguro ko|insurance ko",
         I.DROP: "^itigil ang seguro|^ihinto",
         I.MISSED: "nagkasakit|nagkasakit ako|hindi nakapasok|hindi ako nakapasok"
-        "|hindi nakapagtrabaho",
+        "|hindi nakapagtrabaho|kinansela|kinancel|nagcancel|cinancel|may sakit|may sakit ako"
+        "|hindi ako pumasok|hindi pumasok|absent",
         I.PAYMENT: "paano ako babayaran|babayaran|mababayaran|pagbabayad|paano ako mababayaran",
         I.MORE: "iba pa|dagdag pa",
         I.DAY_OFF: "day off|off|bakasyon",
         I.HALF_DAY: "half day|kalahating araw na pahinga",
-        I.DONE: "tapos na|natapos|tapos na po|done",
-        I.UNDO: "bawi|bawiin ang pahinga",
+        I.DONE: "tapos na|natapos|tapos na po|done|naglinis|naglinis ako|nagtrabaho|nagtrabaho ako"
+        "|nag linis",
+        I.UNDO: "bawi|bawiin ang pahinga|ibalik|ibalik ang day off|ibalik mo",
         I.HELP: "tulungan|saklolo|help",
         I.LANGUAGE: "palit wika|ibang wika",
         I.YES: "sige|oo naman|ok|opo naman|sige po|game|g|emojiyes|ooo|oo po",

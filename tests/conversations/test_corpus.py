@@ -187,6 +187,7 @@ CHECKS: dict[str, Callable[[Scene, Turn], bool]] = {
     "more": lambda s, t: _first(t, m.HISTORY_HEADER, m.HISTORY_EMPTY, m.HISTORY_NO_MORE),
     "drop": lambda s, t: _first(t, m.INSURANCE_NOTHING_TO_STOP, m.INSURANCE_STOP_WHICH),
     "payment": lambda s, t: _first(t, m.PAYOUT_METHOD_IS, m.PAYOUT_METHOD_NOT_CHOSEN),
+    "given": lambda s, t: _first(t, m.HOUSEHOLD_GIVEN, m.HOUSEHOLD_GIVEN_NONE),
 }
 
 

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from conversations import dates
-from conversations.dates import parse_day, warm_up
+from conversations.dates import day_of_month, find_day, parse_day, warm_up
 from conversations.keywords import LANGUAGES
 
 SUNDAY = date(2026, 11, 22)
@@ -220,7 +220,8 @@ GARBAGE = [
     "🙏🙏",
     "a",
     "5",
-    "the 5th",
+    "5 dollars",
+    "32nd",
     "2pm",
     "may",
     "next week",
@@ -236,6 +237,45 @@ GARBAGE = [
 def test_garbage_names_no_day(text, language):
     assert parse_day(text, language, SUNDAY) is None
     assert parse_day(text, language, SUNDAY, prefer="past") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("the 5th", "en", date(2026, 12, 5)),  # the 5th of November has passed
+        ("on the 22nd", "en", SUNDAY),
+        ("the 30th", "en", date(2026, 11, 30)),
+        ("el 15", "es", date(2026, 12, 15)),
+        ("dia 15", "pt_BR", date(2026, 12, 15)),
+        ("15 an", "ht", date(2026, 12, 15)),
+        ("ika-15", "tl", date(2026, 12, 15)),
+        ("sa ika 31", "tl", date(2026, 12, 31)),
+    ],
+)
+def test_a_day_of_the_month_is_the_next_such_date(text, language, expected):
+    assert parse_day(text, language, SUNDAY) == expected
+
+
+def test_a_day_of_the_month_in_the_past_and_one_that_months_skip():
+    assert parse_day("the 25th", "en", SUNDAY, prefer="past") == date(2026, 10, 25)
+    assert parse_day("the 31st", "en", date(2026, 9, 5)) == date(2026, 10, 31)
+    assert day_of_month("15", SUNDAY) == date(2026, 12, 15)
+    assert day_of_month("0", SUNDAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("sabado porque", "es", date(2026, 11, 21)),
+        ("lunes por enfermedad", "es", date(2026, 11, 16)),
+        ("ontem nao fui trabalhar", "pt_BR", date(2026, 11, 21)),
+        ("amo ngayon", "tl", SUNDAY),
+        ("pa t ale samdi paske", "ht", date(2026, 11, 21)),
+        ("i was at the doctor", "en", None),
+    ],
+)
+def test_a_day_inside_a_sentence(text, language, expected):
+    assert find_day(text, language, SUNDAY, prefer="past") == expected
 
 
 @pytest.mark.parametrize(

@@ -414,7 +414,8 @@ def test_strangers_and_households_cannot_use_workers_words(chat: Chat, lang: Wor
     maria = chat.worker()
     chat.household(maria, "ana")
     for who in ("new", "ana"):
-        first = m.WELCOME if who == "new" else m.WORKERS_ONLY  # someone new: asked to join
+        # Someone new is asked to join; a household's "balance" is what it gave this year.
+        first = m.WELCOME if who == "new" else m.HOUSEHOLD_GIVEN_NONE
         chat.play(
             [
                 (who, lang[Intent.BALANCE], first),
