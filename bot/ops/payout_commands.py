@@ -122,8 +122,11 @@ def _voided_row(v: payout_records.Voided) -> dict[str, Any]:
     }
 
 
-@payouts_command.command("pay")
-@click.argument("payout_id", type=int)
+IDS = {"ignore_unknown_options": True}  # "-3" is a payout id to refuse, not an unknown option
+
+
+@payouts_command.command("pay", context_settings=IDS)
+@click.argument("payout_id", type=click.IntRange(1))
 @click.option("--method", required=True, type=click.Choice(PAYOUT_METHODS), help="How it was paid.")
 @click.option("--reference", required=True, help="Where: check number, receipt, confirmation.")
 @click.pass_obj
@@ -136,8 +139,8 @@ def payouts_pay(runtime: Runtime, payout_id: int, method: str, reference: str) -
     _settle(runtime, payout_id, lambda session: payouts.pay(session, payout_id, how), "paid")
 
 
-@payouts_command.command("void")
-@click.argument("payout_id", type=int)
+@payouts_command.command("void", context_settings=IDS)
+@click.argument("payout_id", type=click.IntRange(1))
 @click.option("--reason", required=True, help="Why it will not be paid (kept in the ledger).")
 @click.pass_obj
 def payouts_void(runtime: Runtime, payout_id: int, reason: str) -> None:

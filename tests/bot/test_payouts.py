@@ -109,9 +109,10 @@ def test_a_half_day_s_notices_say_half_day(sessions):
     ]
 
 
-@pytest.mark.parametrize("payout", ["999999", "0"])
+@pytest.mark.parametrize("payout", ["999999", "0", "-3"])
 def test_unknown_payouts_fail_clearly(sessions, payout):
     reserve(sessions)
     result = invoke("payouts", "pay", payout, *BY_CASH)
     assert result.exit_code != 0
     assert result.stdout == ""
+    assert "No such option" not in result.stderr  # "-3" is a payout id, refused as one
