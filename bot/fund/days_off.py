@@ -58,3 +58,8 @@ def claimed(session: Session, worker_account_id: int, day: date) -> bool:
         )
     )
     return any(memo.get("day") == day.isoformat() for memo in paid)
+
+
+def resolution(session: Session, transfer_id: int) -> Phase | None:
+    """How a reserved day off was settled (paid: POST_PENDING, voided: VOID_PENDING), or None."""
+    return session.scalar(select(Transfer.phase).where(Transfer.pending_id == transfer_id))

@@ -34,6 +34,7 @@ class Recorded:
     paid_by: str | None
     settled_at: datetime | None
     approved_by: str | None = None  # the staff member who approved sending it (staff mode)
+    half: bool = False  # a half day off
 
 
 @dataclass(frozen=True)
@@ -71,8 +72,53 @@ def recorded(session: Session, limit: int = 200) -> list[Recorded]:
             paid_by=record.paid_by,
             settled_at=record.settled_at,
             approved_by=approved_by,
+            half=transfer.memo.get("portion") == "half",
         )
         for record, transfer, person, approved_by in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Voided:
+    """A day off voided by staff (it has no payout record: nothing was sent), and why."""
+
+    transfer_id: int
+    phone: str
+    name: str | None
+    day: date
+    amount_cents: int
+    half: bool
+    reason: str | None
+    voided_at: datetime
+
+
+def voided(session: Session, limit: int = 200) -> list[Voided]:
+    """The latest days off voided without a payout record, newest first (a payout the rail
+    failed is voided too; it shows as its record, failed)."""
+    void = aliased(ledger.Transfer)
+    rows = session.execute(
+        select(ledger.Transfer, void, Person)
+        .join(void, void.pending_id == ledger.Transfer.id)
+        .join(Worker, Worker.account_id == ledger.Transfer.debit_account_id)
+        .join(Person, Person.id == Worker.person_id)
+        .outerjoin(PayoutRecord, PayoutRecord.transfer_id == ledger.Transfer.id)
+        .where(ledger.Transfer.kind == ledger.TransferKind.DAY_OFF)
+        .where(void.phase == ledger.Phase.VOID_PENDING, PayoutRecord.id.is_(None))
+        .order_by(void.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        Voided(
+            transfer_id=reservation.id,
+            phone=person.phone,
+            name=person.name,
+            day=date.fromisoformat(reservation.memo["day"]),
+            amount_cents=reservation.amount,
+            half=reservation.memo.get("portion") == "half",
+            reason=resolution.memo.get("reason"),
+            voided_at=resolution.created_at,
+        )
+        for reservation, resolution, person in rows
     ]
 
 

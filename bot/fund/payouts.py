@@ -90,6 +90,8 @@ def pay(session: Session, transfer_id: int, how: HowPaid) -> Settled:
     """Record how it was paid, post the reserved day off and tell the worker (once, however
     often run: a second run finds the first one's result and changes nothing)."""
     reservation, person, worker = _reservation(session, transfer_id)
+    if (settled := _settled_before(session, transfer_id)) is not None:
+        return settled
     _refuse_in_flight(session, transfer_id, how.recorded_by)
     held = worker.payouts_held_until
     # Money a rail already sent lands whatever happened since; a hold stops new payouts.
@@ -132,6 +134,8 @@ def _record_paid(
 def void(session: Session, transfer_id: int, reason: str, by_rail: bool = False) -> Settled:
     """Cancel the reserved day off: the money is hers again, and she is told."""
     reservation, person, _worker = _reservation(session, transfer_id)
+    if (settled := _settled_before(session, transfer_id)) is not None:
+        return settled  # whatever the reason given this time (the first answer stands)
     if not by_rail:
         _refuse_in_flight(session, transfer_id, "staff")
     result = ledger.void_day_off(
@@ -149,6 +153,16 @@ def void(session: Session, transfer_id: int, reason: str, by_rail: bool = False)
     row = write_notice(session, Notice(person.id, "day_off_voided", (say,)))
     session.flush()
     return Settled(True, None, (row.id,))
+
+
+def _settled_before(session: Session, transfer_id: int) -> Settled | None:
+    """Already paid or voided: nothing changes, and the answer says which."""
+    phase = days_off.resolution(session, transfer_id)
+    if phase == ledger.Phase.POST_PENDING:
+        return Settled(False, Rejection.PENDING_ALREADY_POSTED, ())
+    if phase == ledger.Phase.VOID_PENDING:
+        return Settled(False, Rejection.PENDING_ALREADY_VOIDED, ())
+    return None
 
 
 class PayoutRefused(Exception):

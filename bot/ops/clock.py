@@ -82,6 +82,18 @@ PERIODIC: tuple[Periodic, ...] = (
         insurance_offers.offer_after_first_contribution,
     ),
     Periodic(
+        "visit-prompts",
+        "worker_jobs.schedules.prompt_scheduled_visits",
+        _hour_period,
+        lambda rt, _p: monthly.prompt_scheduled_visits(rt),
+    ),
+    Periodic(
+        "stale-visits",
+        "worker_jobs.schedules.expire_stale_visits",
+        _hour_period,
+        lambda rt, _p: monthly.expire_stale_visits(rt),
+    ),
+    Periodic(
         "premiums",
         "worker_jobs.schedules.charge_premiums",
         monthly.period_of,

@@ -17,7 +17,7 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 from bot.infra.config import ConfigError, Settings
 from bot.infra.logs import configure_logging
-from bot.ops import startup_warnings
+from bot.ops import startup_warnings, web_clock
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
 _made_here: list[str] = []  # the metrics directory on_starting made, for on_exit to remove
@@ -59,7 +59,9 @@ def on_starting(_server: Any) -> None:
     The operator's PROMETHEUS_MULTIPROC_DIR (shared with `benefits-bot worker` on the same
     host, the web's /metrics then shows the jobs' metrics too), or else a new one, removed
     when the server stops. Workers inherit it, so a scrape adds up every worker's counts."""
-    startup_warnings.for_server(Settings.from_env())  # here once; forked workers stay quiet
+    settings = Settings.from_env()
+    startup_warnings.for_server(settings)  # here once; forked workers stay quiet
+    web_clock.prepare(settings)  # without Redis, one worker runs the clock (bot.ops.web_clock)
     directory = os.environ.get(MULTIPROCESS_ENV)
     if directory:
         os.makedirs(directory, exist_ok=True)
@@ -72,9 +74,22 @@ def on_starting(_server: Any) -> None:
 
 
 def on_exit(_server: Any) -> None:
-    """The server stops: remove the metrics directory it made."""
+    """The server stops: remove the metrics directory and the clock's lock file it made."""
+    web_clock.remove()
     while _made_here:
         shutil.rmtree(_made_here.pop(), ignore_errors=True)
+
+
+def post_worker_init(worker: Any) -> None:
+    """In a worker, its app built: without Redis, the clock thread (bot.ops.web_clock)."""
+    runtime = getattr(worker.wsgi, "extensions", {}).get("runtime")
+    if runtime is not None:
+        web_clock.start(runtime)
+
+
+def worker_exit(_server: Any, _worker: Any) -> None:
+    """A worker stops (SIGTERM, recycled): its clock thread ends after the tick at hand."""
+    web_clock.stop()
 
 
 def child_exit(_server: Any, worker: Any) -> None:

@@ -57,11 +57,27 @@ def payout_changes_command(runtime: Runtime, phone: str, as_json: bool) -> None:
         + (f"; changes locked until {locked}" if locked else "")
     )
     for change in report["changes"]:
-        click.echo(
-            f"{change['requested_at']} {change['old_method'] or '-'} -> {change['new_method']}"
-            f" by {change['channel']} ({change['request_sid']}): {change['status']}"
-            + (f", takes effect {change['effective_at']}" if change["effective_at"] else "")
+        click.echo(_line(change))
+
+
+def _line(change: dict[str, Any]) -> str:
+    """One change: asked when, from what to what, how; confirmed by which message; wrong codes."""
+    line = (
+        f"{change['requested_at']} {change['old_method'] or '-'} -> {change['new_method']}"
+        f" by {change['channel']} ({change['request_sid']}): {change['status']}"
+    )
+    if change["confirm_sid"]:
+        line += (
+            f", confirmed {change['confirmed_at'] or ''} by {change['confirm_channel']}"
+            f" ({change['confirm_sid']})"
         )
+    if change["effective_at"]:
+        line += f", takes effect {change['effective_at']}"
+    wrong = change["wrong_codes"]
+    line += f", {wrong} wrong code{'' if wrong == 1 else 's'}"
+    if change["locked_until"]:
+        line += f", locked until {change['locked_until']}"
+    return line
 
 
 def _change(row: ChangeRow) -> dict[str, Any]:

@@ -42,19 +42,32 @@ def payouts_list(runtime: Runtime, as_json: bool, with_recorded: bool) -> None:
     with runtime.sessions() as session:
         waiting = payouts.waiting(session)
         recorded = payout_records.recorded(session) if with_recorded else []
+        voided = payout_records.voided(session) if with_recorded else []
     rows = [_waiting_row(p) for p in waiting] + [_recorded_row(r) for r in recorded]
+    rows += [_voided_row(v) for v in voided]
     if as_json:
         click.echo(json.dumps(rows))
         return
     if not rows:
         click.echo("no days off waiting to be paid")
     for row in rows:
-        how = f" by {row['method']} ({row['reference']})" if row["method"] else ""
-        click.echo(
-            f"#{row['id']} {row['day']} {'half day' if row['half'] else 'day off'} "
-            f"{row['amount_cents'] / 100:.2f} {runtime.settings.currency} {row['status']}{how} "
-            f"{row['name'] or ''} {mask_phone(row['phone'])}"
-        )
+        click.echo(_line(row, runtime.settings.currency))
+
+
+def _line(row: dict[str, Any], currency: str) -> str:
+    """One payout in a line: which, when, how much, where it stands, how, who, for whom."""
+    how = f" by {row['method']} ({row['reference']})" if row["method"] else ""
+    if row.get("reason"):
+        how += f" ({row['reason']})"
+    if row.get("paid_by"):
+        how += f", recorded by {row['paid_by']}"
+    if row.get("approved_by"):
+        how += f", approved by {row['approved_by']}"
+    return (
+        f"#{row['id']} {row['day']} {'half day' if row['half'] else 'day off'} "
+        f"{row['amount_cents'] / 100:.2f} {currency} {row['status']}{how} "
+        f"{row['name'] or ''} {mask_phone(row['phone'])}"
+    )
 
 
 def _waiting_row(p: payouts.Payout) -> dict[str, Any]:
@@ -79,7 +92,7 @@ def _recorded_row(r: payout_records.Recorded) -> dict[str, Any]:
         "name": r.name,
         "day": r.day.isoformat(),
         "amount_cents": r.amount_cents,
-        "half": None,
+        "half": r.half,
         "status": r.status,
         "provider": r.provider,
         "method": r.method,
@@ -90,8 +103,30 @@ def _recorded_row(r: payout_records.Recorded) -> dict[str, Any]:
     }
 
 
-@payouts_command.command("pay")
-@click.argument("payout_id", type=int)
+def _voided_row(v: payout_records.Voided) -> dict[str, Any]:
+    return {
+        "id": v.transfer_id,
+        "phone": v.phone,
+        "name": v.name,
+        "day": v.day.isoformat(),
+        "amount_cents": v.amount_cents,
+        "half": v.half,
+        "status": "voided",
+        "provider": None,
+        "method": None,
+        "reference": None,
+        "paid_by": None,
+        "approved_by": None,
+        "settled_at": v.voided_at.isoformat(),
+        "reason": v.reason,
+    }
+
+
+IDS = {"ignore_unknown_options": True}  # "-3" is a payout id to refuse, not an unknown option
+
+
+@payouts_command.command("pay", context_settings=IDS)
+@click.argument("payout_id", type=click.IntRange(1))
 @click.option("--method", required=True, type=click.Choice(PAYOUT_METHODS), help="How it was paid.")
 @click.option("--reference", required=True, help="Where: check number, receipt, confirmation.")
 @click.pass_obj
@@ -104,13 +139,26 @@ def payouts_pay(runtime: Runtime, payout_id: int, method: str, reference: str) -
     _settle(runtime, payout_id, lambda session: payouts.pay(session, payout_id, how), "paid")
 
 
-@payouts_command.command("void")
-@click.argument("payout_id", type=int)
+@payouts_command.command("void", context_settings=IDS)
+@click.argument("payout_id", type=click.IntRange(1))
 @click.option("--reason", required=True, help="Why it will not be paid (kept in the ledger).")
 @click.pass_obj
 def payouts_void(runtime: Runtime, payout_id: int, reason: str) -> None:
     """Cancel a reserved day off: the money is the worker's again and she is told."""
+    reason = " ".join(reason.split())
+    if not reason or len(reason) > MAX_REASON:
+        fail(f"reason must be 1 to {MAX_REASON} characters: say why it will not be paid", 2)
     _settle(runtime, payout_id, lambda session: payouts.void(session, payout_id, reason), "voided")
+
+
+MAX_REASON = 200  # as on the dashboard
+# (what was asked, how the payout was settled before): what the officer reads
+ALREADY: dict[tuple[str, ledger.Rejection | None], str] = {
+    ("paid", ledger.Rejection.PENDING_ALREADY_POSTED): "is already paid; nothing changed",
+    ("paid", ledger.Rejection.PENDING_ALREADY_VOIDED): "is voided; it cannot be paid",
+    ("voided", ledger.Rejection.PENDING_ALREADY_POSTED): "is already paid; it cannot be voided",
+    ("voided", ledger.Rejection.PENDING_ALREADY_VOIDED): "is already voided; nothing changed",
+}
 
 
 def _settle(runtime: Runtime, payout_id: int, work: Any, done: str) -> None:
@@ -120,7 +168,8 @@ def _settle(runtime: Runtime, payout_id: int, work: Any, done: str) -> None:
     except (ledger.LedgerError, payouts.PayoutRefused) as error:  # unknown, in flight, held
         fail(str(error))
     if not settled.done:
-        fail(f"day off #{payout_id} was not changed: {settled.already or 'already settled'}")
+        state = ALREADY.get((done, settled.already), "was already settled; nothing changed")
+        fail(f"payout {payout_id} {state}")
     outbox.hand_over(runtime, settled.outbox_ids)
     runtime.drain()
     click.echo(f"day off #{payout_id} {done}; the worker is told")

@@ -74,54 +74,61 @@ def run_now(runtime: Runtime) -> None:
     )
 
 
-@collections_group.command("record")
+# "-5" is an amount to refuse plainly, not an unknown option.
+AMOUNTS = {"ignore_unknown_options": True}
+
+
+@collections_group.command("record", context_settings=AMOUNTS)
 @click.argument("phone")
-@click.argument("cents", type=int)
+@click.argument("cents")
 @click.option("--reference", required=True, help="The check number, receipt or transfer id.")
 @click.pass_obj
-def record(runtime: Runtime, phone: str, cents: int, reference: str) -> None:
-    """Record cash, a check or a transfer a household paid; it settles its oldest pledges."""
+def record(runtime: Runtime, phone: str, cents: str, reference: str) -> None:
+    """Record cash, a check or a transfer a household paid; it settles its oldest pledges.
+    CENTS: 1250 for $12.50."""
+    amount = _cents(cents)
     _ready(runtime)
     try:
         number = normalize_phone(phone, runtime.settings.default_region)
     except InvalidPhoneNumber:
         _fail(f"{phone[:20]!r} is not a phone number (try +12125550123)", 2)
-    _check(cents, reference)
+    _check(amount, reference)
 
     def work(session: Session) -> collections.Recorded:
         household = recording.household_by_phone(session, number)
-        return recording.record_household(session, household, cents, reference, recorded_by="cli")
+        return recording.record_household(session, household, amount, reference, recorded_by="cli")
 
     recorded = _record(runtime, work)
     outbox.hand_over(runtime, recorded.outbox_ids)
     runtime.drain()
     what = "recorded" if recorded.new else "already recorded (nothing changed)"
     click.echo(
-        f"{what}: {cents / 100:.2f} from {mask_phone(number)}, "
+        f"{what}: {amount / 100:.2f} from {mask_phone(number)}, "
         f"{recorded.collected} pledge(s) collected"
     )
 
 
-@collections_group.command("record-partner")
+@collections_group.command("record-partner", context_settings=AMOUNTS)
 @click.argument("name")
-@click.argument("cents", type=int)
+@click.argument("cents")
 @click.option("--reference", required=True, help="The partner's transfer id or remittance.")
 @click.pass_obj
-def record_partner(runtime: Runtime, name: str, cents: int, reference: str) -> None:
+def record_partner(runtime: Runtime, name: str, cents: str, reference: str) -> None:
     """Record a transfer a partner (platform or program) made to the fund for what it paid
-    into workers' accounts through the API."""
+    into workers' accounts through the API. CENTS: 1250 for $12.50."""
+    amount = _cents(cents)
     _ready(runtime)
-    _check(cents, reference)
+    _check(amount, reference)
 
     def work(session: Session) -> tuple[bool, str, int]:
         partner = recording.partner_by_name(session, name)
-        new = recording.record_partner(session, partner, cents, reference, recorded_by="cli")
+        new = recording.record_partner(session, partner, amount, reference, recorded_by="cli")
         return new, partner.name, partner_money.partner_owed(session, partner).owed_cents
 
     new, partner_name, owed = _record(runtime, work)
     what = "recorded" if new else "already recorded (nothing changed)"
     left = f"it owes {owed / 100:.2f}" if owed > 0 else f"{-owed / 100:.2f} paid ahead"
-    click.echo(f"{what}: {cents / 100:.2f} from {partner_name}; {left}")
+    click.echo(f"{what}: {amount / 100:.2f} from {partner_name}; {left}")
 
 
 @collections_group.command("reconcile")
@@ -156,6 +163,14 @@ def reconcile_command(runtime: Runtime, days: int, as_json: bool) -> None:
             click.echo(f"  {difference}")
     if result.differences:
         sys.exit(1)
+
+
+def _cents(typed: str) -> int:
+    """The amount typed, in cents; anything but a positive whole number exits 2."""
+    text = typed.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) == 0:
+        _fail(f"amount must be a positive number of cents (1250 for $12.50), not {typed[:20]!r}", 2)
+    return int(text)
 
 
 def _check(cents: int, reference: str) -> None:

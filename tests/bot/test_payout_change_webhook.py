@@ -337,6 +337,7 @@ def test_the_right_code_twice_at_once_changes_her_method_once(app, twilio, same_
 def test_payouts_changes_lists_her_changes_for_staff(app, twilio, tmp_path):
     join_with_a_day_off_due(app, twilio)
     code, asked_by = ask_for_card(app, twilio)
+    twilio.text(WORKER, f"{(int(code) + 1) % 1_000_000:06d}")  # one wrong code first
     confirmed_by = new_sid()
     twilio.text(WORKER, code, confirmed_by)
     environment = command_environment(runtime(app).settings.database_url)
@@ -354,6 +355,8 @@ def test_payouts_changes_lists_her_changes_for_staff(app, twilio, tmp_path):
     assert code not in shown.stdout
     text = run_command(["payouts", "changes", WORKER], environment, tmp_path)
     assert text.returncode == 0 and f"- -> card by sms ({asked_by}): confirmed" in text.stdout
+    assert change["wrong_codes"] == 1 and ", 1 wrong code" in text.stdout
+    assert f"by sms ({confirmed_by})" in text.stdout  # the message that confirmed it
     assert WORKER not in text.stdout  # masked
     for phone, code_, says in (("+12125550100", 1, "no worker has the number"), ("call me", 2, "")):
         refused = run_command(["payouts", "changes", phone], environment, tmp_path)

@@ -114,3 +114,79 @@ def test_reconcile_names_records_the_ledger_does_not_back(officer, sessions):
         (payout, "paid_without_method"),
         (other, "paid_not_posted"),
     }
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "x" * 201])
+def test_a_void_without_a_reason_is_refused_like_a_payment_without_a_reference(
+    officer, sessions, reason
+):
+    _account, payout = reserve(sessions)
+    refused = officer("payouts", "void", str(payout), "--reason", reason)
+    assert refused.returncode == 2 and "reason must be 1 to 200 characters" in refused.stderr
+    assert refused.stdout == ""
+    [row] = json.loads(officer("payouts", "list", "--json").stdout)
+    assert (row["id"], row["status"]) == (payout, "waiting")
+    with sessions() as session:
+        assert session.scalars(select(OutboundMessage)).all() == []
+
+
+def test_a_settled_payout_is_named_plainly_and_nothing_changes(officer, sessions):
+    _account, paid = reserve(sessions)
+    _account, voided = reserve(sessions, day=date(2026, 12, 7))
+    assert (
+        officer("payouts", "pay", str(paid), "--method", "cash", "--reference", "r 7").returncode
+        == 0
+    )
+    assert officer("payouts", "void", str(voided), "--reason", "no bank details").returncode == 0
+    tries = {
+        (
+            "void",
+            paid,
+            "--reason",
+            "wrong day",
+        ): f"payout {paid} is already paid; it cannot be voided",
+        ("void", voided, "--reason", "another"): f"payout {voided} is already voided",
+        ("void", voided, "--reason", "no bank details"): f"payout {voided} is already voided",
+        ("pay", voided, "--method", "cash", "--reference", "r 8"): f"payout {voided} is voided",
+        ("pay", paid, "--method", "check", "--reference", "c 9"): f"payout {paid} is already paid",
+    }
+    for (verb, payout, *rest), says in tries.items():
+        refused = officer("payouts", verb, str(payout), *rest)
+        assert refused.returncode == 1 and refused.stdout == "", refused.stderr
+        assert says in refused.stderr, refused.stderr
+        for jargon in ("pending_already", "idempotency", "day_off_void", "Traceback"):
+            assert jargon not in refused.stderr
+    with sessions() as session:
+        assert len(session.scalars(select(OutboundMessage)).all()) == 2  # one notice each
+        assert ledger.check(session) == []
+
+
+def test_list_all_shows_voided_payouts_half_days_and_who_recorded_each(officer, sessions):
+    _account, half = reserve(sessions, half=True)
+    _account, voided = reserve(sessions, day=date(2026, 12, 7))
+    _account, waiting = reserve(sessions, day=date(2026, 12, 9))
+    assert (
+        officer("payouts", "pay", str(half), "--method", "cash", "--reference", "r 7").returncode
+        == 0
+    )
+    assert officer("payouts", "void", str(voided), "--reason", "no  bank details").returncode == 0
+    rows = {
+        row["id"]: row for row in json.loads(officer("payouts", "list", "--json", "--all").stdout)
+    }
+    assert {i: (r["status"], r["half"]) for i, r in rows.items()} == {
+        waiting: ("waiting", False),
+        half: ("paid", True),
+        voided: ("voided", False),
+    }
+    assert (rows[half]["paid_by"], rows[voided]["reason"]) == ("cli", "no bank details")
+    lines = {
+        int(line.split()[0][1:]): line
+        for line in officer("payouts", "list", "--all").stdout.splitlines()
+    }
+    assert "2026-12-04 half day 60.00" in lines[half]
+    assert "paid by cash (r 7), recorded by cli" in lines[half]
+    assert "2026-12-07 day off 120.00" in lines[voided]
+    assert "voided (no bank details)" in lines[voided]
+    assert "waiting" in lines[waiting] and "+12125550123" not in "".join(lines.values())
+    waiting_only = json.loads(officer("payouts", "list", "--json").stdout)
+    assert [row["id"] for row in waiting_only] == [waiting]

@@ -148,8 +148,11 @@ def test_a_cash_payment_settles_the_oldest_pledges_first(fund_with_stripe):
     ]
     unknown = fund.command("collections", "record", WORKER, "100", "--reference", "x", ok=False)
     assert unknown.returncode == 1 and "no household" in unknown.stderr
-    bad = fund.command("collections", "record", HOUSEHOLD, "0", "--reference", "x", ok=False)
-    assert bad.returncode == 2
+    for cents in ("0", "-5", "12.50", "five"):  # "-5" is an amount, not an unknown option
+        bad = fund.command("collections", "record", HOUSEHOLD, cents, "--reference", "x", ok=False)
+        assert bad.returncode == 2 and not bad.stdout, cents
+        assert "amount must be a positive number of cents" in bad.stderr, bad.stderr
+    assert json.loads(fund.command("collections", "list", "--json").stdout)[0]["owed_cents"] == 300
     fund.ledger_is_sound()
 
 

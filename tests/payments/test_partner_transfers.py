@@ -85,7 +85,8 @@ def test_bad_partner_transfers_are_refused_cleanly(fund_with_stripe):
         bad = fund.command(
             "collections", "record-partner", "City Care Fund", cents, "--reference", "x", ok=False
         )
-        assert bad.returncode == 2 and bad.stderr, cents
+        assert bad.returncode == 2, cents
+        assert "amount must be a positive number of cents" in bad.stderr, bad.stderr
     no_reference = fund.command("collections", "record-partner", "City Care Fund", "100", ok=False)
     assert no_reference.returncode == 2 and "--reference" in no_reference.stderr
     blank = fund.command(
