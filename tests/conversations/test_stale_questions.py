@@ -132,3 +132,32 @@ def test_another_intent_leaves_the_remove_question(chat: Chat, lang: Words):
     chat.play([("maria", lang.yes, m.NOTHING_OPEN_YES)])
     assert chat.world.employments  # Ana is still on her list
     assert [e.status.value for e in chat.world.employments.values()] == ["active"]
+
+
+@EVERY_LANGUAGE
+def test_a_question_left_behind_is_not_answered_by_a_later_bare_yes(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code, cents=50_000)
+    chat.play(
+        [
+            ("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM),
+            ("maria", lang[Intent.HELP], m.HELP),  # answered aside; the question stays
+        ]
+    )
+    assert chat.state("maria") is State.CONFIRMING_DAY_OFF
+    chat.advance(timedelta(hours=2))
+    chat.play(
+        [
+            ("maria", LAUGH_OK[lang.code], m.YOU_ARE_WELCOME),
+            ("maria", lang.yes, m.NOTHING_OPEN_YES),
+        ]
+    )
+    assert not chat.world.waiting(maria.person_id)
+
+
+@EVERY_LANGUAGE
+def test_the_last_question_asked_is_answered_hours_later(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code, cents=50_000)
+    chat.play([("maria", lang.day_off_friday, m.DAY_OFF_CONFIRM)])
+    chat.advance(timedelta(hours=2))
+    chat.play([("maria", lang.yes, m.DAY_OFF_BOOKED)])
+    assert chat.world.waiting(maria.person_id)
