@@ -8,9 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import create_app
+from bot.channel import choices
+from bot.channel.button_sets import YES_NO
 from bot.infra.config import Settings
 from bot.infra.orm import as_utc
 from bot.models import InboundMessage, InsuranceOffer
+from conversations import messages as m
+from conversations.talk import Money, Say
 from tests.bot.test_insurance_webhook import (
     HOUSEHOLD,
     WORKER,
@@ -77,3 +81,9 @@ def test_removing_a_household_that_owes_asks_first_and_it_is_still_a_household(t
     removed = twilio.text(WORKER, "yes")
     assert "Ana is off your list." in removed and "text ADD and its number" in removed
     assert "1 English" not in twilio.text(HOUSEHOLD, "hello")  # not the newcomer's menu
+
+
+@pytest.mark.parametrize("message", [m.REMOVE_CONFIRM, m.REMOVE_CONFIRM_OWES])
+def test_on_whatsapp_removing_is_asked_with_yes_and_no_buttons(message):
+    asked = Say(message, {"household": "Ana", "amount": Money(17_500)})
+    assert choices.of_replies((asked,), "es") == {"key": YES_NO}
