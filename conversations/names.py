@@ -30,12 +30,16 @@ POLITE = frozenset(
 )
 _INTRODUCTIONS = sorted((tuple(p.split()) for p in INTRODUCTIONS.split("|")), key=len, reverse=True)
 
+INTRODUCED_ONLY = frozenset(_INTRODUCTIONS)
+
 
 def first_name(text: str) -> str | None:
     """Her first name out of how she introduced herself, as written (capitals added only to
     a name typed in one case); None when what is left is not one to three words of letters."""
     words = [WORD_EDGES.sub("", word) for word in text.split()]
     words = [word for word in words if word]
+    if tuple(_plain(word) for word in words) in INTRODUCED_ONLY:
+        return None  # "my name is" and nothing after it
     words = _without_introduction(words)
     candidate = " ".join(words)
     if not words or len(candidate) > MAX_NAME or not NAME.match(candidate):
