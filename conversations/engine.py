@@ -19,6 +19,10 @@ from conversations.states import ASKED_BY_THE_FUND, JOINING, QUESTIONS, State
 from conversations.talk import Notice, Param, Say
 
 QUESTION_LIFETIME = timedelta(days=1)
+# A bare YES, NO or "ok" answers a question asked this long ago only if it is still the last
+# thing she was asked (nothing else was answered since, ASIDE in its data).
+ANSWER_WINDOW = timedelta(hours=1)
+ASIDE = "aside"  # in a question's data: a word that works anywhere was answered since
 MISSES = "misses"  # in a conversation's data: texts not understood in a row
 MAX_TEXT = 1600  # Twilio's limit; anything longer is not a person typing
 
@@ -151,6 +155,8 @@ class Engine:
             expired = False
         step = Step(conversation, inbound, fund)
         _settle(step)
+        if _answers_an_old_question(step):
+            step.state, step.data = State.IDLE, {}  # it answers no question left behind
         if expired:
             step.say(m.EXPIRED)
         step.choose = self._choose
@@ -159,6 +165,8 @@ class Engine:
         chosen.handle(step)
         if not step.missed:
             step.data.pop(MISSES, None)  # only misses in a row lead to the numbered menu
+        if chosen in self.anywhere and step.state == conversation.state and not step.asked:
+            step.data[ASIDE] = True
         if step.state not in QUESTIONS:
             asked_at = None
         elif step.asked or step.state != conversation.state:
@@ -207,6 +215,20 @@ def _expired(conversation: Conversation, now: datetime) -> bool:
         conversation.state in QUESTIONS
         and conversation.asked_at is not None
         and now - conversation.asked_at > QUESTION_LIFETIME
+    )
+
+
+def _answers_an_old_question(step: Step) -> bool:
+    """A bare YES, NO or "ok" to a question asked over ANSWER_WINDOW ago, when something else
+    was answered since: she is not answering it ("jajaja ok" hours after HELP)."""
+    asked_at = step.conversation.asked_at
+    reading = step.reading
+    return (
+        step.state in QUESTIONS - JOINING
+        and bool(step.data.get(ASIDE))
+        and asked_at is not None
+        and step.inbound.now - asked_at > ANSWER_WINDOW
+        and (reading.ack or (reading.intent in (Intent.YES, Intent.NO) and not reading.rest))
     )
 
 

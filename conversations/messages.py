@@ -43,6 +43,17 @@ TERMS = N_(
 )
 ASK_NAME = N_("What is your first name? Households will see it in our texts.")
 NAME_UNCLEAR = N_("Please send just your first name, in letters.")
+# TRANSLATORS: a question instead of her name, while joining; ends by asking the name again.
+NAME_WHAT_FUND = N_(
+    "This is the Benefits Fund: households you work for pay into your own account for paid "
+    "days off. What is your first name?"
+)
+# TRANSLATORS: a command (ADD, DONE...) instead of her name, while joining.
+NAME_FIRST = N_("First, what is your first name? Then you can text ADD, DONE and the rest.")
+# TRANSLATORS: she asked to change her name (NAME, "cambiar nombre") without giving it.
+NAME_ASK_NEW = N_("What first name should households see? Send just the name.")
+# TRANSLATORS: NAME is the command that changes it again.
+NAME_CHANGED = N_("OK, your name is now %(name)s. Text NAME and a name to change it.")
 JOINED = N_(
     "Welcome, %(name)s! Text ADD and a phone number to invite a household you work for. "
     "Text MENU to see everything."
@@ -188,6 +199,16 @@ HOUSEHOLDS_LIST = N_("Your households: %(list)s. To remove one, text REMOVE and 
 HOUSEHOLDS_NONE = N_("No households yet. Text ADD and a phone number to invite one.")
 REMOVE_WHICH = N_("Which one? Text REMOVE and the number from your list: %(list)s")
 REMOVED = N_("%(household)s is off your list.")
+# TRANSLATORS: follows REMOVED; ADD is the command that invites a household.
+REMOVED_ADD_BACK = N_("To add it back, text ADD and its number.")
+# TRANSLATORS: REMOVE and a number: asked before removing; YES and NO are the answers.
+REMOVE_CONFIRM = N_("Remove %(household)s from your list? Reply YES or NO.")
+# TRANSLATORS: the same question when the household has not paid for visits she did.
+REMOVE_CONFIRM_OWES = N_(
+    "Remove %(household)s from your list? It still has %(amount)s to pay for your visits "
+    "and will still be asked. Reply YES or NO."
+)
+REMOVE_KEPT = N_("OK, %(household)s stays on your list.")
 
 # -- Visits ---------------------------------------------------------------------------------
 DONE_WHICH = N_("Which household? Reply with its number: %(list)s")

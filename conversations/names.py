@@ -1,11 +1,74 @@
-"""Names as people write them: only a name typed all in lower or upper case is capitalized."""
+"""Names as people write them: only a name typed all in lower or upper case is capitalized;
+"me llamo Lucía", "I'm Grace", "Liza po", "Joana!" and "Lucía 😊" are first names too."""
 
 import re
+import unicodedata
 
 from conversations.keywords import normalize
 
 # The start of a name and of each part after a space, hyphen or apostrophe: Marie-Ange, O'Neil.
 PART_START = re.compile(r"(^|[\s'\u2019-])(\w)")
+# Letters, with a hyphen or apostrophe inside: "Marie-Ange", "O'Neil".
+WORD_EDGES = re.compile(r"^[^\w]+|[^\w]+$")
+NAME = re.compile(r"^[^\W\d_]+(?:[ '\u2019-][^\W\d_]+){0,2}$")
+MAX_NAME = 40
+
+# What people write before their name, in five languages, without accents or apostrophes.
+INTRODUCTIONS = (
+    "my name is|my names|my name|name is|name|im|i am|its|it is|this is|call me|me|"
+    "me llamo|mi nombre es|mi nombre|nombre|yo soy|soy|yo me llamo|"
+    "meu nome e|meu nome|me chamo|eu me chamo|eu sou|sou a|sou o|sou|e a|aqui e a|aqui e|nome|"
+    "mwen rele|m rele|mwen se|m se|non mwen se|non mwen|se|mwen|non|"
+    "ako si|ako po si|ako ay si|ako po ay si|pangalan ko ay|ang pangalan ko ay|pangalan ko|"
+    "pangalan|si"
+)
+# Greetings and polite words around a name: "hola, soy Lucía", "Liza po", "Grace please".
+POLITE = frozenset(
+    {"hi", "hello", "hey", "hola", "buenas", "oi", "ola", "bonjou", "bonswa", "alo", "kumusta"}
+    | {"kamusta", "po", "opo", "please", "pls", "porfa", "gracias", "thanks", "obrigada"}
+    | {"obrigado", "mesi", "salamat", "ok", "okay", "lang"}
+)
+_INTRODUCTIONS = sorted((tuple(p.split()) for p in INTRODUCTIONS.split("|")), key=len, reverse=True)
+
+INTRODUCED_ONLY = frozenset(_INTRODUCTIONS)
+
+
+def first_name(text: str) -> str | None:
+    """Her first name out of how she introduced herself, as written (capitals added only to
+    a name typed in one case); None when what is left is not one to three words of letters."""
+    words = [WORD_EDGES.sub("", word) for word in text.split()]
+    words = [word for word in words if word]
+    if tuple(_plain(word) for word in words) in INTRODUCED_ONLY:
+        return None  # "my name is" and nothing after it
+    words = _without_introduction(words)
+    candidate = " ".join(words)
+    if not words or len(candidate) > MAX_NAME or not NAME.match(candidate):
+        return None
+    return as_written(candidate)
+
+
+def _plain(word: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", word.casefold())
+    return "".join(c for c in decomposed if c.isalnum())
+
+
+def _without_introduction(words: list[str]) -> list[str]:
+    """The words without greetings, polite words and "my name is" before (or after) them."""
+    changed = True
+    while changed and words:
+        changed = False
+        plain = [_plain(word) for word in words]
+        if len(words) > 1 and plain[0] in POLITE:
+            words, changed = words[1:], True
+            continue
+        if len(words) > 1 and plain[-1] in POLITE:
+            words, changed = words[:-1], True
+            continue
+        for phrase in _INTRODUCTIONS:
+            if len(words) > len(phrase) and tuple(plain[: len(phrase)]) == phrase:
+                words, changed = words[len(phrase) :], True
+                break
+    return words
 
 
 def as_written(text: str, most_words: int = 3) -> str:

@@ -88,6 +88,9 @@ class InsuranceView:
     offer_open: bool
     next_charge_day: date
     next_charge_cents: int  # what the products she holds take on that day
+    # The open offer is recent (an hour) or the last thing she was asked: a bare YES, NO or
+    # "ok" may answer it. Later only YES and a product's number does ("YES 2").
+    offer_fresh: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,6 +228,10 @@ class Fund(Protocol):
         """Make her a worker with a benefit account."""
         ...
 
+    def rename(self, name: str) -> None:
+        """Change the first name households see in our texts."""
+        ...
+
     def balance(self) -> BalanceView:
         """Her balance."""
         ...
@@ -266,7 +273,11 @@ class Fund(Protocol):
         ...
 
     def remove_household(self, employment_id: int) -> None:
-        """End her relationship with a household."""
+        """End her relationship with a household; what it owes stays owed."""
+        ...
+
+    def owed_by(self, employment_id: int) -> int:
+        """What one of her households confirmed for her visits and has not paid, in cents."""
         ...
 
     def report_visit(self, employment_id: int, day: date) -> VisitView:

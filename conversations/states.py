@@ -21,6 +21,8 @@ class State(StrEnum):
     GIVING_AMOUNT = "giving_amount"  # a household said "another amount": how much?
     CHOOSING_PAYOUT_METHOD = "choosing_payout_method"  # PAYMENT showed the methods
     ENTERING_PAYOUT_CODE = "entering_payout_code"  # a code went to her number for a change
+    GIVING_NEW_NAME = "giving_new_name"  # NAME alone: which name households should see
+    CONFIRMING_REMOVE = "confirming_remove"  # REMOVE and a number: YES or NO first
 
 
 # States the fund opens from outside a conversation (a partner's request), not a rule.

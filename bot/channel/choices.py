@@ -49,6 +49,8 @@ YES_NO_QUESTIONS = frozenset(
         m.HALF_DAY_OFF_CONFIRM,
         m.PARTNER_INVITATION,
         m.PARTNER_CONSENT,
+        m.REMOVE_CONFIRM,
+        m.REMOVE_CONFIRM_OWES,
     }
 )
 # Questions that end with the language menu ("1 English, 2 Español...").

@@ -6,6 +6,7 @@ from typing import Any
 from sqlalchemy import Row, Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
+from bot import ledger
 from bot.fund import membership
 from bot.fund.household_answers import HouseholdAnswers
 from bot.fund.payout_choice import WorkerPayoutChoice
@@ -119,6 +120,9 @@ class DatabaseFund(
         worker.status = WorkerStatus.ACTIVE
         self._roles = None
 
+    def rename(self, name: str) -> None:
+        self.person.name = name
+
     # -- a worker's households -------------------------------------------------------------
 
     def _worker(self) -> Worker | None:
@@ -148,7 +152,8 @@ class DatabaseFund(
         return self._covered
 
     def _is_live_household(self) -> bool:
-        """A household with a worker who invited it or works for it; one that declined
+        """A household with a worker who invited it or works for it, or that still owes for
+        visits (a worker removed it: it is asked to pay all the same); one that declined
         everything (a mistyped number, a cleaner another worker added) may join as a worker."""
         household = self._household()
         if household is None:
@@ -160,7 +165,7 @@ class DatabaseFund(
                 .where(Employment.household_id == household.id, Employment.status.in_(live))
                 .limit(1)
             )
-        )
+        ) or bool(ledger.open_pledges(self.session, household.account_id))  # removed, still owes
 
     def _require_worker(self) -> Worker:
         worker = self._worker()

@@ -10,9 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.infra.orm import as_utc, utcnow
-from bot.models import ConsentStatus, InsuranceConsent, InsuranceOffer
+from bot.models import ConsentStatus, InboundMessage, InsuranceConsent, InsuranceOffer
 
 OFFER_LIFETIME = timedelta(days=30)  # a YES answers an offer this long after it was made
+# A bare YES, NO or "ok" answers it this long after it was made, or later if she has texted
+# nothing else since; after that only YES and a product's number does ("YES 2").
+ANSWER_WINDOW = timedelta(hours=1)
 
 
 def period_start(period: str) -> datetime:
@@ -136,6 +139,29 @@ def offer_open(session: Session, worker_id: int) -> bool:
         and row.closed_at is None
         and utcnow() - as_utc(row.offered_at) <= OFFER_LIFETIME
     )
+
+
+def offer_is_last_question(
+    session: Session, worker_id: int, person_id: int, message_sid: str
+) -> bool:
+    """An open offer a bare YES, NO or "ok" may still answer: made within ANSWER_WINDOW, or
+    she has texted nothing else since (it is the last thing we asked her)."""
+    row = session.get(InsuranceOffer, worker_id)
+    if row is None or not offer_open(session, worker_id):
+        return False
+    offered_at = as_utc(row.offered_at)
+    if utcnow() - offered_at <= ANSWER_WINDOW:
+        return True
+    texted_since = session.scalar(
+        select(InboundMessage.id)
+        .where(
+            InboundMessage.person_id == person_id,
+            InboundMessage.received_at > offered_at,
+            InboundMessage.message_sid != message_sid,
+        )
+        .limit(1)
+    )
+    return texted_since is None
 
 
 def close_offer(session: Session, worker_id: int) -> None:

@@ -104,6 +104,12 @@ class WorkerHouseholds:
         employment.status = EmploymentStatus.ENDED
         employment.ended_at = utcnow()
 
+    def owed_by(self, employment_id: int) -> int:
+        employment = self._own_employment(employment_id)
+        worker_account = employment.worker.account_id
+        pledges = ledger.open_pledges(self.session, employment.household.account_id)
+        return sum(p.amount for p in pledges if p.credit_account_id == worker_account)
+
     def report_visit(
         self, employment_id: int, day: date, reporter: VisitReporter = VisitReporter.WORKER
     ) -> VisitView:

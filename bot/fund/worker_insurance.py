@@ -49,6 +49,9 @@ class WorkerInsurance:
         return InsuranceView(
             products=products,
             offer_open=insurance.offer_open(self.session, worker.id),
+            offer_fresh=insurance.offer_is_last_question(
+                self.session, worker.id, self.person.id, self.message_key
+            ),
             next_charge_day=insurance.next_charge_day(today),
             next_charge_cents=sum(p.price_cents for p in products if p.held),
         )

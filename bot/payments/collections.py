@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot import ledger
 from bot.infra.config import Settings
-from bot.infra.orm import utcnow
+from bot.infra.orm import as_utc, utcnow
 from bot.ledger import AccountKind
 from bot.models import Contributor
 from bot.payments import notices
@@ -145,7 +145,9 @@ def due(session: Session, settings: Settings, service: CollectionsService) -> li
     for row in everyone_owing(session):
         if row.charge_status in (*ACTIVE, ChargeStatus.GAVE_UP):
             continue
-        if row.owed_cents < settings.collect_at_cents and (row.since is None or row.since > oldest):
+        if row.owed_cents < settings.collect_at_cents and (
+            row.since is None or as_utc(row.since) > oldest
+        ):
             continue
         if service.can_charge(session, row.household):
             households.append(row.household)

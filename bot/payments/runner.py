@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot import ledger
 from bot.channel import outbox
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import utcnow
@@ -94,13 +95,25 @@ def send_links(runtime: Runtime) -> int:
     return len(outbox_ids)
 
 
-def _links(session: Session, runtime: Runtime, provider: CollectionsService) -> list[int]:
+def _households_asked_to_pay(session: Session) -> list[Contributor]:
+    """Households a worker works for, and those she removed that still owe for her visits."""
+    live = (EmploymentStatus.ACTIVE, EmploymentStatus.ENDED)
     households = session.scalars(
         select(Contributor)
         .join(Employment, Employment.household_id == Contributor.id)
-        .where(Employment.status == EmploymentStatus.ACTIVE, Contributor.person_id.is_not(None))
+        .where(Employment.status.in_(live), Contributor.person_id.is_not(None))
         .distinct()
+    ).all()
+    active = set(
+        session.scalars(
+            select(Employment.household_id).where(Employment.status == EmploymentStatus.ACTIVE)
+        )
     )
+    return [h for h in households if h.id in active or ledger.open_pledges(session, h.account_id)]
+
+
+def _links(session: Session, runtime: Runtime, provider: CollectionsService) -> list[int]:
+    households = _households_asked_to_pay(session)
     fees = (
         m.PAYMENT_FEES_HOUSEHOLD
         if runtime.settings.fees_paid_by == "household"

@@ -8,6 +8,8 @@ from conversations.keywords import Intent
 from conversations.ports import Role
 
 Matcher = Callable[[Step], bool]
+# In IDLE's data: the last reply refused a day off, so a bare YES next answers no older question.
+REFUSED = "refused"
 
 
 def intent(*intents: Intent) -> Matcher:

@@ -6,7 +6,7 @@ from conversations import messages as m
 from conversations.dates import day_of_month, find_day, parse_day
 from conversations.engine import Rule, Step, rule
 from conversations.flows import unsure
-from conversations.flows.common import choice, intent, picked
+from conversations.flows.common import REFUSED, choice, intent, picked
 from conversations.keywords import Intent, read
 from conversations.ports import DayOff, DayOffStatus, Role
 from conversations.states import State
@@ -38,7 +38,7 @@ def _quote(step: Step, day: date, half: bool) -> None:
     quote = step.fund.day_off_quote(day, half)
     if quote.status is not DayOffStatus.BOOKED:
         _refusal(step, quote)
-        step.go(State.IDLE)
+        step.go(State.IDLE, **{REFUSED: True})
         return
     message = m.HALF_DAY_OFF_CONFIRM if half else m.DAY_OFF_CONFIRM
     after = Money(quote.available_cents - quote.amount_cents)
@@ -75,7 +75,7 @@ def _claim_day(step: Step, day: date, half: bool) -> None:
     quote = step.fund.day_off_quote(day, half)
     if quote.status is not DayOffStatus.BOOKED:
         _refusal(step, quote)
-        step.go(State.IDLE)
+        step.go(State.IDLE, **{REFUSED: True})
         return
     message = m.PAST_HALF_DAY_CONFIRM if half else m.PAST_DAY_CONFIRM
     after = Money(quote.available_cents - quote.amount_cents)
@@ -107,9 +107,10 @@ def book(step: Step) -> None:
     if booked.status is DayOffStatus.BOOKED:
         message = m.HALF_DAY_BOOKED if booked.half else m.DAY_OFF_BOOKED
         step.say(message, date=booked.day, amount=Money(booked.amount_cents))
+        step.go(State.IDLE)
     else:
         _refusal(step, booked)
-    step.go(State.IDLE)
+        step.go(State.IDLE, **{REFUSED: True})
 
 
 def keep(step: Step) -> None:

@@ -6,7 +6,7 @@ made after her first contribution and again whenever she texts INSURANCE.
 
 from conversations import messages as m
 from conversations.engine import Rule, Step, rule
-from conversations.flows.common import choice
+from conversations.flows.common import REFUSED, choice
 from conversations.keywords import Intent
 from conversations.ports import InsuranceProduct, InsuranceView, Role
 from conversations.states import State
@@ -61,13 +61,16 @@ def show(step: Step) -> None:
 
 
 def answers_offer(step: Step) -> bool:
-    """A worker's YES, NO or "ok" with no other question open, while an offer is; or her
-    YES and a product's number with none open (she is told there is none)."""
+    """A worker's YES, NO or "ok" with no other question open, while an offer is and it is
+    the last thing she was asked (or was made within the hour); or her YES and a product's
+    number, while any offer is open or none is (she is told there is none)."""
     if step.profile.role is not Role.WORKER or step.reading.intent not in (Intent.YES, Intent.NO):
         return False
     if step.reading.intent is Intent.YES and step.reading.rest.lstrip("#").isdigit():
         return True
-    return step.fund.insurance().offer_open
+    if step.data.get(REFUSED):  # "yes" right after "not enough money" is not about insurance
+        return False
+    return step.fund.insurance().offer_fresh
 
 
 def answer(step: Step) -> None:

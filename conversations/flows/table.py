@@ -23,6 +23,7 @@ ANYWHERE: tuple[Rule, ...] = (
     *anywhere.ANYWHERE,
     *unsure.ANYWHERE,
     *given.COMMANDS,
+    *joining.COMMANDS,
     *worker.COMMANDS,
     *household.COMMANDS,
     *visits.COMMANDS,
@@ -63,6 +64,8 @@ FLOWS: dict[State, tuple[Rule, ...]] = {
     State.GIVING_AMOUNT: another_amount.GIVING_AMOUNT,
     State.CHOOSING_PAYOUT_METHOD: payout_method.CHOOSING_PAYOUT_METHOD,
     State.ENTERING_PAYOUT_CODE: payout_method.ENTERING_PAYOUT_CODE,
+    State.GIVING_NEW_NAME: joining.GIVING_NAME,
+    State.CONFIRMING_REMOVE: worker.CONFIRMING_REMOVE,
 }
 
 
@@ -70,6 +73,7 @@ def build_engine() -> Engine:
     """The checked engine for the whole service."""
     first = {
         State.GIVING_NAME: joining.NAME_FIRST,
+        State.GIVING_NEW_NAME: joining.NEW_NAME_FIRST,
         State.CONFIRMING_PARTNER: partners.ANSWER,
         State.CHOOSING_PAYOUT_METHOD: payout_method.CHOOSING_FIRST,
         State.ENTERING_PAYOUT_CODE: payout_method.ENTERING_FIRST,

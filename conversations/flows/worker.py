@@ -5,7 +5,7 @@ import re
 from conversations import messages as m
 from conversations.engine import Rule, Step, rule
 from conversations.flows.anywhere import follow_written_language, help_
-from conversations.flows.common import Matcher, choice, picked
+from conversations.flows.common import Matcher, choice, intent, picked
 from conversations.flows.joining import welcome
 from conversations.keywords import Intent
 from conversations.names import as_written, written_tail
@@ -147,15 +147,45 @@ def remove_picked(step: Step) -> None:
     _remove(step, picked_id)
 
 
+def _label(step: Step, employment_id: int) -> str | None:
+    return next((h.label for h in step.fund.households() if h.employment_id == employment_id), None)
+
+
 def _remove(step: Step, employment_id: int) -> None:
-    label = next(
-        (h.label for h in step.fund.households() if h.employment_id == employment_id), None
-    )
-    if label is not None:
+    """Ask first, saying what the household still owes her: removing it does not cancel that."""
+    label = _label(step, employment_id)
+    if label is None:
+        step.say(m.HOUSEHOLDS_NONE)
+        step.go(State.IDLE)
+        return
+    owed = step.fund.owed_by(employment_id)
+    if owed:
+        step.say(m.REMOVE_CONFIRM_OWES, household=label, amount=Money(owed))
+    else:
+        step.say(m.REMOVE_CONFIRM, household=label)
+    step.go(State.CONFIRMING_REMOVE, employment=employment_id)
+
+
+def remove_confirmed(step: Step) -> None:
+    """YES: off her list; ADD brings it back."""
+    employment_id = int(step.data["employment"])
+    label = _label(step, employment_id)
+    if label is None:
+        step.say(m.HOUSEHOLDS_NONE)
+    else:
         step.fund.remove_household(employment_id)
         step.say(m.REMOVED, household=label)
-    else:
+        step.say(m.REMOVED_ADD_BACK)
+    step.go(State.IDLE)
+
+
+def remove_refused(step: Step) -> None:
+    """NO: it stays."""
+    label = _label(step, int(step.data["employment"]))
+    if label is None:
         step.say(m.HOUSEHOLDS_NONE)
+    else:
+        step.say(m.REMOVE_KEPT, household=label)
     step.go(State.IDLE)
 
 
@@ -224,7 +254,18 @@ COMMANDS: tuple[Rule, ...] = (
     rule("add", worker_says(Intent.ADD), add, State.IDLE),
     rule("households", worker_says(Intent.HOUSEHOLDS), households, State.IDLE),
     rule(
-        "remove", worker_says(Intent.REMOVE), remove, State.IDLE, State.PICKING_HOUSEHOLD_TO_REMOVE
+        "remove",
+        worker_says(Intent.REMOVE),
+        remove,
+        State.IDLE,
+        State.PICKING_HOUSEHOLD_TO_REMOVE,
+        State.CONFIRMING_REMOVE,
     ),
 )
-PICKING_HOUSEHOLD_TO_REMOVE: tuple[Rule, ...] = (rule("picked", picked, remove_picked, State.IDLE),)
+PICKING_HOUSEHOLD_TO_REMOVE: tuple[Rule, ...] = (
+    rule("picked", picked, remove_picked, State.IDLE, State.CONFIRMING_REMOVE),
+)
+CONFIRMING_REMOVE: tuple[Rule, ...] = (
+    rule("yes", intent(Intent.YES), remove_confirmed, State.IDLE),
+    rule("no", intent(Intent.NO), remove_refused, State.IDLE),
+)

@@ -32,3 +32,4 @@ class Intent(StrEnum):
     MORE = "more"  # the next page of history
     AMOUNT = "amount"  # a household wants to give another amount than the one suggested
     PAYMENT = "payment"  # how she is paid: see it, and change it with a code
+    NAME = "name"  # change the first name households see: NAME Lucia, "me llamo Lucia"

@@ -29,6 +29,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.MISSED: ("sick",),
         Intent.MORE: ("more",),
         Intent.PAYMENT: ("payment", "payout"),
+        Intent.NAME: ("name",),
     },
     "es": {
         Intent.HELP: ("ayuda",),
@@ -51,6 +52,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.MISSED: ("enferma", "enfermo"),
         Intent.MORE: ("mas",),
         Intent.PAYMENT: ("pago",),
+        Intent.NAME: ("nombre",),
     },
     "pt_BR": {
         Intent.HELP: ("ajuda",),
@@ -73,6 +75,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.MISSED: ("doente",),
         Intent.MORE: ("mais",),
         Intent.PAYMENT: ("pagamento",),
+        Intent.NAME: ("nome",),
     },
     "ht": {
         Intent.HELP: ("ed",),
@@ -95,6 +98,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.MISSED: ("malad",),
         Intent.MORE: ("plis",),
         Intent.PAYMENT: ("peye",),
+        Intent.NAME: ("chanje non",),
     },
     "tl": {
         Intent.HELP: ("tulong",),
@@ -117,6 +121,7 @@ KEYWORDS: dict[str, dict[Intent, tuple[str, ...]]] = {
         Intent.MISSED: ("may sakit", "sakit"),
         Intent.MORE: ("higit pa", "susunod"),
         Intent.PAYMENT: ("bayaran", "payment"),
+        Intent.NAME: ("pangalan",),
     },
 }
 

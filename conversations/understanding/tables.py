@@ -15,6 +15,7 @@ ORDER = (
     Intent.START,
     Intent.ADD,
     Intent.REMOVE,
+    Intent.NAME,
     Intent.HOUSEHOLDS,
     Intent.SCHEDULE,
     Intent.DROP,
@@ -40,7 +41,9 @@ ORDER = (
 )
 PRIORITY = {intent: rank for rank, intent in enumerate(ORDER)}
 # Menu words whose text that follows is data (a phone number, a list number, a weekday).
-AT_START = frozenset({Intent.ADD, Intent.REMOVE, Intent.HOUSEHOLDS, Intent.SCHEDULE, Intent.DROP})
+AT_START = frozenset(
+    {Intent.NAME, Intent.ADD, Intent.REMOVE, Intent.HOUSEHOLDS, Intent.SCHEDULE, Intent.DROP}
+)
 # Menu words too short or too common to count in the middle of a message ("y" is "and" in
 # Spanish, "lang" "only" in Tagalog).
 START_ONLY_WORDS = frozenset({"y", "n", "s", "lang", "bal"})

@@ -13,6 +13,7 @@ I = Intent  # noqa: E741 - the tables below read better with a short name
 
 EXTRA: dict[str, dict[Intent, str]] = {
     "en": {
+        I.NAME: "my name is|my names|change name|change my name|call me|new name",
         I.AMOUNT: "another amount|other amount|different amount|change amount|change the amount",
         I.BALANCE: "^bal|how much|how much money|my money|check balance|balance check",
         I.HISTORY: "payments|my payments|last payments|statement",
@@ -43,6 +44,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         "|who is it|what is this about",
     },
     "es": {
+        I.NAME: "mi nombre es|me llamo|cambiar nombre|cambiar mi nombre|cambiar el nombre"
+        "|nuevo nombre",
         I.AMOUNT: "otro monto|otra cantidad|otra suma|cambiar cantidad|cambiar el monto",
         I.BALANCE: "cuanto|cuanto tengo|cuanto dinero|mi dinero|cual es mi saldo",
         I.HISTORY: "historia|pagos|mis pagos|movimientos",
@@ -73,6 +76,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.WHO_IS_THIS: "quien es|que es esto|que es|quien eres|quien habla|de que se trata",
     },
     "pt_BR": {
+        I.NAME: "meu nome e|me chamo|mudar nome|mudar meu nome|mudar o nome|trocar nome"
+        "|trocar meu nome",
         I.AMOUNT: "outro valor|outra quantia|mudar valor|mudar o valor",
         I.BALANCE: "quanto|quanto tenho|quanto eu tenho|qual meu saldo|meu dinheiro",
         I.HISTORY: "historico|pagamentos|meus pagamentos|extrato",
@@ -99,6 +104,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.WHO_IS_THIS: "o que e isso|que e isso|quem e|quem|quem e voce|o que e",
     },
     "ht": {
+        I.NAME: "mwen rele|m rele|non mwen se|chanje non mwen",
         I.AMOUNT: "lot montan|lot kantite|lot kob|chanje kantite",
         I.BALANCE: "konbyen|konbyen m genyen|konbyen kob|lajan mwen|kob mwen",
         I.HISTORY: "peman|peman mwen",
@@ -125,6 +131,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.WHO_IS_THIS: "kiyes sa a|kiyes sa|kisa sa ye|kisa sa a|ki moun sa a|ki moun sa|kisa sa",
     },
     "tl": {
+        I.NAME: "pangalan ko ay|ang pangalan ko ay|palitan pangalan|palitan ang pangalan"
+        "|palitan pangalan ko",
         I.AMOUNT: "ibang halaga|ibang amount|palitan halaga|palitan ang halaga|iba halaga",
         I.BALANCE: "magkano|magkano na|ilan na pera|pera ko|balanse ko",
         I.HISTORY: "mga bayad|bayad ko|bayad",
@@ -154,12 +162,13 @@ EXTRA: dict[str, dict[Intent, str]] = {
 FILLERS: dict[str, str] = {
     "en": "please|pls|plz|pleas|i|im|i m|me|my|a|an|the|to|can|could|would|like|want|need"
     "|take|get|have|do|is|it|its|on|for|this|that|just|now|today s|make|be|of|so|well|and|for"
-    "|oh|hmm|ok so|let|lets|book|give|in|at|you|your|we|our|what|whats|s|there|d|ll|with",
+    "|oh|hmm|ok so|let|lets|book|give|in|at|you|your|we|our|what|whats|s|there|d|ll|with"
+    "|haha|hahaha|lol",
     "es": "por favor|porfa|porfavor|pf|xfa|x favor|mi|mis|me|el|la|los|las|un|una|quiero"
     "|necesito|quisiera|puedo|tomar|pedir|de|del|para|a|yo|es|esta|ver|con|y|pues|bueno"
-    "|tengo|dar|ya",
+    "|tengo|dar|ya|jaja|jajaja|jajajaja|jeje",
     "pt_BR": "por favor|pf|pfv|pfvr|meu|minha|meus|minhas|o|a|os|as|um|uma|quero|preciso"
-    "|de|do|da|para|pra|eu|e|na|ver|pegar|tenho|ter|com|posso",
+    "|de|do|da|para|pra|eu|e|na|ver|pegar|tenho|ter|com|posso|kkk|kkkk|kkkkk|rsrs",
     "ht": "souple|silvouple|tanpri|mwen|m|a|la|yo|vle|bezwen|pou|nan|yon|bay|ou|ki|map"
     "|tanpri souple|fe",
     "tl": "po|pls|paki|ko|ng|ang|sa|na|ako|gusto|kailangan|yung|mga|ba|lang|naman|nga"

@@ -143,6 +143,8 @@ class World:
         self.premiums = {"life": 500, "disability": 1000}  # the fund's products, in order
         self.consents: dict[tuple[int, str], date] = {}  # (worker, product): day of her YES
         self.offers: dict[int, bool] = {}  # worker: whether her last offer is still open
+        self.offered_at: dict[int, datetime] = {}  # worker: when it was made (unset: just now)
+        self.last_text: dict[int, datetime] = {}  # person: when her last text came in
         self.now = datetime.combine(today, time(15), UTC)  # the clock codes expire by
         self.payout_choices: dict[int, PayoutChoice] = {}  # worker: how she is paid
         self.channels: dict[int, set[str]] = {}  # person: the channels she has texted from
@@ -289,6 +291,9 @@ class FakeFund(FakeInsurance, FakePayoutChoice):
         self.me.name = name
         self.me.is_worker = True
 
+    def rename(self, name: str) -> None:
+        self.me.name = name
+
     # -- a worker's money ------------------------------------------------------------------
 
     def balance(self) -> BalanceView:
@@ -377,6 +382,16 @@ class FakeFund(FakeInsurance, FakePayoutChoice):
 
     def remove_household(self, employment_id: int) -> None:
         self._own_employment(employment_id).status = EmploymentStatus.ENDED
+
+    def owed_by(self, employment_id: int) -> int:
+        self._own_employment(employment_id)
+        return sum(
+            v.amount_cents or 0
+            for v in self.world.visits.values()
+            if v.employment_id == employment_id
+            and v.status is VisitStatus.CONFIRMED
+            and not v.paid
+        )
 
     def report_visit(self, employment_id: int, day: date) -> VisitView:
         employment = self._own_employment(employment_id)

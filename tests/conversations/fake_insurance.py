@@ -4,13 +4,16 @@ As in `bot.fund.insurance`: a YES counts only while an offer is open, a product 
 first of the month after her YES, and the offer after a first contribution is made once.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from conversations.ports import GivenView, InsuranceProduct, InsuranceView
 
 if TYPE_CHECKING:
     from tests.conversations.fake_fund import Person, World
+
+
+ANSWER_WINDOW = timedelta(hours=1)
 
 
 def first_of_next_month(day: date) -> date:
@@ -42,6 +45,7 @@ class FakeInsurance:
         return InsuranceView(
             products,
             offer_open=self.world.offers.get(worker_id, False),
+            offer_fresh=self._offer_fresh(worker_id),
             next_charge_day=first_of_next_month(self.world.today),
             next_charge_cents=sum(p.price_cents for p in products if p.held),
         )
@@ -50,8 +54,20 @@ class FakeInsurance:
         given = self.world.consents.get((worker_id, product))
         return first_of_next_month(given) if given else None
 
+    def _offer_fresh(self, worker_id: int) -> bool:
+        """As in bot.fund.insurance: made within the hour, or nothing texted since."""
+        if not self.world.offers.get(worker_id, False):
+            return False
+        offered_at = self.world.offered_at.get(worker_id)
+        if offered_at is None or self.world.now - offered_at <= ANSWER_WINDOW:
+            return True
+        texted = self.world.last_text.get(worker_id)
+        return texted is None or texted <= offered_at
+
     def offer_insurance(self) -> None:
-        self.world.offers[self._require_worker()] = True
+        worker_id = self._require_worker()
+        self.world.offers[worker_id] = True
+        self.world.offered_at[worker_id] = self.world.now
 
     def decline_insurance(self) -> None:
         self.world.offers[self._require_worker()] = False

@@ -170,7 +170,7 @@ CHECKS: dict[str, Callable[[Scene, Turn], bool]] = {
     "language": lambda s, t: _first(t, m.LANGUAGE_MENU),
     "thanks": lambda s, t: _messages(t) == [m.YOU_ARE_WELCOME],
     "undo": lambda s, t: not s.chat.world.waiting(s.maria.person_id),
-    "remove": lambda s, t: _first(t, m.REMOVE_WHICH, m.REMOVED),
+    "remove": lambda s, t: _first(t, m.REMOVE_WHICH, m.REMOVE_CONFIRM, m.REMOVE_CONFIRM_OWES),
     "add": lambda s, t: [n.kind for n in t.notices] == ["invitation"],
     "whois": lambda s, t: _first(t, m.INVITATION_WHO),
     "yes": _yes,
@@ -188,6 +188,7 @@ CHECKS: dict[str, Callable[[Scene, Turn], bool]] = {
     "drop": lambda s, t: _first(t, m.INSURANCE_NOTHING_TO_STOP, m.INSURANCE_STOP_WHICH),
     "payment": lambda s, t: _first(t, m.PAYOUT_METHOD_IS, m.PAYOUT_METHOD_NOT_CHOSEN),
     "given": lambda s, t: _first(t, m.HOUSEHOLD_GIVEN, m.HOUSEHOLD_GIVEN_NONE),
+    "name": lambda s, t: _first(t, m.NAME_CHANGED, m.NAME_ASK_NEW),
 }
 
 

@@ -225,6 +225,7 @@ class Chat:
         inbound = Inbound(text, self.now, self.today, has_media=media)
         turn = ENGINE.run(conversation, inbound, FakeFund(self.world, person.person_id, channel))
         self.stored[person.person_id] = turn.conversation
+        self.world.last_text[person.person_id] = self.now
         person.language = turn.conversation.language
         if turn.replies and channel == "sms":
             segment_tally.record(turn.replies, person.language, "reply")
@@ -291,7 +292,7 @@ def prompt(day: date, worker: str = "Maria", cents: int = 500) -> Said:
 
 def test_the_fake_fund_has_the_protocol_s_methods_and_signatures():
     members = [n for n, v in vars(Fund).items() if callable(v) and not n.startswith("_")]
-    assert len(members) == 32
+    assert len(members) == 34
     for name in members:
         assert inspect.signature(getattr(FakeFund, name)) == inspect.signature(getattr(Fund, name))
 
@@ -383,7 +384,7 @@ def test_anything_but_a_number_in_the_language_menu_shows_it_again(chat: Chat):
 
 
 @pytest.mark.parametrize(
-    "text", ["12345", "Maria123", "Ana Maria de la Cruz", "x" * 41, "me llamo Ana Maria"]
+    "text", ["12345", "Maria123", "Ana Maria de la Cruz", "x" * 41, "me llamo Ana Maria de la Cruz"]
 )
 def test_what_is_not_a_name(chat: Chat, text: str):
     chat.play(
@@ -707,7 +708,8 @@ def test_adding_listing_and_removing_households(chat: Chat, lang: Words):
                 lang[Intent.HOUSEHOLDS],
                 say(m.HOUSEHOLDS_LIST, list=Choices(("(...0199)", "Casa Grande"))),
             ),
-            ("maria", f"{remove} 1", say(m.REMOVED, household="(...0199)")),
+            ("maria", f"{remove} 1", say(m.REMOVE_CONFIRM, household="(...0199)")),
+            ("maria", lang.yes, (say(m.REMOVED, household="(...0199)"), m.REMOVED_ADD_BACK)),
             ("maria", remove, say(m.REMOVE_WHICH, list=Choices(("Casa Grande",)))),
         ]
     )
@@ -715,7 +717,10 @@ def test_adding_listing_and_removing_households(chat: Chat, lang: Words):
     chat.play(
         [
             ("maria", "5", m.NOT_UNDERSTOOD),
-            ("maria", "1", say(m.REMOVED, household="Casa Grande")),
+            ("maria", "1", say(m.REMOVE_CONFIRM, household="Casa Grande")),
+            ("maria", lang.no, say(m.REMOVE_KEPT, household="Casa Grande")),
+            ("maria", f"{remove} 1", say(m.REMOVE_CONFIRM, household="Casa Grande")),
+            ("maria", lang.yes, (say(m.REMOVED, household="Casa Grande"), m.REMOVED_ADD_BACK)),
             ("maria", lang[Intent.HOUSEHOLDS], m.HOUSEHOLDS_NONE),
             ("maria", remove, m.HOUSEHOLDS_NONE),
         ]
@@ -761,7 +766,8 @@ def test_a_removed_household_can_be_invited_again(chat: Chat):
     chat.household(chat.worker(), "ana")
     chat.play(
         [
-            ("maria", "remove 1", say(m.REMOVED, household="Ana")),
+            ("maria", "remove 1", say(m.REMOVE_CONFIRM, household="Ana")),
+            ("maria", "yes", (say(m.REMOVED, household="Ana"), m.REMOVED_ADD_BACK)),
             (
                 "maria",
                 "add 212 555 0199",
