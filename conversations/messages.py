@@ -4,7 +4,7 @@ English is the source language. Placeholders are named (`%(amount)s`) so that
 `pybabel compile --statistics` and the catalog tests can check every translation keeps them;
 counts go through plural forms. Keep the English within one GSM-7 segment (160 characters
 with realistic values); translations are written with their own letters (an SMS drops the
-accents GSM-7 lacks, in every text alike, see locales/README.md); keywords
+accents GSM-7 lacks only where that saves a segment, see locales/README.md); keywords
 in CAPITALS must be words `conversations.keywords` knows in that language.
 """
 
@@ -240,10 +240,11 @@ DAY_OFF_HOW = N_("Which day? Text DAY OFF and the day, like DAY OFF friday or HA
 DAY_OFF_PAST = N_("%(date)s has passed. Pick a day from today on.")
 DAY_OFF_TOO_FAR = N_("Please pick a day in the next %(days)s days.")
 DAY_OFF_CONFIRM = N_(
-    "Day off %(date)s pays you %(amount)s. Balance after: %(after)s. Reply YES to book it or NO."
+    "Day off %(date)s pays you %(amount)s. Left to spend after: %(after)s. Reply YES to book it "
+    "or NO."
 )
 HALF_DAY_OFF_CONFIRM = N_(
-    "Half day off %(date)s pays you %(amount)s. Balance after: %(after)s. "
+    "Half day off %(date)s pays you %(amount)s. Left to spend after: %(after)s. "
     "Reply YES to book it or NO."
 )
 DAY_OFF_SHORT = N_("A day off needs %(amount)s and you have %(available)s available.")
@@ -397,12 +398,12 @@ PAST_DAY_TOO_OLD = N_(
 )
 # TRANSLATORS: the day is in the past; she confirms a paid day off for it.
 PAST_DAY_CONFIRM = N_(
-    "Paid day off for %(date)s, a day you missed: %(amount)s. Balance after: %(after)s. "
+    "Paid day off for %(date)s, a day you missed: %(amount)s. Left to spend after: %(after)s. "
     "Reply YES to claim it or NO."
 )
 # TRANSLATORS: the same for half a day she missed ("sick yesterday morning").
 PAST_HALF_DAY_CONFIRM = N_(
-    "Paid half day off for %(date)s, half a day you missed: %(amount)s. Balance after: "
+    "Paid half day off for %(date)s, half a day you missed: %(amount)s. Left to spend after: "
     "%(after)s. Reply YES to claim it or NO."
 )
 PAST_DAY_ALREADY = N_("%(date)s is already claimed as a day off.")
@@ -446,6 +447,11 @@ CHARGE_GAVE_UP = N_(
 )
 # TRANSLATORS: follows "Your balance: ..." when households confirmed money they have not paid.
 BALANCE_UNCOLLECTED = N_("Not paid by households yet: %(amount)s.")
+# TRANSLATORS: instead of the line above when households owe more than her whole balance: the
+# fund let her spend %(advanced)s of what they owe before they paid it.
+BALANCE_ADVANCED = N_(
+    "Households still owe %(amount)s for your visits; the fund advanced you %(advanced)s of it."
+)
 # TRANSLATORS: to a worker: a household (%(household)s) has not paid what it confirmed.
 PAYMENT_LATE = N_(
     "%(household)s has not paid %(amount)s yet. It stays in your balance, and what you "
