@@ -193,6 +193,12 @@ REMOVED = N_("%(household)s is off your list.")
 DONE_WHICH = N_("Which household? Reply with its number: %(list)s")
 DONE_NO_HOUSEHOLDS = N_("No household has accepted yet. Text ADD and a phone number.")
 DONE_REPORTED = N_("Thanks! I asked %(household)s to confirm %(amount)s for %(date)s.")
+# TRANSLATORS: DONE when the household texted STOP: the fund cannot text it. START is Twilio's
+# word to opt back in (keep it in English); then its YES confirms the visit.
+DONE_HOUSEHOLD_STOPPED = N_(
+    "%(household)s has stopped our texts, so I could not ask them about %(date)s. Ask them to "
+    "text START, then YES, to this number."
+)
 DONE_ALREADY = N_("%(household)s was already asked about %(date)s.")
 # TRANSLATORS: DONE for a visit the household already confirmed (not paid yet).
 DONE_ALREADY_CONFIRMED = N_("%(household)s already confirmed %(amount)s for %(date)s.")

@@ -161,6 +161,7 @@ class VisitView:
     new: bool = True  # False: this visit had already been reported
     standing: VisitStanding = VisitStanding.ASKED
     others_open: bool = False  # the household has other visits to answer too
+    household_stopped: bool = False  # the household texted STOP: it cannot be asked
 
 
 @dataclass(frozen=True)

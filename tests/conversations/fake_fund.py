@@ -572,6 +572,7 @@ class FakeFund(FakeInsurance, FakePayoutChoice):
             amount_cents=visit.amount_cents or employment.amount_per_visit_cents,
             new=new,
             standing=_standing(visit),
+            household_stopped=any(self.world.people[employment.household_id].opted_out.values()),
         )
 
 

@@ -2225,3 +2225,17 @@ def test_what_is_this_from_a_worker_gets_help_and_from_someone_new_the_welcome(
     what = OWN_WORDS[lang.code][3]
     chat.play([("maria", what, m.HELP), ("new", what, m.WELCOME)])
     assert chat.state("new") is State.CHOOSING_LANGUAGE
+
+
+@EVERY_LANGUAGE
+def test_done_for_a_household_that_texted_stop_says_so_and_asks_nothing(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code)
+    chat.household(maria, "ana", lang.code)
+    stopped = say(m.DONE_HOUSEHOLD_STOPPED, household="Ana", date=SUNDAY)
+    chat.play(
+        [
+            ("ana", lang.stop, m.OPTED_OUT),
+            ("maria", lang[Intent.DONE], stopped),  # no visit_prompt: it could not reach Ana
+            ("maria", lang[Intent.DONE], stopped),
+        ]
+    )
