@@ -169,8 +169,9 @@ def test_a_missed_day_is_reserved_and_its_history_line_shows_the_day_of_the_visi
     twilio.text(WORKER, f"done {yesterday.strftime('%m/%d')}")
     twilio.text(HOUSEHOLD, "yes")
     lines = twilio.text(WORKER, "history").splitlines()
-    # The day of the visit (yesterday), not the day the money was posted.
-    assert lines[1] == f"{format_day(yesterday, 'en')} +$5.00 Ana"
+    # The day of the visit (yesterday), not the day the money was posted: after today's.
+    assert lines[1].startswith(f"{format_day(yesterday + timedelta(days=1), 'en')} +$200.00")
+    assert lines[2] == f"{format_day(yesterday, 'en')} +$5.00 Ana"
     ledger_is_clean(app)
 
 

@@ -310,8 +310,11 @@ class FakeFund(FakeInsurance, FakePayoutChoice):
 
     def history(self, limit: int, offset: int = 0) -> list[HistoryLine]:
         worker_id = self._require_worker()
-        mine = [m for m in self.world.movements if m.worker_id == worker_id]
-        lines = [HistoryLine(m.day, m.amount_cents, m.who, m.what) for m in reversed(mine)]
+        movements = enumerate(self.world.movements)
+        mine = [(m.day, n, m) for n, m in movements if m.worker_id == worker_id]
+        # Newest first by the day of the work, ties in posting order, as the real fund does.
+        newest = [m for _, _, m in sorted(mine, key=lambda each: each[:2], reverse=True)]
+        lines = [HistoryLine(m.day, m.amount_cents, m.who, m.what) for m in newest]
         return lines[offset : offset + limit]
 
     # -- a worker's households -------------------------------------------------------------

@@ -629,6 +629,12 @@ def test_history_empty(chat: Chat, lang: Words):
     chat.play([("maria", lang[Intent.HISTORY], m.HISTORY_EMPTY)])
 
 
+def casa(days_ago: int, cents: int) -> Said:
+    """A history line for money Casa added for a day some days before Sunday."""
+    day = SUNDAY - timedelta(days=days_ago)
+    return say(m.HISTORY_LINE, date=day, amount=Money(cents, signed=True), who="Casa")
+
+
 @EVERY_LANGUAGE
 def test_history_shows_the_five_newest_lines_and_who_paid(chat: Chat, lang: Words):
     maria = chat.worker(lang=lang.code)
@@ -665,9 +671,19 @@ def test_history_shows_the_five_newest_lines_and_who_paid(chat: Chat, lang: Word
                         who=m.PAID_DAY_OFF,
                     ),
                     say(m.HISTORY_LINE, date=LAST_FRIDAY, amount=Money(12_000, signed=True)),
-                    say(m.HISTORY_LINE, amount=Money(1_000, signed=True), who="Casa"),
-                    say(m.HISTORY_LINE, amount=Money(900, signed=True), who="Casa"),
+                    # By the day of the work, not the order they were posted in.
+                    casa(3, 700),
+                    casa(4, 800),
                     m.HISTORY_MORE,
+                ),
+            ),
+            (
+                "maria",
+                lang[Intent.MORE],
+                (
+                    m.HISTORY_HEADER,
+                    casa(5, 900),
+                    casa(6, 1_000),
                 ),
             ),
         ]
