@@ -71,6 +71,11 @@ OPTED_OUT = N_(
     "You will get no more texts from the Benefits Fund. Your money stays yours. "
     "Text START to come back."
 )
+# TRANSLATORS: STOP from a household (an employer): nothing about money that stays theirs.
+OPTED_OUT_HOUSEHOLD = N_(
+    "You will get no more texts from the Benefits Fund, so we cannot ask you about visits. "
+    "Text START to come back."
+)
 OPTED_IN = N_("Welcome back! You will get texts from the Benefits Fund again.")
 NOT_UNDERSTOOD = N_("Sorry, I did not understand. Text MENU to see what you can do.")
 # TRANSLATORS: she said YES (or NO) and no question was waiting for it.

@@ -21,7 +21,8 @@ def test_done_after_the_household_stopped_says_so_and_how_to_come_back(app, twil
     join(twilio)
     twilio.text(WORKER, f"add {HOUSEHOLD} Ana")
     twilio.text(HOUSEHOLD, "yes")
-    twilio.text(HOUSEHOLD, "STOP")
+    stopped = twilio.text(HOUSEHOLD, "STOP")  # household wording: no "your money stays yours"
+    assert "we cannot ask you about visits" in stopped and "money" not in stopped
     told = twilio.text(WORKER, "done yesterday")
     assert told.startswith("Ana has stopped our texts, so I could not ask them about ")
     assert "text START, then YES, to this number" in told and "I asked" not in told

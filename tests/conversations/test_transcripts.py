@@ -544,7 +544,7 @@ def test_households_get_help_and_their_own_menu(chat: Chat, lang: Words):
         [
             ("ana", lang[Intent.HELP], m.HELP_HOUSEHOLD),
             ("ana", lang[Intent.MENU], m.MENU_HOUSEHOLD),
-            ("ana", lang.stop, m.OPTED_OUT),
+            ("ana", lang.stop, m.OPTED_OUT_HOUSEHOLD),
         ]
     )
     assert chat.person("ana").opted_out == {"sms": True}
@@ -2250,7 +2250,7 @@ def test_done_for_a_household_that_texted_stop_says_so_and_asks_nothing(chat: Ch
     stopped = say(m.DONE_HOUSEHOLD_STOPPED, household="Ana", date=SUNDAY)
     chat.play(
         [
-            ("ana", lang.stop, m.OPTED_OUT),
+            ("ana", lang.stop, m.OPTED_OUT_HOUSEHOLD),
             ("maria", lang[Intent.DONE], stopped),  # no visit_prompt: it could not reach Ana
             ("maria", lang[Intent.DONE], stopped),
         ]
