@@ -418,6 +418,12 @@ PAST_HALF_DAY_CONFIRM = N_(
     "%(after)s. Reply YES to claim it or NO."
 )
 PAST_DAY_ALREADY = N_("%(date)s is already claimed as a day off.")
+# TRANSLATORS: a missed whole day claimed for a day a household confirmed she worked. HALF DAY
+# is the keyword for half a day off, as in "Which day? Text DAY OFF and the day...".
+PAST_DAY_WORKED = N_(
+    "A household confirmed you worked on %(date)s, so it is not a missed day. "
+    "Missed part of it? Text HALF DAY and the day."
+)
 
 # -- History, page by page ------------------------------------------------------------------
 # TRANSLATORS: after a page of history; MORE is a menu word.

@@ -189,6 +189,7 @@ class DayOffStatus(StrEnum):
     ALREADY = "already"  # a request for that day is already waiting
     CALLED_BACK = "called_back"  # was waiting, and she called it back
     GONE = "gone"  # no longer waiting (paid or called back before)
+    WORKED = "worked"  # a household confirmed she worked that day: not a missed whole day
 
 
 @dataclass(frozen=True)

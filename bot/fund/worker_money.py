@@ -21,6 +21,7 @@ from bot.models import (
     Employment,
     Person,
     Visit,
+    VisitStatus,
     Worker,
 )
 from conversations.ports import (
@@ -109,6 +110,22 @@ class WorkerMoney:
             for m in page
         ]
 
+    def _worked(self, worker: Worker, day: date) -> bool:
+        """Whether a household confirmed a visit of hers on that day."""
+        return (
+            self.session.scalar(
+                select(Visit.id)
+                .join(Visit.employment)
+                .where(
+                    Employment.worker_id == worker.id,
+                    Visit.visit_date == day,
+                    Visit.status == VisitStatus.CONFIRMED,
+                )
+                .limit(1)
+            )
+            is not None
+        )
+
     def _day(self, movement: ledger.Movement, worked: dict[int, date]) -> date:
         """The day of the work a movement paid for, else the day it was posted, where she is."""
         return worked.get(movement.transfer_id) or _local_day(
@@ -123,6 +140,8 @@ class WorkerMoney:
         available = self._money(worker).available_cents
         if days_off.claimed(self.session, worker.account_id, day):
             return DayOff(DayOffStatus.ALREADY, day, amount, available, half=half)
+        if not half and self._worked(worker, day):
+            return DayOff(DayOffStatus.WORKED, day, amount, available, half=half)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
         return DayOff(status, day, amount, available, half=half)
 

@@ -484,6 +484,13 @@ class FakeFund(FakeInsurance, FakePayoutChoice):
             for r in self.world.reservations.values()
         ):
             return DayOff(DayOffStatus.ALREADY, day, amount, available, half=half)
+        if not half and any(
+            v.day == day
+            and v.status is VisitStatus.CONFIRMED
+            and self.world.employments[v.employment_id].worker_id == worker_id
+            for v in self.world.visits.values()
+        ):
+            return DayOff(DayOffStatus.WORKED, day, amount, available, half=half)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
         return DayOff(status, day, amount, available, half=half)
 
