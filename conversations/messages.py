@@ -536,5 +536,5 @@ PAYOUT_CODE_NONE = N_("No change is waiting for a code. Text PAYMENT to see how 
 # (SMS, WhatsApp); %(date)s is the day the hold ends.
 PAYOUT_CHANGED = N_(
     "Benefits Fund: you will be paid by %(method)s. For your safety, payouts wait %(hours)s "
-    "hours, until %(date)s. Not you? Call or text the fund now."
+    "hours, until %(date)s. Not you? Text PAYMENT now to change it back."
 )
