@@ -4,7 +4,7 @@ English is the source language. Placeholders are named (`%(amount)s`) so that
 `pybabel compile --statistics` and the catalog tests can check every translation keeps them;
 counts go through plural forms. Keep the English within one GSM-7 segment (160 characters
 with realistic values); translations are written with their own letters (an SMS drops the
-accents GSM-7 lacks, in every text alike, see locales/README.md); keywords
+accents GSM-7 lacks only where that saves a segment, see locales/README.md); keywords
 in CAPITALS must be words `conversations.keywords` knows in that language.
 """
 
@@ -80,6 +80,11 @@ LANGUAGE_MENU = N_("Reply with a number: 1 English, 2 Español, 3 Portugues, 4 K
 LANGUAGE_SET = N_("OK, English it is.")
 OPTED_OUT = N_(
     "You will get no more texts from the Benefits Fund. Your money stays yours. "
+    "Text START to come back."
+)
+# TRANSLATORS: STOP from a household (an employer): nothing about money that stays theirs.
+OPTED_OUT_HOUSEHOLD = N_(
+    "You will get no more texts from the Benefits Fund, so we cannot ask you about visits. "
     "Text START to come back."
 )
 OPTED_IN = N_("Welcome back! You will get texts from the Benefits Fund again.")
@@ -214,6 +219,12 @@ REMOVE_KEPT = N_("OK, %(household)s stays on your list.")
 DONE_WHICH = N_("Which household? Reply with its number: %(list)s")
 DONE_NO_HOUSEHOLDS = N_("No household has accepted yet. Text ADD and a phone number.")
 DONE_REPORTED = N_("Thanks! I asked %(household)s to confirm %(amount)s for %(date)s.")
+# TRANSLATORS: DONE when the household texted STOP: the fund cannot text it. START is Twilio's
+# word to opt back in (keep it in English); then its YES confirms the visit.
+DONE_HOUSEHOLD_STOPPED = N_(
+    "%(household)s has stopped our texts, so I could not ask them about %(date)s. Ask them to "
+    "text START, then YES, to this number."
+)
 DONE_ALREADY = N_("%(household)s was already asked about %(date)s.")
 # TRANSLATORS: DONE for a day further back than visits may be reported (%(days)s is 14).
 DONE_TOO_OLD = N_(
@@ -265,10 +276,11 @@ DAY_OFF_HOW = N_("Which day? Text DAY OFF and the day, like DAY OFF friday or HA
 DAY_OFF_PAST = N_("%(date)s has passed. Pick a day from today on.")
 DAY_OFF_TOO_FAR = N_("Please pick a day in the next %(days)s days.")
 DAY_OFF_CONFIRM = N_(
-    "Day off %(date)s pays you %(amount)s. Balance after: %(after)s. Reply YES to book it or NO."
+    "Day off %(date)s pays you %(amount)s. Left to spend after: %(after)s. Reply YES to book it "
+    "or NO."
 )
 HALF_DAY_OFF_CONFIRM = N_(
-    "Half day off %(date)s pays you %(amount)s. Balance after: %(after)s. "
+    "Half day off %(date)s pays you %(amount)s. Left to spend after: %(after)s. "
     "Reply YES to book it or NO."
 )
 DAY_OFF_SHORT = N_("A day off needs %(amount)s and you have %(available)s available.")
@@ -422,15 +434,21 @@ PAST_DAY_TOO_OLD = N_(
 )
 # TRANSLATORS: the day is in the past; she confirms a paid day off for it.
 PAST_DAY_CONFIRM = N_(
-    "Paid day off for %(date)s, a day you missed: %(amount)s. Balance after: %(after)s. "
+    "Paid day off for %(date)s, a day you missed: %(amount)s. Left to spend after: %(after)s. "
     "Reply YES to claim it or NO."
 )
 # TRANSLATORS: the same for half a day she missed ("sick yesterday morning").
 PAST_HALF_DAY_CONFIRM = N_(
-    "Paid half day off for %(date)s, half a day you missed: %(amount)s. Balance after: "
+    "Paid half day off for %(date)s, half a day you missed: %(amount)s. Left to spend after: "
     "%(after)s. Reply YES to claim it or NO."
 )
 PAST_DAY_ALREADY = N_("%(date)s is already claimed as a day off.")
+# TRANSLATORS: a missed whole day claimed for a day a household confirmed she worked. HALF DAY
+# is the keyword for half a day off, as in "Which day? Text DAY OFF and the day...".
+PAST_DAY_WORKED = N_(
+    "A household confirmed you worked on %(date)s, so it is not a missed day. "
+    "Missed part of it? Text HALF DAY and the day."
+)
 
 # -- History, page by page ------------------------------------------------------------------
 # TRANSLATORS: after a page of history; MORE is a menu word.
@@ -471,6 +489,11 @@ CHARGE_GAVE_UP = N_(
 )
 # TRANSLATORS: follows "Your balance: ..." when households confirmed money they have not paid.
 BALANCE_UNCOLLECTED = N_("Not paid by households yet: %(amount)s.")
+# TRANSLATORS: instead of the line above when households owe more than her whole balance: the
+# fund let her spend %(advanced)s of what they owe before they paid it.
+BALANCE_ADVANCED = N_(
+    "Households still owe %(amount)s for your visits; the fund advanced you %(advanced)s of it."
+)
 # TRANSLATORS: to a worker: a household (%(household)s) has not paid what it confirmed.
 PAYMENT_LATE = N_(
     "%(household)s has not paid %(amount)s yet. It stays in your balance, and what you "
@@ -538,5 +561,5 @@ PAYOUT_CODE_NONE = N_("No change is waiting for a code. Text PAYMENT to see how 
 # (SMS, WhatsApp); %(date)s is the day the hold ends.
 PAYOUT_CHANGED = N_(
     "Benefits Fund: you will be paid by %(method)s. For your safety, payouts wait %(hours)s "
-    "hours, until %(date)s. Not you? Call or text the fund now."
+    "hours, until %(date)s. Not you? Text PAYMENT now to change it back."
 )

@@ -164,6 +164,7 @@ class VisitView:
     new: bool = True  # False: this visit had already been reported
     standing: VisitStanding = VisitStanding.ASKED
     others_open: bool = False  # the household has other visits to answer too
+    household_stopped: bool = False  # the household texted STOP: it cannot be asked
 
 
 @dataclass(frozen=True)
@@ -191,6 +192,7 @@ class DayOffStatus(StrEnum):
     ALREADY = "already"  # a request for that day is already waiting
     CALLED_BACK = "called_back"  # was waiting, and she called it back
     GONE = "gone"  # no longer waiting (paid or called back before)
+    WORKED = "worked"  # a household confirmed she worked that day: not a missed whole day
 
 
 @dataclass(frozen=True)

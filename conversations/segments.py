@@ -5,9 +5,9 @@ segment and 153 per segment when split; the extension characters cost two septet
 is never split across segments. One character outside GSM-7 makes the whole text UCS-2: 70
 UTF-16 code units in one segment, 67 per segment when split, surrogate pairs kept whole.
 
-`fold_to_gsm` keeps an SMS in GSM-7 the same way every time: the letters GSM-7 has (é è ù ì ò
-à Ç ñ ü...) stay, those it lacks lose their accent (á -> a, ç -> c), word by word, so a word or
-a name reads the same in every text, whatever its length.
+`fold_to_gsm` is how a text gets into GSM-7 when that saves a segment (bot.texting.texts.fit_sms
+decides): the letters GSM-7 has (é è ù ì ò à Ç ñ ü...) stay, those it lacks lose their accent
+(á -> a, ç -> c), word by word, each word the same way whatever the text around it.
 """
 
 import re

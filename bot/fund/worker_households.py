@@ -17,6 +17,8 @@ from bot.infra.config import Settings
 from bot.infra.orm import utcnow
 from bot.infra.phone import InvalidPhoneNumber, normalize_phone
 from bot.models import (
+    Channel,
+    ChannelConsent,
     Contributor,
     Employment,
     EmploymentStatus,
@@ -207,7 +209,15 @@ class WorkerHouseholds:
             amount_cents=visit.amount_cents or employment.amount_per_visit_cents,
             new=new,
             standing=self._standing(visit),
+            household_stopped=self._stopped(employment.household.person),
         )
+
+    def _stopped(self, person: Person | None) -> bool:
+        """Whether a household texted STOP where its notices go (the channel it last used)."""
+        if person is None:
+            return False
+        consent = self.session.get(ChannelConsent, (person.id, Channel(person.last_channel)))
+        return bool(consent and consent.opted_out)
 
     def _standing(self, visit: Visit) -> VisitStanding:
         """Asked, confirmed, or confirmed and paid: its pledge collected against a payment."""

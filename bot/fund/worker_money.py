@@ -21,6 +21,7 @@ from bot.models import (
     Employment,
     Person,
     Visit,
+    VisitStatus,
     Worker,
 )
 from conversations.ports import (
@@ -76,24 +77,60 @@ class WorkerMoney:
         )
 
     def history(self, limit: int, offset: int = 0) -> list[HistoryLine]:
+        """Her movements newest first by the day of the work (a visit's day, else the day it
+        was posted), ties in posting order, skipping the `offset` newest."""
         worker = self._require_worker()
-        # Reservations and voids move no money; read a few more and keep what moved.
         wanted = limit + offset
-        movements = ledger.history(self.session, worker.account_id, limit=wanted * 3)
-        moved = [m for m in movements if ledger.moved(m)][offset:wanted]
-        names = self._account_names({m.counterparty_account_id for m in moved}, worker)
-        worked = _visit_days([m.transfer_id for m in moved], self.session)
+        read = wanted * 3 + 20  # reservations and voids move no money: read more, keep what moved
+        while True:
+            movements = ledger.history(self.session, worker.account_id, limit=read)
+            moved = [m for m in movements if ledger.moved(m)]
+            worked = _visit_days([m.transfer_id for m in moved], self.session)
+            day = {m.transfer_id: self._day(m, worked) for m in moved}
+            ordered = sorted(moved, key=lambda m: (day[m.transfer_id], m.transfer_id), reverse=True)
+            # What was not read was posted no later than the oldest read, so its day is no
+            # later either: the page is right once its last line is on or after that day.
+            oldest = self._day(movements[-1], {}) if movements else None
+            if len(movements) < read or (
+                len(ordered) >= wanted and day[ordered[wanted - 1].transfer_id] >= oldest
+            ):
+                break
+            read *= 4
+        page = ordered[offset:wanted]
+        names = self._account_names({m.counterparty_account_id for m in page}, worker)
         return [
             HistoryLine(
-                day=worked.get(m.transfer_id) or _local_day(m.created_at, self.person.time_zone),
+                day=day[m.transfer_id],
                 amount_cents=m.amount_cents,
                 who=names.get(m.counterparty_account_id)
                 if m.kind in (TransferKind.CONTRIBUTION, TransferKind.BONUS)
                 else None,
                 what=WHAT.get(m.kind),
             )
-            for m in moved
+            for m in page
         ]
+
+    def _worked(self, worker: Worker, day: date) -> bool:
+        """Whether a household confirmed a visit of hers on that day."""
+        return (
+            self.session.scalar(
+                select(Visit.id)
+                .join(Visit.employment)
+                .where(
+                    Employment.worker_id == worker.id,
+                    Visit.visit_date == day,
+                    Visit.status == VisitStatus.CONFIRMED,
+                )
+                .limit(1)
+            )
+            is not None
+        )
+
+    def _day(self, movement: ledger.Movement, worked: dict[int, date]) -> date:
+        """The day of the work a movement paid for, else the day it was posted, where she is."""
+        return worked.get(movement.transfer_id) or _local_day(
+            movement.created_at, self.person.time_zone
+        )
 
     # -- days off ----------------------------------------------------------------------------
 
@@ -103,6 +140,8 @@ class WorkerMoney:
         available = self._money(worker).available_cents
         if days_off.claimed(self.session, worker.account_id, day):
             return DayOff(DayOffStatus.ALREADY, day, amount, available, half=half)
+        if not half and self._worked(worker, day):
+            return DayOff(DayOffStatus.WORKED, day, amount, available, half=half)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
         return DayOff(status, day, amount, available, half=half)
 

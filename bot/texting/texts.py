@@ -3,8 +3,8 @@
 The .po catalogs are the source of truth: each is compiled in memory when first used, so a
 stale or missing .mo can never silently turn a language into English. Money and dates are
 formatted with Babel; Kreyòl day and month names come from this module, since CLDR has none.
-Texts and names go out as written by WhatsApp; by SMS, every word loses the accents GSM-7
-lacks and keeps those it has (fit_sms), the same way in every text.
+Texts and names go out as written by WhatsApp; by SMS too, unless dropping the accents GSM-7
+lacks saves a segment (fit_sms): "trabajó" folded is "trabajo", another word.
 """
 
 import io
@@ -23,7 +23,7 @@ from babel.support import Translations
 
 from conversations.keywords import LANGUAGES
 from conversations.messages import LIST_ITEM, Message
-from conversations.segments import fold_to_gsm
+from conversations.segments import count_segments, fold_to_gsm, is_gsm7, sms_safe
 from conversations.talk import Choices, Money, Month, Param, Say, Weekday
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
@@ -107,7 +107,7 @@ def format_weekday(weekday: Weekday, language: str) -> str:
 
 def render(says: Iterable[Say], language: str, *, sms: bool = True) -> str:
     """The sentences as one text in the language: as written for WhatsApp (no segments
-    there), and for SMS in GSM-7's letters (fit_sms)."""
+    there), and for SMS as written unless folding accents saves a segment (fit_sms)."""
     text = "".join(
         ("\n" if say.line else " ") * bool(n) + _sentence(say, language)
         for n, say in enumerate(says)
@@ -116,14 +116,21 @@ def render(says: Iterable[Say], language: str, *, sms: bool = True) -> str:
 
 
 def fit_sms(text: str) -> str:
-    """The text as SMS sends it: each word without the accents GSM-7 lacks (á -> a), with those
-    it has (é, ñ, ò, Ç), Babel's no-break spaces and curly quotes plain.
+    """The text as SMS sends it: as written (Babel's no-break spaces and curly quotes plain,
+    which is free), unless dropping the accents GSM-7 lacks (á -> a, ç -> c) saves a segment;
+    GSM-7's own letters (é, ñ, ò, Ç) are never dropped.
 
-    One character outside GSM-7 makes a whole text UCS-2, at 70 letters a segment instead of
-    160; folding only the texts where that saves a segment wrote "día" in one text and "dia"
-    in the next, and a name two ways. Folding every word the same way keeps each word as it
-    was in every text. Fitting a fitted text again changes nothing."""
-    return fold_to_gsm(text)
+    One letter outside GSM-7 makes the whole text UCS-2 (70 units a segment, not 160), so
+    folding is all of the text or none of it. Folding changes words ("trabajó" -> "trabajo",
+    "peça" -> "peca"), so it is done only where it pays. Fitting a fitted text again changes
+    nothing."""
+    plain = sms_safe(text)
+    if is_gsm7(plain):  # the usual reply: nothing to weigh
+        return plain
+    folded = fold_to_gsm(plain)
+    if count_segments(folded).segments < count_segments(plain).segments:
+        return folded
+    return plain
 
 
 def _sentence(say: Say, language: str) -> str:
@@ -147,7 +154,7 @@ def _value(value: Param, language: str) -> str:
 
 
 def _text(text: str, _language: str) -> str:
-    return text  # names as people wrote them: SMS folds them as it folds every word
+    return text  # names as people wrote them: fit_sms folds them only to save a segment
 
 
 def _label(parts: tuple[Param, ...], language: str) -> str:

@@ -31,7 +31,7 @@ def stop(step: Step) -> None:
     """STOP: record the opt-out on this channel; the question stays as it was."""
     step.fund.set_opted_out(True)
     step.opted_out = True
-    step.say(m.OPTED_OUT)
+    step.say(m.OPTED_OUT_HOUSEHOLD if step.profile.role is Role.HOUSEHOLD else m.OPTED_OUT)
 
 
 def start(step: Step) -> None:

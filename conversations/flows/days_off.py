@@ -124,6 +124,8 @@ def _refusal(step: Step, day_off: DayOff) -> None:
         step.say(m.PAST_DAY_ALREADY, date=day_off.day)
     elif day_off.status is DayOffStatus.ALREADY:
         step.say(m.DAY_OFF_ALREADY, date=day_off.day)
+    elif day_off.status is DayOffStatus.WORKED:
+        step.say(m.PAST_DAY_WORKED, date=day_off.day)
     else:
         step.say(
             m.HALF_DAY_SHORT if day_off.half else m.DAY_OFF_SHORT,

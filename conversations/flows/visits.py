@@ -158,7 +158,10 @@ ALREADY = {
 
 def _report(step: Step, employment_id: int, day: date) -> None:
     visit = step.fund.report_visit(employment_id, day)
-    if not visit.new:
+    if visit.household_stopped and visit.standing is VisitStanding.ASKED:
+        # Kept open: once the household texts START, its YES confirms it.
+        step.say(m.DONE_HOUSEHOLD_STOPPED, household=visit.household_label, date=day)
+    elif not visit.new:
         amount = Money(visit.amount_cents)
         step.say(ALREADY[visit.standing], household=visit.household_label, date=day, amount=amount)
     else:

@@ -9,7 +9,7 @@ from conversations.flows.common import Matcher, choice, intent, picked
 from conversations.flows.joining import welcome
 from conversations.keywords import Intent
 from conversations.names import as_written, written_tail
-from conversations.ports import InviteStatus, Role
+from conversations.ports import BalanceView, InviteStatus, Role
 from conversations.states import State
 from conversations.talk import Choices, Money, Say
 
@@ -24,12 +24,24 @@ PRODUCTS = {"life": m.LIFE_INSURANCE, "disability": m.DISABILITY_INSURANCE}
 PHONE_THEN_LABEL = re.compile(r"^([+\d][\d\s().-]{5,24}\d)\s*(.*)$")
 
 
+def _uncollected(step: Step, view: BalanceView) -> None:
+    """What households still owe her: part of her balance, or more than all of it when the
+    fund let her spend some of it before they paid (then how much it advanced)."""
+    owed = view.uncollected_cents
+    if not owed:
+        return
+    if owed <= view.posted_cents:
+        step.say(m.BALANCE_UNCOLLECTED, amount=Money(owed))
+        return
+    advanced = owed - max(view.posted_cents, 0)
+    step.say(m.BALANCE_ADVANCED, amount=Money(owed), advanced=Money(advanced))
+
+
 def balance(step: Step) -> None:
     """BALANCE: money, what it buys in days off, what is waiting, insurance."""
     view = step.fund.balance()
     step.say(m.BALANCE, balance=Money(view.posted_cents), available=Money(view.available_cents))
-    if view.uncollected_cents:
-        step.say(m.BALANCE_UNCOLLECTED, amount=Money(view.uncollected_cents))
+    _uncollected(step, view)
     if view.full_days and view.half_day:
         step.say(m.DAYS_OFF_AND_HALF, count=view.full_days)
     elif view.full_days:

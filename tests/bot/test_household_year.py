@@ -42,7 +42,7 @@ def test_each_household_gets_its_yearly_total_once_in_its_language(app):
     twilio.text(HOUSEHOLD, "si")
     twilio.text(WORKER, "done")
     twilio.text(HOUSEHOLD, "10")
-    assert f"Usted aporto en {datetime.now(UTC).year}: Maria $10.00" in twilio.text(
+    assert f"Usted ha aportado en {datetime.now(UTC).year}: Maria $10.00" in twilio.text(
         HOUSEHOLD, "historial"
     )
     runtime = app.extensions["runtime"]
@@ -51,7 +51,7 @@ def test_each_household_gets_its_yearly_total_once_in_its_language(app):
     assert household_year.send_yearly_totals(runtime, str(year)) == 0
     assert household_year.send_yearly_totals(runtime, str(year - 1)) == 0  # nothing then
     assert totals(app) == [
-        f"Para sus registros: en {year} usted aporto $10.00 al fondo de beneficios de Maria."
+        f"Para sus registros: en {year} usted ha aportado $10.00 al fondo de beneficios de Maria."
     ]
     with runtime.sessions() as session:
         assert ledger.check(session) == []

@@ -169,8 +169,23 @@ def test_a_missed_day_is_reserved_and_its_history_line_shows_the_day_of_the_visi
     twilio.text(WORKER, f"done {yesterday.strftime('%m/%d')}")
     twilio.text(HOUSEHOLD, "yes")
     lines = twilio.text(WORKER, "history").splitlines()
-    # The day of the visit (yesterday), not the day the money was posted.
-    assert lines[1] == f"{format_day(yesterday, 'en')} +$5.00 Ana"
+    # The day of the visit (yesterday), not the day the money was posted: after today's.
+    assert lines[1].startswith(f"{format_day(yesterday + timedelta(days=1), 'en')} +$200.00")
+    assert lines[2] == f"{format_day(yesterday, 'en')} +$5.00 Ana"
+    ledger_is_clean(app)
+
+
+def test_a_whole_missed_day_a_household_confirmed_she_worked_is_refused(app, twilio):
+    worker_with_a_household(twilio)
+    seed(app, 20_000)
+    twilio.text(WORKER, "done yesterday")
+    twilio.text(HOUSEHOLD, "yes")
+    refused = twilio.text(WORKER, "I was sick yesterday")
+    assert refused.startswith("A household confirmed you worked on ")
+    assert "Text HALF DAY and the day" in refused
+    twilio.text(WORKER, "yes")  # no question was open: nothing is booked
+    assert balance(app).pending_cents == 0
+    assert "half a day you missed: $60.00" in twilio.text(WORKER, "half day yesterday")
     ledger_is_clean(app)
 
 

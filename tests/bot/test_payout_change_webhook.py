@@ -160,7 +160,7 @@ def test_the_right_code_changes_her_method_after_a_hold_and_payouts_wait(app, tw
     confirmed_by = new_sid()
     reply = twilio.text(WORKER, f"my code is {code[:3]} {code[3:]}", confirmed_by)
     assert reply.startswith("Benefits Fund: you will be paid by card. For your safety, payouts")
-    assert "wait 48 hours" in reply and "Not you? Call or text the fund now." in reply
+    assert "wait 48 hours" in reply and "Not you? Text PAYMENT now to change it back." in reply
     [change] = changes(app)
     assert change.status == PayoutChangeState.CONFIRMED
     assert (change.confirm_channel, change.confirm_sid) == ("sms", confirmed_by)
@@ -361,3 +361,15 @@ def test_payouts_changes_lists_her_changes_for_staff(app, twilio, tmp_path):
     for phone, code_, says in (("+12125550100", 1, "no worker has the number"), ("call me", 2, "")):
         refused = run_command(["payouts", "changes", phone], environment, tmp_path)
         assert refused.returncode == code_ and says in refused.stderr and not refused.stdout
+
+
+def test_not_you_text_payment_changes_it_back_during_the_hold(app, twilio):
+    join_with_a_day_off_due(app, twilio)
+    code, _ = ask_for_card(app, twilio)
+    assert "Text PAYMENT now to change it back" in twilio.text(WORKER, code)
+    listed = twilio.text(WORKER, "PAYMENT")  # what the notice says to do
+    assert ", 2 check" in listed
+    assert " 6" in twilio.text(WORKER, "2")
+    assert "paid by check" in twilio.text(WORKER, last_code(app))
+    assert worker(app).payout_method == "check" and sends_nothing_now(app)  # still held
+    ledger_is_clean(app)

@@ -97,7 +97,7 @@ def test_on_the_day_it_is_sent_she_is_told_then_it_lands_once(runtime):
     assert state(runtime, payout) == ("sent", ["day_off_sent"])
     with runtime.sessions() as session:
         sent = session.scalars(select(OutboundMessage)).one()
-        assert "El fondo envio $120.00" in sent.body and sent.language == "es"
+        assert "El fondo ha enviado $120.00" in sent.body and sent.language == "es"
     assert payout_runs.send_due(runtime, "p1", rail) == 0 and len(rail.starts) == 1
     landed = event(runtime, payout, RailOutcome.PAID)
     assert landed.status is PayoutStatus.PAID

@@ -83,6 +83,7 @@ PARTS_ONLY = frozenset(
     | {"MATCHED", "INSURANCE_OFFER", "INSURANCE_PRODUCT", "INSURANCE_OFFER_HOW"}
     | {"INSURANCE_MORE", "HISTORY_MORE", "STATEMENT_PREMIUMS"}
     | {"MATCHED", "PAYMENT_FEES_FUND", "PAYMENT_FEES_HOUSEHOLD", "BALANCE_UNCOLLECTED"}
+    | {"BALANCE_ADVANCED"}
     | {"PAYOUT_METHOD_IS", "PAYOUT_METHOD_NOT_CHOSEN", "PAYOUT_HELD"}
 )
 # The web page a household lands on back from Stripe Checkout: never texted, kept as short.
@@ -116,6 +117,7 @@ def worst_values(language: str) -> dict[str, Param]:
         "balance": Money(123450),
         "available": Money(123450),
         "after": Money(111450),
+        "advanced": Money(12000),  # ADVANCE_UNCOLLECTED_CENTS's default
         "max": Money(10000),
         "name": WORKERS[0],
         "worker": WORKERS[1],
@@ -203,11 +205,15 @@ def combined(language: str) -> list[Case]:
     cases = []
     for pays in ("DAYS_OFF", "DAYS_OFF_AND_HALF", "HALF_DAY_ONLY", "NO_DAY_OFF_YET"):
         for pending in (False, True):
-            for insured, uncollected in ((False, False), (True, False), (True, True)):
-                names = ["BALANCE", *(["BALANCE_UNCOLLECTED"] if uncollected else []), pays]
+            owed = ((False, ""), (True, ""), (True, "BALANCE_UNCOLLECTED"))
+            for insured, uncollected in (*owed, (True, "BALANCE_ADVANCED")):
+                names = ["BALANCE", *([uncollected] if uncollected else []), pays]
                 names += ["PENDING_DAYS_OFF"] if pending else []
                 names += ["INSURANCE_COVER"] if insured else []
-                cases.append(Case("+".join(names), tuple(say(n, language) for n in names)))
+                says = [say(n, language) for n in names]
+                if uncollected == "BALANCE_ADVANCED":  # owed more than her balance: a small one
+                    says[0] = Say(m.BALANCE, {"balance": Money(750), "available": Money(0)})
+                cases.append(Case("+".join(names), tuple(says)))
     days = longest_days(language, 5)
     contributions = tuple(
         Say(m.HISTORY_LINE, {"date": day, "amount": Money(10000, signed=True), "who": who})

@@ -315,8 +315,11 @@ class FakeFund(FakeInsurance, FakePayoutChoice):
 
     def history(self, limit: int, offset: int = 0) -> list[HistoryLine]:
         worker_id = self._require_worker()
-        mine = [m for m in self.world.movements if m.worker_id == worker_id]
-        lines = [HistoryLine(m.day, m.amount_cents, m.who, m.what) for m in reversed(mine)]
+        movements = enumerate(self.world.movements)
+        mine = [(m.day, n, m) for n, m in movements if m.worker_id == worker_id]
+        # Newest first by the day of the work, ties in posting order, as the real fund does.
+        newest = [m for _, _, m in sorted(mine, key=lambda each: each[:2], reverse=True)]
+        lines = [HistoryLine(m.day, m.amount_cents, m.who, m.what) for m in newest]
         return lines[offset : offset + limit]
 
     # -- a worker's households -------------------------------------------------------------
@@ -496,6 +499,13 @@ class FakeFund(FakeInsurance, FakePayoutChoice):
             for r in self.world.reservations.values()
         ):
             return DayOff(DayOffStatus.ALREADY, day, amount, available, half=half)
+        if not half and any(
+            v.day == day
+            and v.status is VisitStatus.CONFIRMED
+            and self.world.employments[v.employment_id].worker_id == worker_id
+            for v in self.world.visits.values()
+        ):
+            return DayOff(DayOffStatus.WORKED, day, amount, available, half=half)
         status = DayOffStatus.BOOKED if available >= amount else DayOffStatus.SHORT
         return DayOff(status, day, amount, available, half=half)
 
@@ -587,6 +597,7 @@ class FakeFund(FakeInsurance, FakePayoutChoice):
             amount_cents=visit.amount_cents or employment.amount_per_visit_cents,
             new=new,
             standing=_standing(visit),
+            household_stopped=any(self.world.people[employment.household_id].opted_out.values()),
         )
 
 

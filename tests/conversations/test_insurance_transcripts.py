@@ -384,3 +384,30 @@ def test_a_fund_that_sells_no_insurance_says_so(chat: Chat):
     chat.play(
         [("maria", "insurance", m.INSURANCE_NONE), ("maria", "drop", m.INSURANCE_NOTHING_TO_STOP)]
     )
+
+
+@EVERY_LANGUAGE
+def test_a_missed_day_a_household_confirmed_she_worked_is_refused_half_a_day_is_not(
+    chat: Chat, lang: Words
+):
+    words = NEW[lang.code]
+    maria = chat.worker(lang=lang.code, cents=20_000)
+    chat.household(maria, "ana", lang.code)
+    chat.play(
+        [
+            (
+                "maria",
+                f"{lang[Intent.DONE]} {lang.yesterday}",
+                m.DONE_REPORTED,
+                (sent("ana", "visit_prompt", prompt(YESTERDAY)),),
+            ),
+            ("ana", lang.yes, m.CONTRIBUTION_THANKS, (sent("maria", "receipt", m.RECEIPT),)),
+            ("maria", words.sick_yesterday, say(m.PAST_DAY_WORKED, date=YESTERDAY)),
+            (
+                "maria",
+                f"{lang[Intent.HALF_DAY]} {lang.yesterday}",
+                say(m.PAST_HALF_DAY_CONFIRM, date=YESTERDAY),
+            ),
+        ]
+    )
+    assert chat.world.waiting(maria.person_id) == []

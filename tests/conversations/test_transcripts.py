@@ -546,7 +546,7 @@ def test_households_get_help_and_their_own_menu(chat: Chat, lang: Words):
         [
             ("ana", lang[Intent.HELP], m.HELP_HOUSEHOLD),
             ("ana", lang[Intent.MENU], m.MENU_HOUSEHOLD),
-            ("ana", lang.stop, m.OPTED_OUT),
+            ("ana", lang.stop, m.OPTED_OUT_HOUSEHOLD),
         ]
     )
     assert chat.person("ana").opted_out == {"sms": True}
@@ -631,6 +631,12 @@ def test_history_empty(chat: Chat, lang: Words):
     chat.play([("maria", lang[Intent.HISTORY], m.HISTORY_EMPTY)])
 
 
+def casa(days_ago: int, cents: int) -> Said:
+    """A history line for money Casa added for a day some days before Sunday."""
+    day = SUNDAY - timedelta(days=days_ago)
+    return say(m.HISTORY_LINE, date=day, amount=Money(cents, signed=True), who="Casa")
+
+
 @EVERY_LANGUAGE
 def test_history_shows_the_five_newest_lines_and_who_paid(chat: Chat, lang: Words):
     maria = chat.worker(lang=lang.code)
@@ -667,9 +673,19 @@ def test_history_shows_the_five_newest_lines_and_who_paid(chat: Chat, lang: Word
                         who=m.PAID_DAY_OFF,
                     ),
                     say(m.HISTORY_LINE, date=LAST_FRIDAY, amount=Money(12_000, signed=True)),
-                    say(m.HISTORY_LINE, amount=Money(1_000, signed=True), who="Casa"),
-                    say(m.HISTORY_LINE, amount=Money(900, signed=True), who="Casa"),
+                    # By the day of the work, not the order they were posted in.
+                    casa(3, 700),
+                    casa(4, 800),
                     m.HISTORY_MORE,
+                ),
+            ),
+            (
+                "maria",
+                lang[Intent.MORE],
+                (
+                    m.HISTORY_HEADER,
+                    casa(5, 900),
+                    casa(6, 1_000),
                 ),
             ),
         ]
@@ -2232,3 +2248,17 @@ def test_what_is_this_from_a_worker_gets_help_and_from_someone_new_the_welcome(
     what = OWN_WORDS[lang.code][3]
     chat.play([("maria", what, m.HELP), ("new", what, m.WELCOME)])
     assert chat.state("new") is State.CHOOSING_LANGUAGE
+
+
+@EVERY_LANGUAGE
+def test_done_for_a_household_that_texted_stop_says_so_and_asks_nothing(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code)
+    chat.household(maria, "ana", lang.code)
+    stopped = say(m.DONE_HOUSEHOLD_STOPPED, household="Ana", date=SUNDAY)
+    chat.play(
+        [
+            ("ana", lang.stop, m.OPTED_OUT_HOUSEHOLD),
+            ("maria", lang[Intent.DONE], stopped),  # no visit_prompt: it could not reach Ana
+            ("maria", lang[Intent.DONE], stopped),
+        ]
+    )

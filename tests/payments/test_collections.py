@@ -189,3 +189,25 @@ def test_success_races_a_new_visit_and_a_day_off(charged):
     assert (money["balance_cents"], money["pending_cents"]) == (2000, 700)
     assert money["uncollected_cents"] == 500 and money["available_cents"] == 1300
     fund.ledger_is_sound()
+
+
+def test_households_owing_more_than_her_balance_is_explained_not_contradicted(fund_with_stripe):
+    fund = fund_with_stripe(
+        ADVANCE_UNCOLLECTED_CENTS="1000", DAY_OFF_CENTS="1400", HALF_DAY_OFF_CENTS="700"
+    )
+    fund.join_and_accept()
+    fund.command("collections", "run")
+    fund.save_method()
+    fund.visits()  # $15.00 confirmed, not charged yet
+    assert "pays you $7.00. Left to spend after: $3.00" in fund.twilio.text(
+        WORKER, "half day friday"
+    )
+    assert fund.twilio.text(WORKER, "yes").startswith("Booked:")
+    [payout] = json.loads(fund.command("payouts", "list", "--json").stdout)
+    fund.command("payouts", "pay", str(payout["id"]), "--method", "cash", "--reference", "r 1")
+    money = fund.balance()
+    assert (money["balance_cents"], money["uncollected_cents"]) == (800, 1500)
+    told = fund.twilio.text(WORKER, "balance")
+    assert "Your balance: $8.00" in told and "Not paid by households yet" not in told
+    assert "Households still owe $15.00 for your visits; the fund advanced you $7.00" in told
+    fund.ledger_is_sound()
