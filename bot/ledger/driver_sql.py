@@ -14,8 +14,11 @@ goes through SQLAlchemy.
 from typing import Any
 
 import psycopg
+from psycopg.pq import ExecStatus
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
+
+TUPLES_OK = ExecStatus.TUPLES_OK
 
 
 def fetch_one(connection: Connection, sql: str, parameters: dict[str, Any]) -> tuple[Any, ...]:
@@ -60,8 +63,9 @@ def _run(
     try:
         with driver.cursor() as cursor:
             cursor.execute(sql, parameters, prepare=prepare)
-            if cursor.description is None:
-                return []
+            result = cursor.pgresult
+            if result is None or result.status != TUPLES_OK:
+                return []  # a statement that answers no rows (`description` costs more)
             if everything:
                 return cursor.fetchall()
             row = cursor.fetchone()
