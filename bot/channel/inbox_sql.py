@@ -31,8 +31,8 @@ CONSENTS = ChannelConsent.__table__
 CONVERSATIONS = ConversationRecord.__table__
 
 
-def _lock(dialect_insert: Callable[..., Any]) -> Executable:
-    # Create or find her by her address and lock her row: one statement.
+def _create(dialect_insert: Callable[..., Any]) -> Executable:
+    # Create her, or find her if someone created her a moment ago, and lock her row.
     statement = dialect_insert(PEOPLE).values(
         phone=bindparam("phone"),
         language="en",
@@ -61,8 +61,11 @@ def _store(dialect_insert: Callable[..., Any]) -> Executable:
     )
 
 
+# Her row, locked: a lock and no new version of the row, as an upsert would write. After
+# waiting for the lock, PostgreSQL hands back the row as the one who held it left it.
+LOCK = select(*columns_of(Person)).where(PEOPLE.c.phone == bindparam("phone")).with_for_update()
 # Built once per dialect (ON CONFLICT is written in each dialect's own INSERT).
-LOCK = {"postgresql": _lock(postgresql.insert), "sqlite": _lock(sqlite.insert)}
+CREATE = {"postgresql": _create(postgresql.insert), "sqlite": _create(sqlite.insert)}
 STORE = {"postgresql": _store(postgresql.insert), "sqlite": _store(sqlite.insert)}
 # Read once she is locked (so it sees whatever the one who held the lock before committed): an
 # earlier delivery of this MessageSid, her opt-out on this channel, her stored conversation, and
@@ -122,11 +125,16 @@ class AfterLock:
 
 
 def lock(session: Session, phone: str, channel: Channel, time_zone: str, now: datetime) -> Person:
-    """Create or find the person with this address, lock her row, and return it as the
-    session's object."""
-    values = {"phone": phone, "time_zone": time_zone, "last_channel": channel, "created_at": now}
-    (row,) = _rows(session, LOCK, values)
-    return attach(session, Person, row)
+    """Find the person with this address (creating her the first time), lock her row, and
+    return it as the session's object, her channel brought up to date."""
+    found = _rows(session, LOCK, {"phone": phone})
+    if not found:  # new: one statement more, the first time only
+        values = {"phone": phone, "time_zone": time_zone, "last_channel": channel}
+        found = _rows(session, CREATE, {**values, "created_at": now})
+    person = attach(session, Person, found[0])
+    if person.last_channel != channel:
+        person.last_channel = channel  # written with the rest, at the latest on commit
+    return person
 
 
 def read(

@@ -14,7 +14,6 @@ from sqlalchemy.orm import (
     configure_mappers,
     make_transient_to_detached,
 )
-from sqlalchemy.orm.attributes import set_committed_value
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -81,9 +80,7 @@ def attach(session: Session, model: type[M], values: Sequence[Any]) -> M:
     mapper = model.__mapper__
     keys = _attribute_keys(model)  # the primary key first
     identity = session.identity_map.get(mapper.identity_key_from_primary_key([values[0]]))
-    if identity is not None:  # already in the session: brought up to date (populate_existing)
-        for key, value in zip(keys, values, strict=True):
-            set_committed_value(identity, key, value)
+    if identity is not None:  # already in the session: that one, as a query would answer
         return identity  # type: ignore[return-value]
     instance = mapper.class_manager.new_instance()
     instance.__dict__.update(zip(keys, values, strict=True))
