@@ -20,6 +20,7 @@ from bot.infra.db import run_in_transaction
 from bot.infra.orm import utcnow
 from bot.infra.phone import mask_phone
 from bot.infra.runtime import Runtime
+from bot.ledger import known_counters
 from bot.models import Channel, Person, known_as
 from bot.texting import consent, texts
 from bot.texting.notices import write_notice, write_reply_once
@@ -169,7 +170,9 @@ def _converse(
         asked_at=stored.asked_at if stored else None,
     )
     fund = DatabaseFund(session, runtime.settings, person, message.channel, message.message_sid)
-    fund.take_roles(found.roles)
+    worker, _ = fund.take_roles(found.roles)
+    if worker is not None and found.counters is not None:
+        known_counters.remember(session, worker.account_id, found.counters)  # her balance
     today = now.astimezone(ZoneInfo(person.time_zone)).date()
     inbound = Inbound(
         said,

@@ -22,13 +22,22 @@ from sqlalchemy.orm import Session
 
 from bot.fund.database_fund import with_roles
 from bot.infra.orm import as_utc, attach, columns_of
-from bot.ledger import driver_sql
-from bot.models import Channel, ChannelConsent, ConversationRecord, InboundMessage, Person
+from bot.ledger import Account, driver_sql, known_counters
+from bot.models import (
+    Channel,
+    ChannelConsent,
+    ConversationRecord,
+    InboundMessage,
+    Person,
+    Worker,
+)
 
 PEOPLE = Person.__table__
 INBOUND = InboundMessage.__table__
 CONSENTS = ChannelConsent.__table__
 CONVERSATIONS = ConversationRecord.__table__
+WORKERS = Worker.__table__
+ACCOUNTS = Account.__table__
 
 
 def _create(dialect_insert: Callable[..., Any]) -> Executable:
@@ -68,27 +77,38 @@ LOCK = select(*columns_of(Person)).where(PEOPLE.c.phone == bindparam("phone")).w
 CREATE = {"postgresql": _create(postgresql.insert), "sqlite": _create(sqlite.insert)}
 STORE = {"postgresql": _store(postgresql.insert), "sqlite": _store(sqlite.insert)}
 # Read once she is locked (so it sees whatever the one who held the lock before committed): an
-# earlier delivery of this MessageSid, her opt-out on this channel, her stored conversation, and
-# who she is for the fund (`with_roles`: a row per insurance product covered this month).
-READ = with_roles(
-    select(
-        INBOUND.c.person_id,
-        INBOUND.c.reply,
-        CONSENTS.c.opted_out,
-        CONVERSATIONS.c.person_id,
-        CONVERSATIONS.c.state,
-        CONVERSATIONS.c.data,
-        CONVERSATIONS.c.asked_at,
+# earlier delivery of this MessageSid, her opt-out on this channel, her stored conversation, who
+# she is for the fund (`with_roles`: a row per insurance product covered this month), and her
+# account's counters when she is a worker (her balance: `bot.ledger.known_counters`).
+READ = (
+    with_roles(
+        select(
+            INBOUND.c.person_id,
+            INBOUND.c.reply,
+            CONSENTS.c.opted_out,
+            CONVERSATIONS.c.person_id,
+            CONVERSATIONS.c.state,
+            CONVERSATIONS.c.data,
+            CONVERSATIONS.c.asked_at,
+        )
+        .select_from(PEOPLE)
+        .outerjoin(INBOUND, INBOUND.c.message_sid == bindparam("message_sid"))
+        .outerjoin(
+            CONSENTS,
+            and_(CONSENTS.c.person_id == PEOPLE.c.id, CONSENTS.c.channel == bindparam("channel")),
+        )
+        .outerjoin(CONVERSATIONS, CONVERSATIONS.c.person_id == PEOPLE.c.id)
+        .where(PEOPLE.c.id == bindparam("person_id"))
     )
-    .select_from(PEOPLE)
-    .outerjoin(INBOUND, INBOUND.c.message_sid == bindparam("message_sid"))
-    .outerjoin(
-        CONSENTS,
-        and_(CONSENTS.c.person_id == PEOPLE.c.id, CONSENTS.c.channel == bindparam("channel")),
+    .add_columns(
+        ACCOUNTS.c.debits_pending,
+        ACCOUNTS.c.debits_posted,
+        ACCOUNTS.c.credits_pending,
+        ACCOUNTS.c.credits_posted,
     )
-    .outerjoin(CONVERSATIONS, CONVERSATIONS.c.person_id == PEOPLE.c.id)
-    .where(PEOPLE.c.id == bindparam("person_id"))
+    .outerjoin(ACCOUNTS, ACCOUNTS.c.id == WORKERS.c.account_id)
 )
+HEAD, COUNTERS = 7, 4  # READ's columns: HEAD, then ROLE_COLUMNS, then COUNTERS
 CLAIM_COLUMNS = (
     "message_sid",
     "person_id",
@@ -122,6 +142,7 @@ class AfterLock:
     opted_out: bool
     stored: Stored | None
     roles: list[tuple[Any, ...]]
+    counters: known_counters.Counters | None  # her worker account's, when she is a worker
 
 
 def lock(session: Session, phone: str, channel: Channel, time_zone: str, now: datetime) -> Person:
@@ -151,7 +172,10 @@ def read(
     claimed_by, earlier_reply, opted_out, has_record, state, data, asked_at = rows[0][:7]
     asked_at = as_utc(asked_at) if asked_at is not None else None  # SQLite's are naive
     stored = None if has_record is None else Stored(state, data or {}, asked_at)
-    return AfterLock(claimed_by, earlier_reply, bool(opted_out), stored, rows)
+    roles = [row[HEAD:-COUNTERS] for row in rows]
+    counters = rows[0][-COUNTERS:]
+    known = None if counters[0] is None else counters
+    return AfterLock(claimed_by, earlier_reply, bool(opted_out), stored, roles, known)
 
 
 def claim(session: Session, values: Mapping[str, Any]) -> None:
