@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from bot.channel import buttons, choices, identity, inbox_sql, media
 from bot.channel.twilio_api import twilio_client
 from bot.fund.database_fund import DatabaseFund, cover_period
-from bot.infra.db import run_in_transaction
+from bot.infra.db import run_on_connection
 from bot.infra.orm import utcnow
 from bot.infra.phone import mask_phone
 from bot.infra.runtime import Runtime
@@ -95,7 +95,7 @@ def handle(
             progress.ran = True
         return handled
 
-    return run_in_transaction(runtime.sessions, work)
+    return run_on_connection(runtime.engine, work)
 
 
 def _as_notice(

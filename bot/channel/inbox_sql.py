@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from sqlalchemy import Dialect, Executable, and_, bindparam, insert, select
+from sqlalchemy import Connection, Dialect, Executable, and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -216,7 +216,10 @@ def _rows(
 ) -> list[tuple[Any, ...]]:
     """Run the statement (or the one written for the session's dialect) in the session's
     transaction; its rows."""
-    connection = session.connection()
+    bound = session.bind
+    # The inbox's session is bound to its connection (`run_on_connection`): statements run on
+    # it directly, and the session joins the transaction only if the turn asks the ORM.
+    connection = bound if isinstance(bound, Connection) else session.connection()
     dialect = connection.dialect
     if isinstance(statement, Mapping):
         statement = statement.get(dialect.name, statement["sqlite"])
