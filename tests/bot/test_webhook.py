@@ -16,7 +16,7 @@ from bot.models import ChannelConsent, InboundMessage, OutboundMessage, Person
 from bot.texting import texts
 from conversations import messages as m
 from conversations.talk import Say
-from tests.bot.webhook_client import PATH, Twilio, new_sid
+from tests.bot.webhook_client import PATH, Twilio, new_sid, reply_of
 
 WORKER = "+12125550123"
 HOUSEHOLD = "+12125550199"
@@ -234,6 +234,60 @@ def test_one_message_delivered_20_times_at_once_has_one_effect(make_app, engine)
         receipts = session.scalar(select(func.count()).where(OutboundMessage.kind == "receipt"))
     assert receipts == 1
     assert "$5.00" in twilio.text(WORKER, "balance")
+
+
+def deliver_at_once(app, forms):
+    """Post the forms from as many threads at the same instant; the answers' status and text."""
+    barrier = threading.Barrier(len(forms))
+    replies, errors = [], []
+
+    def deliver(form):
+        client = Twilio(app)
+        barrier.wait()
+        try:
+            response = client.post(form)
+            replies.append((response.status_code, response.get_data(as_text=True)))
+        except Exception as error:  # collected and asserted on below
+            errors.append(error)
+
+    threads = [threading.Thread(target=deliver, args=(form,)) for form in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(replies) == len(forms)
+    return replies
+
+
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_a_new_number_s_first_messages_at_once_make_one_person(make_app, engine):
+    # Nobody has her row to lock yet: each message creates her or finds her just created.
+    app = make_app(engine.url.render_as_string(hide_password=False), inbound_limit=(100, 600))
+    twilio = Twilio(app)
+    replies = deliver_at_once(app, [twilio.form(WORKER, "hi") for _ in range(12)])
+    assert {status for status, _ in replies} == {200}
+    assert count(app, Person) == 1
+    assert count(app, InboundMessage) == 12
+
+
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_a_worker_s_messages_at_once_each_run_once_in_turn(make_app, engine):
+    # Her row's lock queues them (SELECT ... FOR UPDATE, then the read after it): none fails,
+    # none waits for ever, each is answered and stored once with the answer it got.
+    app = make_app(engine.url.render_as_string(hide_password=False), inbound_limit=(100, 600))
+    twilio = Twilio(app)
+    join(twilio)
+    forms = [twilio.form(WORKER, text) for text in ("balance", "history", "help") * 4]
+    replies = deliver_at_once(app, forms)
+    assert {status for status, _ in replies} == {200}
+    assert count(app, InboundMessage) == 4 + 12  # 4 to join
+    with app.extensions["runtime"].sessions() as session:
+        stored = session.scalars(
+            select(InboundMessage.reply).order_by(InboundMessage.id.desc()).limit(12)
+        ).all()
+    assert sorted(stored) == sorted(reply_of(body) for _, body in replies)
+    assert "Your balance" in twilio.text(WORKER, "balance")
 
 
 @settings(
