@@ -99,7 +99,7 @@ def run_on_connection(engine: Engine, work: Callable[[Session], T], attempts: in
     """`run_in_transaction` for work that runs its own statements on the connection it is
     handed as its session's bind (`session.bind`, from the pool, its transaction begun): the
     session (a `JoiningSession`) joins that transaction only when the work uses it as an ORM,
-    and a transaction it never joined costs it no bookkeeping but its commit's events. Commits,
+    and a transaction it never joined is committed without it (nor its events). Commits,
     rolls back and retries as `run_in_transaction` does; the session's objects stay readable
     after commit."""
     for attempt in range(1, attempts + 1):
@@ -113,11 +113,11 @@ def run_on_connection(engine: Engine, work: Callable[[Session], T], attempts: in
             )
             result = work(session)
             join_waiting(session, if_changed=True)  # an object the ORM must write
-            # Its events as for any transaction; it commits the connection's transaction if
-            # it took it (control_fully), else the transaction is committed here.
-            session.commit()
-            if transaction.is_active:
-                transaction.commit()
+            session.flush()
+            if session.info.get(_TOOK_CONNECTION):
+                session.commit()  # and with it the transaction (control_fully), with its events
+            else:
+                transaction.commit()  # the ORM had no part in it
             return result
         except DBAPIError as error:
             _roll_back(session, connection)
@@ -134,6 +134,14 @@ def run_on_connection(engine: Engine, work: Callable[[Session], T], attempts: in
         # Jittered backoff so that the transactions that collided do not collide again.
         time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311 (not cryptography)
     raise AssertionError("unreachable")
+
+
+_TOOK_CONNECTION = "db.took_connection"  # in Session.info: the session joined the transaction
+
+
+@event.listens_for(JoiningSession, "after_begin")
+def _took_connection(session: Session, _transaction: Any, _connection: Connection) -> None:
+    session.info[_TOOK_CONNECTION] = True
 
 
 def _roll_back(session: Session | None, connection: Connection | None) -> None:
