@@ -170,7 +170,9 @@ def runtime_region() -> str:
 
 def _clean(body: str) -> str:
     """Drop control characters (keep line breaks) and cap at Twilio's 1,600 characters."""
-    kept = "".join(c for c in body[:MAX_BODY] if c.isprintable() or c in "\n\t")
+    kept = body[:MAX_BODY]
+    if not kept.isprintable():  # else nothing to drop (the usual message: one C call)
+        kept = "".join(c for c in kept if c.isprintable() or c in "\n\t")
     return kept.strip()
 
 
