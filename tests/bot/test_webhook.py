@@ -134,6 +134,22 @@ def test_whatsapp_and_sms_are_the_same_person_with_separate_opt_outs(app, twilio
     assert twilio.text(WORKER, "1") != ""  # SMS still works
 
 
+def test_her_last_channel_is_the_one_she_wrote_on_last(app, twilio):
+    # Notices go by it (texting.notices); her row is locked, not rewritten, when it is the same.
+    def last_channel():
+        with app.extensions["runtime"].sessions() as session:
+            return session.scalars(select(Person.last_channel)).one()
+
+    twilio.text(WORKER, "hi")
+    assert last_channel() == "sms"
+    twilio.text(f"whatsapp:{WORKER}", "1")
+    assert last_channel() == "whatsapp"
+    twilio.text(f"whatsapp:{WORKER}", "hello")
+    assert last_channel() == "whatsapp"
+    twilio.text(WORKER, "help")
+    assert last_channel() == "sms"
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
