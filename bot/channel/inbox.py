@@ -7,31 +7,22 @@ person are serialized by locking her row, so her conversation never forks.
 """
 
 import logging
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, and_, bindparam, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channel import buttons, choices, identity, media
+from bot.channel import buttons, choices, identity, inbox_sql, media
 from bot.channel.twilio_api import twilio_client
-from bot.fund.database_fund import DatabaseFund, cover_period, with_roles
-from bot.infra.db import run_in_transaction
-from bot.infra.orm import as_utc, upsert_insert, utcnow
+from bot.fund.database_fund import DatabaseFund, cover_period
+from bot.infra.db import run_on_connection
+from bot.infra.orm import utcnow
 from bot.infra.phone import mask_phone
 from bot.infra.runtime import Runtime
-from bot.models import (
-    Channel,
-    ChannelConsent,
-    ConversationRecord,
-    InboundMessage,
-    Person,
-    known_as,
-)
+from bot.ledger import known_counters
+from bot.models import Channel, Person, known_as
 from bot.payouts_rail.services import payout_provider
 from bot.texting import consent, texts
 from bot.texting.notices import write_notice, write_reply_once
@@ -44,45 +35,6 @@ from conversations.talk import Say
 
 log = logging.getLogger(__name__)
 ENGINE: Engine = build_engine()
-
-
-def _upsert_person(dialect_insert: Callable[..., Any]) -> Any:
-    statement = dialect_insert(Person).values(
-        phone=bindparam("phone"),
-        language="en",
-        time_zone=bindparam("time_zone"),
-        last_channel=bindparam("last_channel"),
-        created_at=bindparam("created_at"),
-    )
-    statement = statement.on_conflict_do_update(
-        index_elements=[Person.phone], set_={"last_channel": statement.excluded.last_channel}
-    ).returning(Person)
-    return select(Person).from_statement(statement)
-
-
-# Built once (building a statement per message costs more Python than PostgreSQL spends on it).
-# Keyed by the dialect INSERT that bot.infra.orm.upsert_insert picks, so both choose alike.
-LOCK_PERSON = {insert: _upsert_person(insert) for insert in (postgresql.insert, sqlite.insert)}
-# What the turn needs, read in one statement once she is locked: an earlier delivery of this
-# MessageSid, her stored conversation, her opt-out on this channel, and who she is for the fund
-# (a row per insurance product she has this month; one round trip less than reading it apart).
-AFTER_LOCK = with_roles(
-    select(
-        InboundMessage.person_id,
-        InboundMessage.reply,
-        ChannelConsent.opted_out,
-        ConversationRecord,
-    )
-    .select_from(Person)
-    .outerjoin(InboundMessage, InboundMessage.message_sid == bindparam("message_sid"))
-    .outerjoin(
-        ChannelConsent,
-        and_(ChannelConsent.person_id == Person.id, ChannelConsent.channel == bindparam("channel")),
-    )
-    .outerjoin(ConversationRecord, ConversationRecord.person_id == Person.id)
-    .where(Person.id == bindparam("person_id"))
-)
-CLAIM = insert(InboundMessage.__table__)
 
 
 class SenderMismatch(Exception):
@@ -145,7 +97,7 @@ def handle(
             progress.ran = True
         return handled
 
-    return run_in_transaction(runtime.sessions, work)
+    return run_on_connection(runtime.engine, work)
 
 
 def _as_notice(
@@ -165,29 +117,21 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
     # second delivery of this MessageSid waits here until the first commits, then finds it.
     person = _lock_person(session, runtime, message)
     # Read after the lock: this statement sees whatever the one who held it before committed.
-    rows = session.execute(
-        AFTER_LOCK,
-        {
-            "message_sid": message.message_sid,
-            "channel": message.channel,
-            "person_id": person.id,
-            "period": cover_period(person.time_zone),
-        },
-    ).all()
-    claimed, earlier_reply, opted_out, record = rows[0][:4]
-    if claimed is not None:
-        if claimed != person.id:
+    found = inbox_sql.read(
+        session, person.id, message.message_sid, message.channel, cover_period(person.time_zone)
+    )
+    if found.claimed_by is not None:
+        if found.claimed_by != person.id:
             # Twilio's retry comes from the same number; this one would read her reply.
             # Raising rolls back the upsert above: nothing of this request is kept.
             raise SenderMismatch(message.message_sid)
+        earlier_reply = found.earlier_reply
         if earlier_reply and choices.sent_with_buttons(session, message.message_sid):
             earlier_reply = None  # it went out with its buttons, not in the TwiML
         return person, Handled(earlier_reply, (), replayed=True, language=person.language)
-    reply, outbox, with_buttons = _converse(
-        session, runtime, person, message, record=record, opted_out=bool(opted_out), roles=rows
-    )
-    session.execute(
-        CLAIM,
+    reply, outbox, with_buttons = _converse(session, runtime, person, message, found)
+    inbox_sql.claim(
+        session,
         {
             "message_sid": message.message_sid,
             "person_id": person.id,
@@ -196,6 +140,7 @@ def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[P
             "num_media": message.num_media,
             "media_type": message.media_type,
             "reply": reply,
+            "received_at": utcnow(),
         },
     )
     # A reply with buttons goes by the outbox: the TwiML says nothing (the text is kept above).
@@ -208,27 +153,23 @@ def _converse(
     runtime: Runtime,
     person: Person,
     message: InboundText,
-    *,
-    record: ConversationRecord | None,
-    opted_out: bool,
-    roles: Sequence[Row[Any]],
+    found: inbox_sql.AfterLock,
 ) -> tuple[str | None, list[int], bool]:
     """Run her conversation: the reply, the outbox rows written, and whether the reply is
     one of them (a WhatsApp question with its buttons, bot.channel.choices)."""
     said = buttons.words_for(message.button, person.language) or message.body
+    opted_out = found.opted_out
     if opted_out and normalize(said) == "yes":
         # Twilio re-subscribes a number that texts YES; keep our record the same.
         opted_out = False
         consent.record(session, person.id, message.channel, opted_out=False)
-    if record is None:
-        record = ConversationRecord(person_id=person.id, state=State.NEW.value, data={})
-        session.add(record)
+    stored = found.stored
     now = utcnow()
     conversation = Conversation(
-        state=State(record.state or State.NEW),
+        state=State(stored.state or State.NEW) if stored else State.NEW,
         language=person.language,
-        data=record.data or {},
-        asked_at=as_utc(record.asked_at) if record.asked_at else None,
+        data=stored.data if stored else {},
+        asked_at=stored.asked_at if stored else None,
     )
     fund = DatabaseFund(
         session,
@@ -238,7 +179,9 @@ def _converse(
         message.message_sid,
         payout_rail=partial(payout_provider, runtime.settings, runtime.sessions),
     )
-    fund.take_roles(roles)
+    worker, _ = fund.take_roles(found.roles)
+    if worker is not None and found.counters is not None:
+        known_counters.remember(session, worker.account_id, found.counters)  # her balance
     today = now.astimezone(ZoneInfo(person.time_zone)).date()
     inbound = Inbound(
         said,
@@ -249,9 +192,18 @@ def _converse(
         opt_out_words=runtime.settings.opt_out_words,
     )
     turn = ENGINE.run(conversation, inbound, fund)
-    _store(record, turn.conversation)
-    if person.language != turn.conversation.language:  # else no flush has anything to do
-        person.language = turn.conversation.language
+    after = turn.conversation
+    inbox_sql.store(
+        session,
+        person.id,
+        stored,
+        state=after.state.value,
+        data=dict(after.data),
+        asked_at=after.asked_at,
+        now=now,
+    )
+    if person.language != after.language:  # else no flush has anything to do
+        person.language = after.language
     outbox = [write_notice(session, notice) for notice in turn.notices]
     session.flush()
     sms = message.channel is Channel.SMS
@@ -271,18 +223,6 @@ def _converse(
     return reply, ids, False
 
 
-def _store(record: ConversationRecord, conversation: Conversation) -> None:
-    """Write the next conversation, touching only what changed (no UPDATE when nothing did)."""
-    data = dict(conversation.data)
-    if record.state != conversation.state.value:
-        record.state = conversation.state.value
-    if record.data != data:
-        record.data = data
-    stored = as_utc(record.asked_at) if record.asked_at else None
-    if stored != conversation.asked_at:
-        record.asked_at = conversation.asked_at
-
-
 def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:
     """Create or find the sender and lock her row, in one statement (one more when WhatsApp
     names her by her user id: bot.channel.identity)."""
@@ -290,14 +230,9 @@ def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Pe
         known = identity.lock_by_user_id(session, message.user_id, message.phone, message.channel)
         if known is not None:
             return known
-    statement = LOCK_PERSON[upsert_insert(session)]
-    values = {
-        "phone": message.phone,
-        "time_zone": runtime.settings.default_time_zone,
-        "last_channel": message.channel,
-        "created_at": utcnow(),
-    }
-    person = session.scalars(statement, values, execution_options={"populate_existing": True}).one()
+    person = inbox_sql.lock(
+        session, message.phone, message.channel, runtime.settings.default_time_zone, utcnow()
+    )
     if message.user_id is not None and person.whatsapp_user_id != message.user_id:
         person.whatsapp_user_id = message.user_id  # remembered: the id alone finds her next
     return person

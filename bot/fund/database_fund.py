@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, select
+from sqlalchemy import Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot import ledger
@@ -14,6 +14,7 @@ from bot.fund.worker_households import WorkerHouseholds
 from bot.fund.worker_insurance import WorkerInsurance
 from bot.fund.worker_money import WorkerMoney, cover_period
 from bot.infra.config import Settings
+from bot.infra.orm import attach, columns_of
 from bot.models import (
     Channel,
     Contributor,
@@ -33,31 +34,40 @@ from conversations.ports import (
     Role,
 )
 
+WORKER_COLUMNS = columns_of(Worker)
+HOUSEHOLD_COLUMNS = columns_of(Contributor)
+
 
 def with_roles(statement: Select[Any]) -> Select[Any]:
-    """The statement (FROM people, one person) with who she is as its last three columns: her
-    worker and household rows (either may be missing) and the insurance products covered this
-    month (a row each, or one of NULL); `:period` is `cover_period` of her time zone."""
+    """The statement (FROM people, one person) with who she is as its last columns: her worker
+    and household rows (`WORKER_COLUMNS`, `HOUSEHOLD_COLUMNS`: NULLs for a missing one) and an
+    insurance product covered this month (a row each, or one of NULL); `:period` is
+    `cover_period` of her time zone. `DatabaseFund.take_roles` reads them."""
+    people, workers, households = Person.__table__, Worker.__table__, Contributor.__table__
+    covers = InsuranceCover.__table__
     return (
-        statement.add_columns(Worker, Contributor, InsuranceCover.product)
-        .outerjoin(Worker, Worker.person_id == Person.id)
-        .outerjoin(Contributor, Contributor.person_id == Person.id)
+        statement.add_columns(*WORKER_COLUMNS, *HOUSEHOLD_COLUMNS, covers.c.product)
+        .outerjoin(workers, workers.c.person_id == people.c.id)
+        .outerjoin(households, households.c.person_id == people.c.id)
         .outerjoin(
-            InsuranceCover,
+            covers,
             and_(
-                InsuranceCover.worker_id == Worker.id,
-                InsuranceCover.period == bindparam("period"),
-                InsuranceCover.status == CoverStatus.COVERED,
+                covers.c.worker_id == workers.c.id,
+                covers.c.period == bindparam("period"),
+                covers.c.status == CoverStatus.COVERED,
             ),
         )
-        .order_by(InsuranceCover.product.desc())
+        .order_by(covers.c.product.desc())
     )
 
 
+ROLE_COLUMNS = len(WORKER_COLUMNS) + len(HOUSEHOLD_COLUMNS) + 1
 # Who she is, in one round trip whatever she texts (bot.channel.inbox reads it along with what
 # it reads once she is locked, and hands the rows over: `take_roles`). Built once: a statement
 # made per message costs more Python than the query costs PostgreSQL.
-ROLES = with_roles(select().select_from(Person).where(Person.id == bindparam("person_id")))
+ROLES = with_roles(
+    select().select_from(Person.__table__).where(Person.__table__.c.id == bindparam("person_id"))
+)
 
 
 class DatabaseFund(
@@ -128,10 +138,17 @@ class DatabaseFund(
     def _worker(self) -> Worker | None:
         return self._load_roles()[0]
 
-    def take_roles(self, rows: Sequence[Row[Any]]) -> tuple[Worker | None, Contributor | None]:
+    def take_roles(self, rows: Sequence[Sequence[Any]]) -> tuple[Worker | None, Contributor | None]:
         """Who she is, from the rows of a statement made by `with_roles` (read by the caller
         in this transaction, after her row was locked), so that it is not read again."""
-        worker, household = (rows[0][-3], rows[0][-2]) if rows else (None, None)
+        worker = household = None
+        if rows:
+            roles = rows[0][-ROLE_COLUMNS:]
+            split = len(WORKER_COLUMNS)
+            if roles[0] is not None:
+                worker = attach(self.session, Worker, roles[:split])
+            if roles[split] is not None:
+                household = attach(self.session, Contributor, roles[split:-1])
         self._covered = tuple(row[-1] for row in rows if row[-1] is not None)
         self._roles = (worker, household)
         return self._roles
@@ -139,12 +156,9 @@ class DatabaseFund(
     def _load_roles(self) -> tuple[Worker | None, Contributor | None]:
         # Who she is does not change within a message, except by joining (which resets this).
         if self._roles is None:
-            return self.take_roles(
-                self.session.execute(
-                    ROLES,
-                    {"person_id": self.person.id, "period": cover_period(self.person.time_zone)},
-                ).all()
-            )
+            self.session.flush()  # a row just added is read, and `attach` finds it unchanged
+            values = {"person_id": self.person.id, "period": cover_period(self.person.time_zone)}
+            return self.take_roles(self.session.connection().execute(ROLES, values).all())
         return self._roles
 
     def _covered_products(self) -> tuple[str, ...]:

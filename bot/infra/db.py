@@ -5,9 +5,11 @@ import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+from bot.infra.orm import JoiningSession, join_waiting
 
 T = TypeVar("T")
 
@@ -91,3 +93,59 @@ def run_in_transaction(
         # Jittered backoff so that the transactions that collided do not collide again.
         time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311 (not cryptography)
     raise AssertionError("unreachable")
+
+
+def run_on_connection(engine: Engine, work: Callable[[Session], T], attempts: int = 6) -> T:
+    """`run_in_transaction` for work that runs its own statements on the connection it is
+    handed as its session's bind (`session.bind`, from the pool, its transaction begun): the
+    session (a `JoiningSession`) joins that transaction only when the work uses it as an ORM,
+    and a transaction it never joined is committed without it (nor its events). Commits,
+    rolls back and retries as `run_in_transaction` does; the session's objects stay readable
+    after commit."""
+    for attempt in range(1, attempts + 1):
+        connection = session = None
+        try:
+            connection = engine.connect()
+            transaction = connection.begin()
+            # control_fully: once it joins, the session's commit and rollback are the transaction's
+            session = JoiningSession(
+                bind=connection, join_transaction_mode="control_fully", expire_on_commit=False
+            )
+            result = work(session)
+            join_waiting(session, if_changed=True)  # an object the ORM must write
+            session.flush()
+            if session.info.get(_TOOK_CONNECTION):
+                session.commit()  # and with it the transaction (control_fully), with its events
+            else:
+                transaction.commit()  # the ORM had no part in it
+            return result
+        except DBAPIError as error:
+            _roll_back(session, connection)
+            if attempt == attempts or not is_retryable(error):
+                raise
+        except BaseException:
+            _roll_back(session, connection)
+            raise
+        finally:
+            if session is not None:
+                session.close()
+            if connection is not None:
+                connection.close()
+        # Jittered backoff so that the transactions that collided do not collide again.
+        time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311 (not cryptography)
+    raise AssertionError("unreachable")
+
+
+_TOOK_CONNECTION = "db.took_connection"  # in Session.info: the session joined the transaction
+
+
+@event.listens_for(JoiningSession, "after_begin")
+def _took_connection(session: Session, _transaction: Any, _connection: Connection) -> None:
+    session.info[_TOOK_CONNECTION] = True
+
+
+def _roll_back(session: Session | None, connection: Connection | None) -> None:
+    if session is not None:
+        session.rollback()
+    if connection is not None:
+        connection.rollback()

@@ -14,8 +14,11 @@ goes through SQLAlchemy.
 from typing import Any
 
 import psycopg
+from psycopg.pq import ExecStatus
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
+
+TUPLES_OK = ExecStatus.TUPLES_OK
 
 
 def fetch_one(connection: Connection, sql: str, parameters: dict[str, Any]) -> tuple[Any, ...]:
@@ -30,17 +33,43 @@ def fetch_optional(
     connection: Connection, sql: str, parameters: dict[str, Any]
 ) -> tuple[Any, ...] | None:
     """Run the statement in the connection's transaction; its first row, or None."""
+    rows = _run(connection, sql, parameters, everything=False)
+    return rows[0] if rows else None
+
+
+def fetch_all(
+    connection: Connection, sql: str, parameters: dict[str, Any]
+) -> list[tuple[Any, ...]]:
+    """Run the statement in the connection's transaction; all its rows (none for a statement
+    that answers none)."""
+    return _run(connection, sql, parameters, everything=True)
+
+
+def _run(
+    connection: Connection, sql: str, parameters: dict[str, Any], everything: bool
+) -> list[tuple[Any, ...]]:
     driver = connection.connection.driver_connection
     if not isinstance(driver, psycopg.Connection):
-        first = connection.exec_driver_sql(sql, parameters).first()
-        return None if first is None else tuple(first)
+        result = connection.exec_driver_sql(sql, parameters)
+        if not result.returns_rows:
+            return []
+        if everything:
+            return [tuple(row) for row in result.all()]
+        first = result.first()
+        return [] if first is None else [tuple(first)]
     # Prepared at once, unless prepared statements were turned off on this connection
     # (`prepare_threshold=None`, as behind a transaction-pooling pgbouncer): then never.
     prepare = True if driver.prepare_threshold is not None else None
     try:
         with driver.cursor() as cursor:
             cursor.execute(sql, parameters, prepare=prepare)
+            result = cursor.pgresult
+            if result is None or result.status != TUPLES_OK:
+                return []  # a statement that answers no rows (`description` costs more)
+            if everything:
+                return cursor.fetchall()
             row = cursor.fetchone()
+            return [] if row is None else [row]
     except psycopg.Error as error:
         broken = driver.broken
         if broken:
@@ -54,4 +83,3 @@ def fetch_optional(
             connection_invalidated=broken,
             dialect=connection.dialect,
         ) from error
-    return None if row is None else tuple(row)

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, bindparam, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from bot.ledger import known_counters
 from bot.ledger.driver_sql import fetch_optional
 from bot.ledger.errors import UnknownAccount
 from bot.ledger.models import Account, Phase, Transfer, TransferKind
@@ -101,6 +102,9 @@ def balance(session: Session, account_id: int, advance_cents: int = 0) -> Balanc
 
 
 def _counters(session: Session, account_id: int) -> tuple[Any, ...] | None:
+    known = known_counters.recall(session, account_id)
+    if known is not None:
+        return known  # read in this transaction, and the ledger has not written since
     session.flush()  # what executing BALANCE through the session would flush first
     connection = session.connection()
     if connection.dialect.name == "postgresql":

@@ -17,7 +17,7 @@ from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from bot.infra.orm import utcnow
-from bot.ledger import events
+from bot.ledger import events, known_counters
 from bot.ledger import statements as sql
 from bot.ledger.errors import (
     IdempotencyConflict,
@@ -166,6 +166,7 @@ def submit(
     bench/ledger_throughput.py).
     """
     check_key(key)
+    known_counters.forget(session)  # about to write them
     request_hash = fingerprint(plan.operation, call)
     check_id(plan.debit_account_id, UnknownAccount)
     check_id(plan.credit_account_id, UnknownAccount)

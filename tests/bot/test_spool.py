@@ -3,9 +3,8 @@
 
 import pytest
 from redis import Redis
-from sqlalchemy import event, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 
 from bot.app import create_app
 from bot.channel import spool
@@ -221,17 +220,18 @@ def test_a_message_whose_commit_was_uncertain_is_answered_late_once(build, db_ur
     up = Twilio(build(db_url, spool_redis="never"))
     failures = []
 
-    def lose_the_database(session):
+    def lose_the_database(connection):
         if not failures:
             failures.append(1)
             raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
 
-    event.listen(Session, "before_commit", lose_the_database)
+    # At the connection's COMMIT: a turn that never used the ORM commits without its session.
+    event.listen(Engine, "commit", lose_the_database)
     try:
         sid = new_sid()
         assert up.text(WORKER, "hi", sid) == "Got it. We will answer you shortly."
     finally:
-        event.remove(Session, "before_commit", lose_the_database)
+        event.remove(Engine, "commit", lose_the_database)
     (entry,) = spool.files(up.app.extensions["runtime"]).take()[1]
     assert entry.uncertain  # the conversation had run when the database went
     assert drained(up.app) == 1

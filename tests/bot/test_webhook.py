@@ -7,14 +7,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.app import create_app
+from bot.channel import webhook
 from bot.infra.config import Settings
 from bot.models import ChannelConsent, InboundMessage, OutboundMessage, Person
 from bot.texting import texts
 from conversations import messages as m
 from conversations.talk import Say
-from tests.bot.webhook_client import PATH, Twilio, new_sid
+from tests.bot.webhook_client import PATH, Twilio, new_sid, reply_of
 
 WORKER = "+12125550123"
 HOUSEHOLD = "+12125550199"
@@ -132,6 +134,22 @@ def test_whatsapp_and_sms_are_the_same_person_with_separate_opt_outs(app, twilio
     assert twilio.text(WORKER, "1") != ""  # SMS still works
 
 
+def test_her_last_channel_is_the_one_she_wrote_on_last(app, twilio):
+    # Notices go by it (texting.notices); her row is locked, not rewritten, when it is the same.
+    def last_channel():
+        with app.extensions["runtime"].sessions() as session:
+            return session.scalars(select(Person.last_channel)).one()
+
+    twilio.text(WORKER, "hi")
+    assert last_channel() == "sms"
+    twilio.text(f"whatsapp:{WORKER}", "1")
+    assert last_channel() == "whatsapp"
+    twilio.text(f"whatsapp:{WORKER}", "hello")
+    assert last_channel() == "whatsapp"
+    twilio.text(WORKER, "help")
+    assert last_channel() == "sms"
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -234,6 +252,60 @@ def test_one_message_delivered_20_times_at_once_has_one_effect(make_app, engine)
     assert "$5.00" in twilio.text(WORKER, "balance")
 
 
+def deliver_at_once(app, forms):
+    """Post the forms from as many threads at the same instant; the answers' status and text."""
+    barrier = threading.Barrier(len(forms))
+    replies, errors = [], []
+
+    def deliver(form):
+        client = Twilio(app)
+        barrier.wait()
+        try:
+            response = client.post(form)
+            replies.append((response.status_code, response.get_data(as_text=True)))
+        except Exception as error:  # collected and asserted on below
+            errors.append(error)
+
+    threads = [threading.Thread(target=deliver, args=(form,)) for form in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert len(replies) == len(forms)
+    return replies
+
+
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_a_new_number_s_first_messages_at_once_make_one_person(make_app, engine):
+    # Nobody has her row to lock yet: each message creates her or finds her just created.
+    app = make_app(engine.url.render_as_string(hide_password=False), inbound_limit=(100, 600))
+    twilio = Twilio(app)
+    replies = deliver_at_once(app, [twilio.form(WORKER, "hi") for _ in range(12)])
+    assert {status for status, _ in replies} == {200}
+    assert count(app, Person) == 1
+    assert count(app, InboundMessage) == 12
+
+
+@pytest.mark.parametrize("engine", ["postgres"], indirect=True)
+def test_a_worker_s_messages_at_once_each_run_once_in_turn(make_app, engine):
+    # Her row's lock queues them (SELECT ... FOR UPDATE, then the read after it): none fails,
+    # none waits for ever, each is answered and stored once with the answer it got.
+    app = make_app(engine.url.render_as_string(hide_password=False), inbound_limit=(100, 600))
+    twilio = Twilio(app)
+    join(twilio)
+    forms = [twilio.form(WORKER, text) for text in ("balance", "history", "help") * 4]
+    replies = deliver_at_once(app, forms)
+    assert {status for status, _ in replies} == {200}
+    assert count(app, InboundMessage) == 4 + 12  # 4 to join
+    with app.extensions["runtime"].sessions() as session:
+        stored = session.scalars(
+            select(InboundMessage.reply).order_by(InboundMessage.id.desc()).limit(12)
+        ).all()
+    assert sorted(stored) == sorted(reply_of(body) for _, body in replies)
+    assert "Your balance" in twilio.text(WORKER, "balance")
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -293,3 +365,22 @@ def test_a_spanish_worker_s_new_household_is_invited_in_spanish(app, twilio):
         household = session.scalars(select(Person).where(Person.phone == HOUSEHOLD)).one()
     assert invitation.language == "es" and household.language == "es"
     assert invitation.body.startswith("Lucia le pide")  # accents dropped: one segment fewer
+
+
+@settings(max_examples=300, deadline=None)
+@given(reply=st.one_of(st.none(), st.just(""), st.text(max_size=400)))
+def test_the_twiml_is_what_the_twilio_library_writes(reply):
+    # The webhook writes its one <Message> by hand; it must be the library's answer exactly,
+    # XML's special characters, accents, emoji and line breaks included.
+    expected = MessagingResponse()
+    if reply:
+        expected.message(reply)
+    assert webhook.twiml(reply) == str(expected)
+
+
+def test_the_twiml_escapes_what_xml_requires():
+    assert webhook.twiml('Tom & Jerry <3 "YES"') == (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<Response><Message>Tom &amp; Jerry &lt;3 "YES"</Message></Response>'
+    )
+    assert webhook.twiml(None) == '<?xml version="1.0" encoding="UTF-8"?><Response />'

@@ -35,6 +35,7 @@ BATCH = 200
 LOCK_SECONDS = 120
 DURABLE_KEY = "spool-redis-durable"  # in runtime.clients: (checked at, whether Redis persists)
 DURABLE_CHECK_SECONDS = 60.0
+FILES_KEY = "spool-files"  # in runtime.clients: this machine's FileSpool
 _LANGUAGES: OrderedDict[str, str] = OrderedDict()  # phone -> language, the last ones served
 _LANGUAGES_KEPT = 50_000
 
@@ -65,8 +66,11 @@ def known_language(phone: str) -> str | None:
 
 
 def files(runtime: Runtime) -> FileSpool:
-    """This machine's file spool."""
-    return FileSpool(runtime.settings.spool_dir)
+    """This machine's file spool (made once per runtime: it is asked for every message)."""
+    spool = runtime.clients.get(FILES_KEY)
+    if spool is None:
+        spool = runtime.clients[FILES_KEY] = FileSpool(runtime.settings.spool_dir)
+    return spool
 
 
 def _redis(runtime: Runtime) -> RedisSpool | None:

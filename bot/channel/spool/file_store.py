@@ -23,6 +23,7 @@ class FileSpool:
     def __init__(self, folder: str | os.PathLike[str]) -> None:
         self.folder = Path(folder)
         self.markers = self.folder / "waiting"
+        self._markers = str(self.markers)  # `waiting` runs for every message: no Path there
 
     def keep(self, entry: Entry) -> None:
         """Append the message, durably, before the webhook answers."""
@@ -40,7 +41,7 @@ class FileSpool:
 
     def waiting(self, phone: str) -> bool:
         """Whether messages of hers wait here."""
-        return self._marker(phone).exists()
+        return os.path.exists(os.path.join(self._markers, _marker_name(phone)))
 
     def has_entries(self) -> bool:
         """Whether anything waits (cheap: a look at the folder)."""
@@ -118,7 +119,7 @@ class FileSpool:
         yield from self.folder.glob("inbound-*.taken-*")
 
     def _marker(self, phone: str) -> Path:
-        return self.markers / hashlib.sha256(phone.encode()).hexdigest()[:32]
+        return self.markers / _marker_name(phone)
 
     @contextmanager
     def _locked(self) -> Iterator[None]:
@@ -129,3 +130,8 @@ class FileSpool:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _marker_name(phone: str) -> str:
+    """The name of the file that says her messages wait (her number, hashed)."""
+    return hashlib.sha256(phone.encode()).hexdigest()[:32]
