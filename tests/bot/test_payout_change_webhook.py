@@ -110,6 +110,7 @@ def ask_for_card(app, twilio, sender=WORKER) -> tuple[str, str]:
     assert ": 1 " in listed and ", 4 " in listed  # "1 cash, 2 check, 3 bank transfer, 4 card"
     sid = new_sid()
     assert " 6" in twilio.text(sender, "4", sid)  # "We sent a 6-digit code..."
+    runtime(app).drain()  # the code text reaches her phone before she can type it back
     return last_code(app), sid
 
 
