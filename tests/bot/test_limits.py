@@ -12,6 +12,7 @@ from bot.infra.config import Settings
 from bot.infra.phone import mask_phone
 from bot.models import InboundMessage
 from tests.bot.webhook_client import Twilio
+from tests.conftest import flush_redis
 
 FLOODER = "+12125550111"
 NEIGHBOUR = "+12125550122"
@@ -22,7 +23,7 @@ OTHER_BOT = "+12125550133"
 def twilio(request, postgres_engine, tmp_path):
     redis_url = request.getfixturevalue("redis_url") if request.param == "redis" else None
     if redis_url:
-        Redis.from_url(redis_url).flushdb()
+        flush_redis(Redis.from_url(redis_url))
     settings = Settings(
         database_url=postgres_engine.url.render_as_string(hide_password=False),
         redis_url=redis_url,
@@ -36,7 +37,7 @@ def twilio(request, postgres_engine, tmp_path):
     yield Twilio(app)
     app.extensions["runtime"].close()
     if redis_url:
-        Redis.from_url(redis_url).flushdb()
+        flush_redis(Redis.from_url(redis_url))
 
 
 def processed(twilio):
@@ -91,7 +92,7 @@ def test_the_daily_cap_holds_for_different_texts_too(twilio):
 def test_staff_see_who_reached_a_limit_and_what_the_spool_holds(
     redis_url, postgres_engine, tmp_path
 ):
-    Redis.from_url(redis_url).flushdb()
+    flush_redis(Redis.from_url(redis_url))
     env = {
         "DATABASE_URL": postgres_engine.url.render_as_string(hide_password=False),
         "REDIS_URL": redis_url,
@@ -111,4 +112,4 @@ def test_staff_see_who_reached_a_limit_and_what_the_spool_holds(
     result = runner.invoke(main, ["spool", "--json"], env=env)
     assert result.exit_code == 0, result.output
     assert '"redis": 0' in result.output
-    Redis.from_url(redis_url).flushdb()
+    flush_redis(Redis.from_url(redis_url))
