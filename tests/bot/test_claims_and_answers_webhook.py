@@ -9,10 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import ledger
-from bot.app import create_app
 from bot.fund import payouts
 from bot.fund.membership import find_person
-from bot.infra.config import Settings
 from bot.infra.db import run_in_transaction
 from bot.ledger import AccountKind
 from bot.models import Contributor
@@ -28,28 +26,8 @@ from tests.bot.test_insurance_webhook import (
     twice,
     worker_with_a_household,
 )
-from tests.bot.webhook_client import Twilio
 
 ZONE = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-def app(engine):
-    app = create_app(
-        Settings(
-            database_url=engine.url.render_as_string(hide_password=False),
-            inbound_limit=(200, 600),
-            identical_outbound_limit=(200, 3600),
-        )
-    )
-    app.extensions["runtime"].print_notices = False
-    yield app
-    app.extensions["runtime"].close()
-
-
-@pytest.fixture
-def twilio(app):
-    return Twilio(app)
 
 
 def yesterday() -> str:

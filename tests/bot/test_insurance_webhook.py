@@ -10,9 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import ledger
-from bot.app import create_app
 from bot.fund import insurance, membership
-from bot.infra.config import Settings
 from bot.infra.db import run_in_transaction
 from bot.models import (
     ConsentStatus,
@@ -27,25 +25,6 @@ from tests.bot.webhook_client import Twilio, new_sid
 WORKER = "+12125550123"
 HOUSEHOLD = "+12125550199"
 ZONE = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-def app(engine):
-    app = create_app(
-        Settings(
-            database_url=engine.url.render_as_string(hide_password=False),
-            inbound_limit=(200, 600),
-            identical_outbound_limit=(200, 3600),
-        )
-    )
-    app.extensions["runtime"].print_notices = False
-    yield app
-    app.extensions["runtime"].close()
-
-
-@pytest.fixture
-def twilio(app):
-    return Twilio(app)
 
 
 def runtime(app):

@@ -7,10 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.app import create_app
 from bot.channel import choices
 from bot.channel.button_sets import YES_NO
-from bot.infra.config import Settings
 from bot.infra.orm import as_utc
 from bot.models import InboundMessage, InsuranceOffer
 from conversations import messages as m
@@ -21,26 +19,6 @@ from tests.bot.test_insurance_webhook import (
     first_contribution,
     worker_with_a_household,
 )
-from tests.bot.webhook_client import Twilio
-
-
-@pytest.fixture
-def app(engine):
-    app = create_app(
-        Settings(
-            database_url=engine.url.render_as_string(hide_password=False),
-            inbound_limit=(200, 600),
-            identical_outbound_limit=(200, 3600),
-        )
-    )
-    app.extensions["runtime"].print_notices = False
-    yield app
-    app.extensions["runtime"].close()
-
-
-@pytest.fixture
-def twilio(app):
-    return Twilio(app)
 
 
 def hours_pass(app, hours: int) -> None:
