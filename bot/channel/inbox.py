@@ -113,13 +113,7 @@ def _as_notice(
 
 
 def _handle(session: Session, runtime: Runtime, message: InboundText) -> tuple[Person, Handled]:
-    # Lock the person first (one upsert): her messages queue here, one at a time, and a
-    # second delivery of this MessageSid waits here until the first commits, then finds it.
-    person = _lock_person(session, runtime, message)
-    # Read after the lock: this statement sees whatever the one who held it before committed.
-    found = inbox_sql.read(
-        session, person.id, message.message_sid, message.channel, cover_period(person.time_zone)
-    )
+    person, found = _lock_and_read(session, runtime, message)
     if found.claimed_by is not None:
         if found.claimed_by != person.id:
             # Twilio's retry comes from the same number; this one would read her reply.
@@ -221,6 +215,27 @@ def _converse(
         if row_id is not None:
             return reply, [*ids, row_id], True
     return reply, ids, False
+
+
+def _lock_and_read(
+    session: Session, runtime: Runtime, message: InboundText
+) -> tuple[Person, inbox_sql.AfterLock]:
+    """Lock the person first: her messages queue here, one at a time, and a second delivery
+    of this MessageSid waits here until the first commits, then finds it. Then read, in a
+    statement of its own, so that it sees whatever the one who held the lock committed. On
+    PostgreSQL both go in one round trip for a number already known."""
+    if message.user_id is None:
+        period = cover_period(runtime.settings.default_time_zone)  # hers, nearly always
+        both = inbox_sql.lock_and_read(
+            session, message.phone, message.message_sid, message.channel, period
+        )
+        if both is not None:
+            return both
+    person = _lock_person(session, runtime, message)
+    found = inbox_sql.read(
+        session, person.id, message.message_sid, message.channel, cover_period(person.time_zone)
+    )
+    return person, found
 
 
 def _lock_person(session: Session, runtime: Runtime, message: InboundText) -> Person:

@@ -20,13 +20,14 @@ from sqlalchemy import Connection, Dialect, Executable, and_, bindparam, insert,
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.fund.database_fund import with_roles
+from bot.fund.database_fund import cover_period, with_roles
 from bot.infra.orm import as_utc, attach, columns_of
 from bot.ledger import Account, driver_sql, known_counters
 from bot.models import (
     Channel,
     ChannelConsent,
     ConversationRecord,
+    CoverStatus,
     InboundMessage,
     Person,
     Worker,
@@ -109,6 +110,12 @@ READ = (
     .outerjoin(ACCOUNTS, ACCOUNTS.c.id == WORKERS.c.account_id)
 )
 HEAD, COUNTERS = 7, 4  # READ's columns: HEAD, then ROLE_COLUMNS, then COUNTERS
+PERSON = len(columns_of(Person))  # LOCK_AND_READ's columns: LOCK's, then READ's
+# Migration 0017's function: LOCK, then READ in a statement (a snapshot) of its own.
+LOCK_AND_READ = (
+    "SELECT * FROM inbox_lock_read("
+    "%(phone)s, %(message_sid)s, %(channel)s, %(period)s, %(covered)s)"
+)
 CLAIM_COLUMNS = (
     "message_sid",
     "person_id",
@@ -158,6 +165,36 @@ def lock(session: Session, phone: str, channel: Channel, time_zone: str, now: da
     return person
 
 
+def lock_and_read(
+    session: Session, phone: str, message_sid: str, channel: Channel, period: str
+) -> tuple[Person, AfterLock] | None:
+    """LOCK then READ in one round trip, on PostgreSQL through psycopg (migration 0017's
+    `inbox_lock_read`): her row locked, and what READ finds once it is. None where the
+    function cannot serve (SQLite, or a number not known yet: `lock` creates her), and the
+    caller runs `lock` and `read`. `period` is the cover period the caller expects her to be
+    in; when her own time zone puts her in another month, READ runs again for hers."""
+    connection = _connection(session)
+    if not isinstance(connection.connection.driver_connection, psycopg.Connection):
+        return None
+    values = {
+        "phone": phone,
+        "message_sid": message_sid,
+        "channel": channel,
+        "period": period,
+        "covered": CoverStatus.COVERED,
+    }
+    rows = driver_sql.fetch_all(connection, LOCK_AND_READ, values)
+    if not rows:
+        return None
+    person = attach(session, Person, rows[0][:PERSON])
+    if person.last_channel != channel:
+        person.last_channel = channel  # written with the rest, at the latest on commit
+    own_period = cover_period(person.time_zone)
+    if own_period != period:  # near a month's end, a time zone of her own: her month
+        return person, read(session, person.id, message_sid, channel, own_period)
+    return person, _after_lock([row[PERSON:] for row in rows])
+
+
 def read(
     session: Session, person_id: int, message_sid: str, channel: Channel, period: str
 ) -> AfterLock:
@@ -168,7 +205,11 @@ def read(
         "person_id": person_id,
         "period": period,
     }
-    rows = _rows(session, READ, values)
+    return _after_lock(_rows(session, READ, values))
+
+
+def _after_lock(rows: list[tuple[Any, ...]]) -> AfterLock:
+    """What READ's rows say."""
     claimed_by, earlier_reply, opted_out, has_record, state, data, asked_at = rows[0][:7]
     asked_at = as_utc(asked_at) if asked_at is not None else None  # SQLite's are naive
     stored = None if has_record is None else Stored(state, data or {}, asked_at)
@@ -216,10 +257,7 @@ def _rows(
 ) -> list[tuple[Any, ...]]:
     """Run the statement (or the one written for the session's dialect) in the session's
     transaction; its rows."""
-    bound = session.bind
-    # The inbox's session is bound to its connection (`run_on_connection`): statements run on
-    # it directly, and the session joins the transaction only if the turn asks the ORM.
-    connection = bound if isinstance(bound, Connection) else session.connection()
+    connection = _connection(session)
     dialect = connection.dialect
     if isinstance(statement, Mapping):
         statement = statement.get(dialect.name, statement["sqlite"])
@@ -231,6 +269,13 @@ def _rows(
     for name, process in processors.items():
         parameters[name] = process(parameters[name])
     return driver_sql.fetch_all(connection, sql, parameters)
+
+
+def _connection(session: Session) -> Connection:
+    # The inbox's session is bound to its connection (`run_on_connection`): statements run on
+    # it directly, and the session joins the transaction only if the turn asks the ORM.
+    bound = session.bind
+    return bound if isinstance(bound, Connection) else session.connection()
 
 
 _COMPILED: dict[tuple[int, type[Dialect]], tuple[str, dict[str, Any], dict[str, Any]]] = {}
