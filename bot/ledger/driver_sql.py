@@ -61,15 +61,15 @@ def _run(
     # (`prepare_threshold=None`, as behind a transaction-pooling pgbouncer): then never.
     prepare = True if driver.prepare_threshold is not None else None
     try:
-        with driver.cursor() as cursor:
-            cursor.execute(sql, parameters, prepare=prepare)
-            result = cursor.pgresult
-            if result is None or result.status != TUPLES_OK:
-                return []  # a statement that answers no rows (`description` costs more)
-            if everything:
-                return cursor.fetchall()
-            row = cursor.fetchone()
-            return [] if row is None else [row]
+        cursor = _cursor(connection, driver)
+        cursor.execute(sql, parameters, prepare=prepare)
+        result = cursor.pgresult
+        if result is None or result.status != TUPLES_OK:
+            return []  # a statement that answers no rows (`description` costs more)
+        if everything:
+            return cursor.fetchall()
+        row = cursor.fetchone()
+        return [] if row is None else [row]
     except psycopg.Error as error:
         broken = driver.broken
         if broken:
@@ -83,3 +83,20 @@ def _run(
             connection_invalidated=broken,
             dialect=connection.dialect,
         ) from error
+
+
+_CURSOR = "driver_sql.cursor"  # in the pool's record of the connection: (driver, its cursor)
+
+
+def _cursor(connection: Connection, driver: psycopg.Connection) -> psycopg.Cursor[Any]:
+    """One cursor per database connection, kept with it in the pool (`Connection.info` lives
+    as long as the connection does), instead of one made and closed per statement: a psycopg
+    cursor costs about as much Python to open and close as to run a small prepared statement.
+    A connection serves one thread at a time, and so does its cursor."""
+    info = connection.info
+    kept = info.get(_CURSOR)
+    if kept is not None and kept[0] is driver and not kept[1].closed:
+        return kept[1]
+    cursor = driver.cursor()
+    info[_CURSOR] = (driver, cursor)
+    return cursor
