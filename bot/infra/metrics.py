@@ -16,7 +16,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.infra.instruments import Instruments
@@ -59,12 +59,12 @@ _creating = threading.Lock()
 def count_inbound(channel: str, outcome: str) -> None:
     """One inbound message on `channel` (sms, whatsapp) ended as `outcome` (handled, ...)."""
     labels = _one_of(channel, CHANNELS), _one_of(outcome, INBOUND_OUTCOMES)
-    _instruments().inbound.labels(*labels).inc()
+    _child("inbound", labels).inc()
 
 
 def count_reply(status: str) -> None:
     """A reply to an inbound message: sent, capped (by a rate limit) or none."""
-    _instruments().replies.labels(_one_of(status, REPLY_STATUSES)).inc()
+    _child("replies", (_one_of(status, REPLY_STATUSES),)).inc()
 
 
 def count_notice(status: str) -> None:
@@ -130,6 +130,20 @@ def _create() -> "Instruments":
     for status in NOTICE_STATUSES:
         created.notices.labels(status)
     return created
+
+
+_children: dict[tuple[str, tuple[str, ...]], Any] = {}  # (metric, label values): its series
+
+
+def _child(metric: str, labels: tuple[str, ...]) -> Any:
+    """The series of one of the instruments for these (checked) label values, looked up once
+    per process: `labels()` validates and locks on every call, and two counts are made per
+    inbound message."""
+    key = (metric, labels)
+    child = _children.get(key)
+    if child is None:
+        child = _children[key] = getattr(_instruments(), metric).labels(*labels)
+    return child
 
 
 def _one_of(value: str, allowed: tuple[str, ...]) -> str:
