@@ -384,3 +384,23 @@ def test_the_twiml_escapes_what_xml_requires():
         '<Response><Message>Tom &amp; Jerry &lt;3 "YES"</Message></Response>'
     )
     assert webhook.twiml(None) == '<?xml version="1.0" encoding="UTF-8"?><Response />'
+
+
+@pytest.mark.parametrize(
+    ("signed_over", "status"),
+    [
+        ("http://localhost/webhooks/twilio/messages", 200),  # the URL as it came
+        ("http://localhost:80/webhooks/twilio/messages", 200),  # with its port: twilio's rule
+        ("http://localhost:8080/webhooks/twilio/messages", 403),  # another URL
+        ("https://localhost/webhooks/twilio/messages", 403),
+    ],
+)
+def test_a_signature_over_the_url_with_or_without_its_port_is_accepted(
+    twilio, signed_over, status
+):
+    """The webhook tries the URL as it came first, then twilio's `validate` (with and
+    without the port): it accepts what `validate` accepts, and nothing else."""
+    form = twilio.form("+12125550123", "BALANCE")
+    signature = RequestValidator(webhook.DEV_AUTH_TOKEN).compute_signature(signed_over, form)
+    response = twilio.post(form, signature=signature)
+    assert response.status_code == status
