@@ -110,9 +110,12 @@ class RuleError(Exception):
     """A flow table is inconsistent."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
-    """When `matches`, `handle` the step; it may only go to `goes_to`."""
+    """When `matches`, `handle` the step; it may only go to `goes_to`.
+
+    Each rule is one object, equal only to itself: the engine asks whether the rule chosen
+    is one of a table's, and comparing field by field cost more than running the rule."""
 
     name: str
     matches: Callable[[Step], bool]
@@ -147,7 +150,8 @@ class Engine:
 
     def run(self, conversation: Conversation, inbound: Inbound, fund: Fund) -> Turn:
         """Answer one message."""
-        inbound = replace(inbound, text=inbound.text[:MAX_TEXT])
+        if len(inbound.text) > MAX_TEXT:
+            inbound = replace(inbound, text=inbound.text[:MAX_TEXT])
         if _expired(conversation, inbound.now):
             conversation = replace(conversation, state=_after_expiry(conversation.state), data={})
             expired = True

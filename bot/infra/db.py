@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.infra.orm import JoiningSession, join_waiting
+from bot.infra.orm import JoiningSession, join_waiting, used_as_orm
 
 T = TypeVar("T")
 
@@ -113,7 +113,8 @@ def run_on_connection(engine: Engine, work: Callable[[Session], T], attempts: in
             )
             result = work(session)
             join_waiting(session, if_changed=True)  # an object the ORM must write
-            session.flush()
+            if used_as_orm(session):
+                session.flush()
             if session.info.get(_TOOK_CONNECTION):
                 session.commit()  # and with it the transaction (control_fully), with its events
             else:
@@ -127,8 +128,8 @@ def run_on_connection(engine: Engine, work: Callable[[Session], T], attempts: in
             _roll_back(session, connection)
             raise
         finally:
-            if session is not None:
-                session.close()
+            if session is not None and used_as_orm(session):
+                session.close()  # else it holds nothing to release
             if connection is not None:
                 connection.close()
         # Jittered backoff so that the transactions that collided do not collide again.

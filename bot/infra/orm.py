@@ -126,6 +126,12 @@ def join_waiting(session: Session, if_changed: bool = False) -> None:
         session.add(instance)  # nothing ORM ran before: no other object holds their identity
 
 
+def used_as_orm(session: Session) -> bool:
+    """Whether the session has been used as an ORM (its objects joined it, or one was added):
+    else flushing or closing it has nothing to do."""
+    return bool(session.info.get(_JOINED) or session.new or session.dirty or session.deleted)
+
+
 @event.listens_for(JoiningSession, "do_orm_execute")
 def _before_a_statement(state: ORMExecuteState) -> None:
     join_waiting(state.session)
