@@ -3,8 +3,8 @@
 import logging
 from typing import Any
 
-from flask import Flask
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, Request
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from bot.channel import spool, status_webhook, webhook
@@ -22,6 +22,7 @@ from bot.texting import texts
 from conversations.dates import warm_up
 
 log = logging.getLogger(__name__)
+SESSIONLESS_PATHS = frozenset({"/webhooks/twilio/messages", "/webhooks/twilio/status"})
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -32,6 +33,13 @@ class CookieSessions(SecureCookieSessionInterface):
 
     def __init__(self) -> None:
         self._signers: dict[tuple[Any, ...], Any] = {}
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        """No session for Twilio's webhooks: nothing there reads or writes one, and opening
+        (then saving) the staff's cookie session cost every message a dozen lookups."""
+        if request.path in SESSIONLESS_PATHS:
+            return self.make_null_session(app)
+        return super().open_session(app, request)
 
     def get_signing_serializer(self, app: Flask) -> Any:
         """The signer for the app's current keys (made again only when they change)."""

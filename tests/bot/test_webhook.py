@@ -404,3 +404,13 @@ def test_a_signature_over_the_url_with_or_without_its_port_is_accepted(
     signature = RequestValidator(webhook.DEV_AUTH_TOKEN).compute_signature(signed_over, form)
     response = twilio.post(form, signature=signature)
     assert response.status_code == status
+
+
+def test_the_webhook_opens_no_cookie_session(twilio):
+    """Twilio's webhooks neither read nor set the staff's session cookie (the app opens no
+    session for them); the dashboard still does (its own tests log in through one)."""
+    form = twilio.form("+12125550123", "BALANCE")
+    response = twilio.post(form)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.headers.get("Vary", "")
