@@ -49,13 +49,22 @@ class Trip:
 class _LocalCounters:
     """The same counters in this process, for while Redis is down."""
 
+    MAX_KEYS = 100_000  # above this, expired counters are dropped...
+    PRUNE_SECONDS = 10.0  # ...at most this often: a prune reads every counter
+
     def __init__(self) -> None:
         self.counts: dict[str, tuple[float, int]] = {}
+        self.next_prune = 0.0
+        self.prunes = 0
 
     def incr(self, key: str, seconds: int) -> int:
         now = time.time()
-        if len(self.counts) > 100_000:
+        if len(self.counts) > self.MAX_KEYS and now >= self.next_prune:
+            # More live counters than MAX_KEYS (a flood within a window) stay: pruning again
+            # on every message would read them all each time.
             self.counts = {k: v for k, v in self.counts.items() if v[0] > now}
+            self.next_prune = now + self.PRUNE_SECONDS
+            self.prunes += 1
         expires, count = self.counts.get(key, (now + seconds, 0))
         if expires <= now:
             expires, count = now + seconds, 0

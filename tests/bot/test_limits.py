@@ -113,3 +113,25 @@ def test_staff_see_who_reached_a_limit_and_what_the_spool_holds(
     assert result.exit_code == 0, result.output
     assert '"redis": 0' in result.output
     flush_redis(Redis.from_url(redis_url))
+
+
+def test_counting_without_redis_forgets_old_counters_without_reading_them_all_each_time(
+    monkeypatch,
+):
+    """Past MAX_KEYS counters, expired ones are dropped, at most once per PRUNE_SECONDS: a
+    flood that keeps more than MAX_KEYS live counters is not read whole on every message."""
+    counters = limits._LocalCounters()
+    monkeypatch.setattr(counters, "MAX_KEYS", 50)
+    for n in range(40):
+        counters.incr(f"gone:{n}", -1)  # already expired
+    for n in range(60):
+        counters.incr(f"live:{n}", 600)
+    assert counters.prunes == 1  # the 51st counter: the expired ones went
+    assert not any(key.startswith("gone:") for key in counters.counts)
+    for n in range(60, 200):
+        counters.incr(f"live:{n}", 600)  # still over MAX_KEYS, all live
+    assert counters.prunes == 1
+    assert counters.incr("live:3", 600) == 2  # counts go on as before
+    counters.next_prune = 0.0  # PRUNE_SECONDS later
+    counters.incr("live:new", 600)
+    assert counters.prunes == 2
