@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channel.notice_status import record_status
-from bot.channel.webhook import signature_ok
+from bot.channel.webhook import posted_form, signature_ok
 from bot.infra.db import run_in_transaction
 from bot.infra.runtime import Runtime
 from bot.models import OutboundMessage
@@ -31,11 +31,12 @@ def status() -> Response:
     runtime: Runtime = current_app.extensions["runtime"]
     if not signature_ok(runtime, request):
         abort(403, "missing or invalid X-Twilio-Signature")
-    message_sid = request.form.get("MessageSid", "")
-    message_status = request.form.get("MessageStatus", "")
+    form = posted_form(request)
+    message_sid = form.get("MessageSid", "")
+    message_status = form.get("MessageStatus", "")
     if not message_sid or not message_status:
         abort(400, "MessageSid and MessageStatus are required")
-    error_code = _number(request.form.get("ErrorCode", ""), LARGEST_ERROR_CODE, "ErrorCode")
+    error_code = _number(form.get("ErrorCode", ""), LARGEST_ERROR_CODE, "ErrorCode")
     outbox_id = _number(request.args.get("outbox", ""), LARGEST_ID, "outbox")
     if outbox_id == 0:
         abort(400, "outbox is not a notice id")

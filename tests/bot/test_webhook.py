@@ -1,13 +1,16 @@
 """The inbound webhook: signatures, exactly-once processing, and bad input."""
 
 import threading
+from urllib.parse import urlencode
 
 import pytest
+from flask import Request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
+from werkzeug.test import EnvironBuilder
 
 from bot.app import create_app
 from bot.channel import webhook
@@ -395,9 +398,7 @@ def test_the_twiml_escapes_what_xml_requires():
         ("https://localhost/webhooks/twilio/messages", 403),
     ],
 )
-def test_a_signature_over_the_url_with_or_without_its_port_is_accepted(
-    twilio, signed_over, status
-):
+def test_a_signature_over_the_url_with_or_without_its_port_is_accepted(twilio, signed_over, status):
     """The webhook tries the URL as it came first, then twilio's `validate` (with and
     without the port): it accepts what `validate` accepts, and nothing else."""
     form = twilio.form("+12125550123", "BALANCE")
@@ -414,3 +415,33 @@ def test_the_webhook_opens_no_cookie_session(twilio):
     assert response.status_code == 200
     assert "Set-Cookie" not in response.headers
     assert "Cookie" not in response.headers.get("Vary", "")
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        st.lists(st.tuples(st.text(max_size=12), st.text(max_size=12)), max_size=8).map(
+            lambda pairs: urlencode(pairs).encode()
+        ),
+        st.lists(
+            st.sampled_from(["a=1", "a=", "=b", "a", "%", "%zz", "%C3%A9", "%C3", "+", "&", ";"]),
+            max_size=10,
+        ).map(lambda parts: "&".join(parts).encode()),
+    ),
+    mimetype=st.sampled_from(
+        ["application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=utf-8"]
+    ),
+)
+def test_the_posted_form_is_read_as_werkzeug_reads_it(body, mimetype):
+    """The webhook parses Twilio's urlencoded body itself (`posted_form`): field for field,
+    blank values, repeated names, bad escapes and bytes that are not UTF-8, what werkzeug's
+    `request.form` holds."""
+    environ = EnvironBuilder(
+        method="POST", path=PATH, data=body, content_type=mimetype
+    ).get_environ()
+    ours = webhook.posted_form(Request(environ))
+    environ = EnvironBuilder(
+        method="POST", path=PATH, data=body, content_type=mimetype
+    ).get_environ()
+    assert list(ours.items(multi=True)) == list(Request(environ).form.items(multi=True))
