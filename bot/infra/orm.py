@@ -101,12 +101,22 @@ def attach(session: Session, model: type[M], values: Sequence[Any]) -> M:
     `JoiningSession` not yet used as an ORM, it joins the session when the session is."""
     mapper = model.__mapper__
     keys = _attribute_keys(model)  # the primary key first
-    identity = session.identity_map.get(mapper.identity_key_from_primary_key([values[0]]))
+    identity_key = mapper.identity_key_from_primary_key([values[0]])
+    identity = session.identity_map.get(identity_key)
     if identity is not None:  # already in the session: that one, as a query would answer
         return identity  # type: ignore[return-value]
     instance = mapper.class_manager.new_instance()
     instance.__dict__.update(zip(keys, values, strict=True))
-    make_transient_to_detached(instance)
+    if model in _RELATIONSHIPS_LEFT:
+        # What make_transient_to_detached does, less what it would do for nothing here: the
+        # identity key is the one just looked up, and the attributes left unloaded are all
+        # relationships (they load lazily once she joins a session; nothing listens for
+        # their expiry), so marking them expired would change nothing.
+        state = instance_state(instance)
+        state.key = identity_key
+        state._commit_all(state.dict)
+    else:
+        make_transient_to_detached(instance)
     if isinstance(session, JoiningSession) and not session.info.get(_JOINED):
         session.info.setdefault(_WAITING, []).append(instance)
     else:
@@ -143,6 +153,9 @@ def _before_a_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 
 _KEYS: dict[type[Base], tuple[str, ...]] = {}
+# Models whose every attribute besides their columns is a relationship (`attach` then skips
+# what only matters for a column left unloaded), with no listener of `expire`.
+_RELATIONSHIPS_LEFT: set[type[Base]] = set()
 
 
 def _attribute_keys(model: type[Base]) -> tuple[str, ...]:
@@ -154,5 +167,11 @@ def _attribute_keys(model: type[Base]) -> tuple[str, ...]:
         if tuple(mapper.primary_key) != columns[:1]:
             raise TypeError(f"{model.__name__}: attach needs one primary key, its first column")
         keys = tuple(mapper.get_property_by_column(c).key for c in columns)
+        manager = mapper.class_manager
+        left = set(manager) - set(keys)
+        if not manager.dispatch.expire and not any(
+            manager[key].impl.accepts_scalar_loader for key in left
+        ):
+            _RELATIONSHIPS_LEFT.add(model)
         _KEYS[model] = keys
     return keys
