@@ -18,7 +18,7 @@ from bot.channel import buttons, choices, identity, inbox_sql, media
 from bot.channel.twilio_api import twilio_client
 from bot.fund.database_fund import DatabaseFund, cover_period
 from bot.infra.db import run_on_connection
-from bot.infra.orm import utcnow
+from bot.infra.orm import used_as_orm, utcnow
 from bot.infra.phone import mask_phone
 from bot.infra.runtime import Runtime
 from bot.ledger import known_counters
@@ -199,7 +199,8 @@ def _converse(
     if person.language != after.language:  # else no flush has anything to do
         person.language = after.language
     outbox = [write_notice(session, notice) for notice in turn.notices]
-    session.flush()
+    if used_as_orm(session):
+        session.flush()  # the notices' ids, and whatever the turn changed
     sms = message.channel is Channel.SMS
     reply = texts.render(turn.replies, person.language, sms=sms) if turn.replies else None
     # Only STOP and START change the opt-out: no need to read it back.
@@ -225,9 +226,9 @@ def _lock_and_read(
     statement of its own, so that it sees whatever the one who held the lock committed. On
     PostgreSQL both go in one round trip for a number already known."""
     if message.user_id is None:
-        period = cover_period(runtime.settings.default_time_zone)  # hers, nearly always
+        zone = runtime.settings.default_time_zone  # hers, nearly always
         both = inbox_sql.lock_and_read(
-            session, message.phone, message.message_sid, message.channel, period
+            session, message.phone, message.message_sid, message.channel, zone
         )
         if both is not None:
             return both

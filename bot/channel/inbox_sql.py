@@ -166,16 +166,17 @@ def lock(session: Session, phone: str, channel: Channel, time_zone: str, now: da
 
 
 def lock_and_read(
-    session: Session, phone: str, message_sid: str, channel: Channel, period: str
+    session: Session, phone: str, message_sid: str, channel: Channel, time_zone: str
 ) -> tuple[Person, AfterLock] | None:
     """LOCK then READ in one round trip, on PostgreSQL through psycopg (migration 0017's
     `inbox_lock_read`): her row locked, and what READ finds once it is. None where the
     function cannot serve (SQLite, or a number not known yet: `lock` creates her), and the
-    caller runs `lock` and `read`. `period` is the cover period the caller expects her to be
-    in; when her own time zone puts her in another month, READ runs again for hers."""
+    caller runs `lock` and `read`. The cover period read is this month in `time_zone`, the
+    one she most likely lives in; when hers puts her in another month, READ runs again."""
     connection = _connection(session)
     if not isinstance(connection.connection.driver_connection, psycopg.Connection):
         return None
+    period = cover_period(time_zone)
     values = {
         "phone": phone,
         "message_sid": message_sid,
@@ -189,9 +190,10 @@ def lock_and_read(
     person = attach(session, Person, rows[0][:PERSON])
     if person.last_channel != channel:
         person.last_channel = channel  # written with the rest, at the latest on commit
-    own_period = cover_period(person.time_zone)
-    if own_period != period:  # near a month's end, a time zone of her own: her month
-        return person, read(session, person.id, message_sid, channel, own_period)
+    if person.time_zone != time_zone:
+        own_period = cover_period(person.time_zone)
+        if own_period != period:  # near a month's end, a time zone of her own: her month
+            return person, read(session, person.id, message_sid, channel, own_period)
     return person, _after_lock([row[PERSON:] for row in rows])
 
 

@@ -4,15 +4,16 @@ exactly what LOCK then READ answer, and, like them, see what the message ahead o
 committed while it waited for her lock."""
 
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Connection, insert, text
 
 from bot.channel import inbox_sql
 from bot.fund import membership
+from bot.fund.worker_money import cover_period
 from bot.infra.db import make_session_factory, run_in_transaction, run_on_connection
-from bot.infra.orm import utcnow
+from bot.infra.orm import replaying_at, utcnow
 from bot.ledger import contribute
 from bot.models import (
     Channel,
@@ -24,7 +25,8 @@ from bot.models import (
 )
 
 WORKER, HOUSEHOLD, STRANGER = "+12125550101", "+12125550102", "+12125550103"
-PERIOD, OTHER_PERIOD = "2026-12", "2026-11"
+ZONE = "America/New_York"
+PERIOD, OTHER_PERIOD = cover_period(ZONE), "2000-01"
 SID, OTHER_SID = "SM" + "1" * 32, "SM" + "2" * 32
 
 
@@ -132,11 +134,11 @@ def test_the_inbox_reads_her_turn_in_one_call(fund):
     holder = {}
 
     def work(session):
-        person, found = inbox_sql.lock_and_read(session, WORKER, SID, Channel.SMS, PERIOD)
+        person, found = inbox_sql.lock_and_read(session, WORKER, SID, Channel.SMS, ZONE)
         holder["person"] = (person.phone, person.name, person.last_channel)
         holder["found"] = found
         holder["unknown"] = inbox_sql.lock_and_read(
-            session, "+12125550199", OTHER_SID, Channel.SMS, PERIOD
+            session, "+12125550199", OTHER_SID, Channel.SMS, ZONE
         )
 
     run_on_connection(fund, work)
@@ -195,3 +197,35 @@ def test_one_statement_alone_would_read_it_stale(fund):
         fund, lambda c: c.execute(one_statement, {"phone": WORKER}).scalar_one()
     )
     assert state == "confirm_day_off"
+
+
+def test_her_own_time_zone_decides_the_month_of_her_cover(postgres_engine):
+    """At 20:00 UTC on December 31st it is still December in New York (the guess) but already
+    January in Kiritimati, where she lives: her January cover is the one read."""
+    sessions = make_session_factory(postgres_engine)
+
+    def enrol(session):
+        worker = membership.enrol_worker(session, WORKER, time_zone="Pacific/Kiritimati")
+        session.flush()
+        return worker.id
+
+    worker_id = run_in_transaction(sessions, enrol)
+    with postgres_engine.begin() as connection:
+        for product, period in (("dental", "2026-12"), ("accident", "2027-01")):
+            connection.execute(
+                insert(InsuranceCover.__table__).values(
+                    worker_id=worker_id,
+                    product=product,
+                    period=period,
+                    status=CoverStatus.COVERED,
+                    created_at=utcnow(),
+                )
+            )
+    found = {}
+
+    def work(session):
+        found["turn"] = inbox_sql.lock_and_read(session, WORKER, SID, Channel.SMS, ZONE)[1]
+
+    with replaying_at(datetime(2026, 12, 31, 20, 0, tzinfo=UTC)):
+        run_on_connection(postgres_engine, work)
+    assert [role[-1] for role in found["turn"].roles] == ["accident"]
