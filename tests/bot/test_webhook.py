@@ -225,26 +225,7 @@ def test_one_message_delivered_20_times_at_once_has_one_effect(make_app, engine)
     twilio.text(WORKER, f"ADD {HOUSEHOLD} Ana")
     twilio.text(HOUSEHOLD, "yes")
     twilio.text(WORKER, "done")
-    form = twilio.form(HOUSEHOLD, "yes")
-    barrier = threading.Barrier(20)
-    replies, errors = [], []
-
-    def deliver():
-        client = Twilio(app)
-        barrier.wait()
-        try:
-            response = client.post(form)
-            replies.append((response.status_code, response.get_data(as_text=True)))
-        except Exception as error:  # collected and asserted on below
-            errors.append(error)
-
-    threads = [threading.Thread(target=deliver) for _ in range(20)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    assert len(replies) == 20
+    replies = deliver_at_once(app, [twilio.form(HOUSEHOLD, "yes")] * 20)
     assert {status for status, _ in replies} == {200}
     assert len({body for _, body in replies}) == 1
     assert "$5.00" in replies[0][1]
