@@ -10,7 +10,7 @@ statements this small, SQLAlchemy's execution layer costs more Python than Postg
 on them. Elsewhere (SQLite, for `make run`) SQLAlchemy runs the same statements.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -159,10 +159,7 @@ def lock(session: Session, phone: str, channel: Channel, time_zone: str, now: da
     if not found:  # new: one statement more, the first time only
         values = {"phone": phone, "time_zone": time_zone, "last_channel": channel}
         found = _rows(session, CREATE, {**values, "created_at": now})
-    person = attach(session, Person, found[0])
-    if person.last_channel != channel:
-        person.last_channel = channel  # written with the rest, at the latest on commit
-    return person
+    return _locked_person(session, found[0], channel)
 
 
 def lock_and_read(
@@ -187,14 +184,20 @@ def lock_and_read(
     rows = driver_sql.fetch_all(connection, LOCK_AND_READ, values)
     if not rows:
         return None
-    person = attach(session, Person, rows[0][:PERSON])
-    if person.last_channel != channel:
-        person.last_channel = channel  # written with the rest, at the latest on commit
+    person = _locked_person(session, rows[0][:PERSON], channel)
     if person.time_zone != time_zone:
         own_period = cover_period(person.time_zone)
         if own_period != period:  # near a month's end, a time zone of her own: her month
             return person, read(session, person.id, message_sid, channel, own_period)
     return person, _after_lock([row[PERSON:] for row in rows])
+
+
+def _locked_person(session: Session, row: Sequence[Any], channel: Channel) -> Person:
+    """Her row (LOCK's columns) as the session's object, her channel brought up to date."""
+    person = attach(session, Person, row)
+    if person.last_channel != channel:
+        person.last_channel = channel  # written with the rest, at the latest on commit
+    return person
 
 
 def read(
