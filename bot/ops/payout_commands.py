@@ -70,7 +70,8 @@ def _line(row: dict[str, Any], currency: str) -> str:
     )
 
 
-def _waiting_row(p: payouts.Payout) -> dict[str, Any]:
+def _day_off(p: payouts.Payout | payout_records.Recorded | payout_records.Voided) -> dict[str, Any]:
+    """The fields every row of `payouts list --json` starts with: which day off, whose."""
     return {
         "id": p.transfer_id,
         "phone": p.phone,
@@ -78,6 +79,12 @@ def _waiting_row(p: payouts.Payout) -> dict[str, Any]:
         "day": p.day.isoformat(),
         "amount_cents": p.amount_cents,
         "half": p.half,
+    }
+
+
+def _waiting_row(p: payouts.Payout) -> dict[str, Any]:
+    return {
+        **_day_off(p),
         "reserved_at": p.reserved_at.isoformat(),
         "status": "waiting",
         "method": None,
@@ -87,12 +94,7 @@ def _waiting_row(p: payouts.Payout) -> dict[str, Any]:
 
 def _recorded_row(r: payout_records.Recorded) -> dict[str, Any]:
     return {
-        "id": r.transfer_id,
-        "phone": r.phone,
-        "name": r.name,
-        "day": r.day.isoformat(),
-        "amount_cents": r.amount_cents,
-        "half": r.half,
+        **_day_off(r),
         "status": r.status,
         "provider": r.provider,
         "method": r.method,
@@ -105,12 +107,7 @@ def _recorded_row(r: payout_records.Recorded) -> dict[str, Any]:
 
 def _voided_row(v: payout_records.Voided) -> dict[str, Any]:
     return {
-        "id": v.transfer_id,
-        "phone": v.phone,
-        "name": v.name,
-        "day": v.day.isoformat(),
-        "amount_cents": v.amount_cents,
-        "half": v.half,
+        **_day_off(v),
         "status": "voided",
         "provider": None,
         "method": None,
