@@ -54,16 +54,9 @@ def fund(postgres_engine):
     worker_id, person_id = run_in_transaction(sessions, work)
     now = utcnow()
     with postgres_engine.begin() as connection:
-        for product, period in (("dental", PERIOD), ("accident", PERIOD), ("life", OTHER_PERIOD)):
-            connection.execute(
-                insert(InsuranceCover.__table__).values(
-                    worker_id=worker_id,
-                    product=product,
-                    period=period,
-                    status=CoverStatus.COVERED,
-                    created_at=now,
-                )
-            )
+        cover(
+            connection, worker_id, ("dental", PERIOD), ("accident", PERIOD), ("life", OTHER_PERIOD)
+        )
         connection.execute(
             insert(ConversationRecord.__table__).values(
                 person_id=person_id,
@@ -90,6 +83,20 @@ def fund(postgres_engine):
             )
         )
     return postgres_engine
+
+
+def cover(connection: Connection, worker_id, *products_and_periods):
+    """Insurance products covered for the worker, each for its month."""
+    for product, period in products_and_periods:
+        connection.execute(
+            insert(InsuranceCover.__table__).values(
+                worker_id=worker_id,
+                product=product,
+                period=period,
+                status=CoverStatus.COVERED,
+                created_at=utcnow(),
+            )
+        )
 
 
 def lock_then_read(connection: Connection, phone, sid, channel, period):
@@ -211,16 +218,7 @@ def test_her_own_time_zone_decides_the_month_of_her_cover(postgres_engine):
 
     worker_id = run_in_transaction(sessions, enrol)
     with postgres_engine.begin() as connection:
-        for product, period in (("dental", "2026-12"), ("accident", "2027-01")):
-            connection.execute(
-                insert(InsuranceCover.__table__).values(
-                    worker_id=worker_id,
-                    product=product,
-                    period=period,
-                    status=CoverStatus.COVERED,
-                    created_at=utcnow(),
-                )
-            )
+        cover(connection, worker_id, ("dental", "2026-12"), ("accident", "2027-01"))
     found = {}
 
     def work(session):
