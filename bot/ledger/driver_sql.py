@@ -61,7 +61,7 @@ def _run(
     # (`prepare_threshold=None`, as behind a transaction-pooling pgbouncer): then never.
     prepare = True if driver.prepare_threshold is not None else None
     try:
-        cursor = _cursor(connection, driver)
+        cursor = _cursor(connection, driver, sql)
         cursor.execute(sql, parameters, prepare=prepare)
         result = cursor.pgresult
         if result is None or result.status != TUPLES_OK:
@@ -85,18 +85,26 @@ def _run(
         ) from error
 
 
-_CURSOR = "driver_sql.cursor"  # in the pool's record of the connection: (driver, its cursor)
+_CURSORS = "driver_sql.cursors"  # in the pool's record of the connection: (driver, {sql: cursor})
+_CURSORS_KEPT = 64  # the hot-path statements are a few dozen; more means SQL built per call
 
 
-def _cursor(connection: Connection, driver: psycopg.Connection) -> psycopg.Cursor[Any]:
-    """One cursor per database connection, kept with it in the pool (`Connection.info` lives
-    as long as the connection does), instead of one made and closed per statement: a psycopg
-    cursor costs about as much Python to open and close as to run a small prepared statement.
-    A connection serves one thread at a time, and so does its cursor."""
+def _cursor(connection: Connection, driver: psycopg.Connection, sql: str) -> psycopg.Cursor[Any]:
+    """A cursor per statement and database connection, kept with it in the pool
+    (`Connection.info` lives as long as the connection does), instead of one made and closed
+    per statement: a psycopg cursor costs about as much Python to open and close as to run a
+    small prepared statement. One per statement, not one for all: a cursor run again on the
+    statement it ran last keeps its adapters (psycopg looks up how to send every value and
+    read every column again whenever the statement changes). A connection serves one thread
+    at a time, and so do its cursors."""
     info = connection.info
-    kept = info.get(_CURSOR)
-    if kept is not None and kept[0] is driver and not kept[1].closed:
-        return kept[1]
-    cursor = driver.cursor()
-    info[_CURSOR] = (driver, cursor)
+    kept = info.get(_CURSORS)
+    if kept is None or kept[0] is not driver:
+        kept = info[_CURSORS] = (driver, {})
+    cursors = kept[1]
+    cursor = cursors.get(sql)
+    if cursor is None or cursor.closed:
+        if len(cursors) >= _CURSORS_KEPT:
+            cursors.clear()
+        cursor = cursors[sql] = driver.cursor()
     return cursor
