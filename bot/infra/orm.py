@@ -138,8 +138,24 @@ def join_waiting(session: Session, if_changed: bool = False) -> None:
 
 def used_as_orm(session: Session) -> bool:
     """Whether the session has been used as an ORM (its objects joined it, or one was added):
-    else flushing or closing it has nothing to do."""
-    return bool(session.info.get(_JOINED) or session.new or session.dirty or session.deleted)
+    else flushing or closing it has nothing to do. Asked twice per message, so it reads two
+    flags rather than gathering the session's new, changed and deleted objects: in a
+    `JoiningSession`, an object can only be changed or deleted once it is in the session, and
+    it gets there by joining (an ORM statement, a flush, `get`), or by being added (a new
+    object, or one from elsewhere), which `_added` notes."""
+    info = session.info
+    if not isinstance(session, JoiningSession):
+        return bool(info.get(_JOINED) or session.new or session.dirty or session.deleted)
+    return bool(info.get(_JOINED) or info.get(_ADDED))
+
+
+_ADDED = "orm.added"  # in Session.info: an object was added to the session
+
+
+@event.listens_for(JoiningSession, "transient_to_pending")
+@event.listens_for(JoiningSession, "detached_to_persistent")
+def _added(session: Session, _instance: Any) -> None:
+    session.info[_ADDED] = True
 
 
 @event.listens_for(JoiningSession, "do_orm_execute")

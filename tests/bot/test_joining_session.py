@@ -106,6 +106,38 @@ def test_its_own_statements_and_the_orm_s_writes_commit_together(engine, person_
     assert stored(engine, PEOPLE.c.language) == ["pt_BR"]
 
 
+def test_an_object_only_added_is_written(engine, person_id):
+    def work(session):
+        session.add(ChannelConsent(person_id=person_id, channel=Channel.SMS, opted_out=True))
+
+    run_on_connection(engine, work)
+    assert stored(engine, ChannelConsent.__table__.c.opted_out) == [True]
+
+
+def test_an_object_from_another_session_changed_and_added_is_written(engine, person_id):
+    with make_session_factory(engine)() as other:
+        person = other.get(Person, person_id)
+    person.name = "Lucía"  # detached: its change waits for a session to take it
+
+    run_on_connection(engine, lambda session: session.add(person))
+    assert stored(engine, PEOPLE.c.name) == ["Lucía"]
+
+
+def test_an_object_got_then_deleted_is_deleted(engine, person_id):
+    with engine.begin() as connection:
+        connection.execute(
+            insert(ChannelConsent.__table__).values(
+                person_id=person_id, channel=Channel.SMS, opted_out=True
+            )
+        )
+
+    def work(session):
+        session.delete(session.get(ChannelConsent, (person_id, Channel.SMS)))
+
+    run_on_connection(engine, work)
+    assert stored(engine, ChannelConsent.__table__.c.person_id) == []
+
+
 @pytest.mark.parametrize("use_the_orm", [False, True])
 def test_work_that_fails_leaves_nothing(engine, person_id, use_the_orm):
     def work(session):
