@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from sqlalchemy import Connection, Dialect, Executable, and_, bindparam, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -171,7 +170,7 @@ def lock_and_read(
     caller runs `lock` and `read`. The cover period read is this month in `time_zone`, the
     one she most likely lives in; when hers puts her in another month, READ runs again."""
     connection = _connection(session)
-    if not isinstance(connection.connection.driver_connection, psycopg.Connection):
+    if driver_sql.psycopg_of(connection) is None:
         return None
     period = cover_period(time_zone)
     values = {
@@ -266,7 +265,7 @@ def _rows(
     dialect = connection.dialect
     if isinstance(statement, Mapping):
         statement = statement.get(dialect.name, statement["sqlite"])
-    if not isinstance(connection.connection.driver_connection, psycopg.Connection):
+    if driver_sql.psycopg_of(connection) is None:
         result = connection.execute(statement, values)
         return [tuple(row) for row in result] if result.returns_rows else []
     sql, fixed, processors = _compiled(statement, dialect, values)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.infra.orm import JoiningSession, join_waiting, used_as_orm
+from bot.infra.thread_connections import KEPT_FOR, give_back, kept_connection
 
 T = TypeVar("T")
 
@@ -32,7 +33,7 @@ def make_engine(url: str, **options: Any) -> Engine:
     # No ping per checkout: it costs a round trip per transaction, and run_in_transaction
     # already retries a transaction whose connection turned out to be dead.
     options.setdefault("pool_pre_ping", False)
-    options.setdefault("pool_recycle", 1800)
+    options.setdefault("pool_recycle", KEPT_FOR)
     options.setdefault("pool_size", 10)
     options.setdefault("max_overflow", 20)
     if make_url(url).get_driver_name() == "psycopg" and "pool_reset_on_return" not in options:
@@ -118,15 +119,20 @@ def run_in_transaction(
 
 def run_on_connection(engine: Engine, work: Callable[[Session], T], attempts: int = 6) -> T:
     """`run_in_transaction` for work that runs its own statements on the connection it is
-    handed as its session's bind (`session.bind`, from the pool, its transaction begun): the
+    handed as its session's bind (`session.bind`, its transaction begun; on PostgreSQL the
+    thread's own, `bot.infra.thread_connections`, else from the pool): the
     session (a `JoiningSession`) joins that transaction only when the work uses it as an ORM,
     and a transaction it never joined is committed without it (nor its events). Commits,
     rolls back and retries as `run_in_transaction` does; the session's objects stay readable
     after commit."""
     for attempt in range(1, attempts + 1):
         connection = session = None
+        kept = False
         try:
-            connection = engine.connect()
+            connection = kept_connection(engine)
+            kept = connection is not None
+            if connection is None:
+                connection = engine.connect()
             transaction = connection.begin()
             # control_fully: once it joins, the session's commit and rollback are the transaction's
             session = JoiningSession(
@@ -151,7 +157,9 @@ def run_on_connection(engine: Engine, work: Callable[[Session], T], attempts: in
         finally:
             if session is not None and used_as_orm(session):
                 session.close()  # else it holds nothing to release
-            if connection is not None:
+            if kept:
+                give_back(engine, connection)  # type: ignore[arg-type]
+            elif connection is not None:
                 connection.close()
         # Jittered backoff so that the transactions that collided do not collide again.
         time.sleep(random.uniform(0, 0.005 * 2**attempt))  # noqa: S311 (not cryptography)

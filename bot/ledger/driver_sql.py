@@ -45,11 +45,21 @@ def fetch_all(
     return _run(connection, sql, parameters, everything=True)
 
 
+def psycopg_of(connection: Connection) -> psycopg.Connection[Any] | None:
+    """The psycopg connection under this SQLAlchemy connection; None on any other driver.
+
+    Read as `dbapi_connection`, which for psycopg (not async) is the driver's connection: a
+    connection detached from its pool (`bot.infra.thread_connections`) no longer answers
+    `driver_connection`."""
+    dbapi = connection.connection.dbapi_connection
+    return dbapi if isinstance(dbapi, psycopg.Connection) else None
+
+
 def _run(
     connection: Connection, sql: str, parameters: dict[str, Any], everything: bool
 ) -> list[tuple[Any, ...]]:
-    driver = connection.connection.driver_connection
-    if not isinstance(driver, psycopg.Connection):
+    driver = psycopg_of(connection)
+    if driver is None:
         result = connection.exec_driver_sql(sql, parameters)
         if not result.returns_rows:
             return []
