@@ -125,7 +125,8 @@ CLAIM_COLUMNS = (
     "reply",
     "received_at",
 )
-CLAIM = insert(INBOUND).values({name: bindparam(name) for name in CLAIM_COLUMNS})
+# inline: no RETURNING of the new id, which nothing reads
+CLAIM = insert(INBOUND).values({name: bindparam(name) for name in CLAIM_COLUMNS}).inline()
 
 
 @dataclass(frozen=True)
