@@ -151,9 +151,10 @@ def outbound(runtime: Runtime, phone: str, body: str) -> bool:
     """Count a text about to go to this number; False if it must not (a cap is reached)."""
     same, same_seconds = runtime.settings.identical_outbound_limit
     daily = runtime.settings.daily_outbound_limit
+    now = time.time()
     digest = hashlib.sha256(body.encode()).hexdigest()[:16]
-    same_key = f"limit:same:{phone}:{digest}:{int(time.time() // same_seconds)}"
-    day_key = f"limit:day:{phone}:{time.strftime('%Y%m%d', time.gmtime())}"
+    same_key = f"limit:same:{phone}:{digest}:{int(now // same_seconds)}"
+    day_key = f"limit:day:{phone}:{_utc_day(now)}"
     redis = None if runtime.redis_resting() else runtime.redis
     counts = None
     if redis is not None:
@@ -177,6 +178,20 @@ def outbound(runtime: Runtime, phone: str, body: str) -> bool:
             _trip(runtime, phone, "daily")
         return False
     return True
+
+
+_DAY: list[tuple[int, str]] = [(-1, "")]  # the last UTC day named, and its name
+
+
+def _utc_day(now: float) -> str:
+    """The UTC day of `now` as the daily counters name it (20261205): worked out once a day,
+    not for every text (strftime is among the dearest steps of a reply)."""
+    number = int(now // 86400)
+    known, name = _DAY[0]
+    if number != known:
+        name = time.strftime("%Y%m%d", time.gmtime(number * 86400))
+        _DAY[0] = (number, name)
+    return name
 
 
 def _trip(runtime: Runtime, phone: str, limit: str) -> None:

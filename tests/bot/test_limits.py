@@ -89,6 +89,22 @@ def test_the_daily_cap_holds_for_different_texts_too(twilio):
     assert sent == 10
 
 
+def test_the_daily_cap_starts_again_at_midnight_utc(twilio, monkeypatch):
+    runtime = twilio.app.extensions["runtime"]
+    midnight = 1_796_428_800.0  # 2026-12-05 00:00 UTC
+    assert limits._utc_day(midnight - 1) == "20261204"
+
+    def sent_at(moment, count):
+        monkeypatch.setattr(limits.time, "time", lambda: moment)
+        return sum(limits.outbound(runtime, FLOODER, f"text {moment} {n}") for n in range(count))
+
+    assert sent_at(midnight - 1, 12) == 10  # the last second of the 4th: capped
+    assert sent_at(midnight - 0.5, 1) == 0
+    assert sent_at(midnight, 12) == 10  # the 5th: a new day's cap
+    assert sent_at(midnight + 86399, 1) == 0
+    assert sent_at(midnight - 2, 1) == 0  # a clock stepping back finds the 4th's count
+
+
 def test_staff_see_who_reached_a_limit_and_what_the_spool_holds(
     redis_url, postgres_engine, tmp_path
 ):
