@@ -6,6 +6,8 @@ parsed (the signature can only be checked once the form is read). The staff dash
 forms are short (16 KiB). The partner API takes batches up to its own 256 KiB.
 """
 
+from typing import NoReturn
+
 from flask import Flask, abort, request
 
 from bot.partners.intake import MAX_BODY_BYTES as PARTNER_API_BYTES
@@ -31,16 +33,19 @@ def refuse_large_bodies() -> None:
     chunked one (no length) is read only up to the limit."""
     limit = BY_BLUEPRINT.get(request.blueprint or "", DEFAULT_BYTES)
     request.max_content_length = limit
-    reason = f"The request body is over {limit // KIB} KiB."
     length = request.content_length
     if length is not None:
         if length > limit:
-            abort(413, reason)
+            _refuse(limit)
         return
     if request.environ.get("wsgi.input_terminated"):
         # Chunked (no length): read one byte past the limit at most, and keep what was read
         # for the form or the JSON. (werkzeug alone would stop at the limit without a word.)
         request.max_content_length = limit + 1
         if len(request.get_data(cache=True)) > limit:
-            abort(413, reason)
+            _refuse(limit)
         request.max_content_length = limit
+
+
+def _refuse(limit: int) -> NoReturn:
+    abort(413, f"The request body is over {limit // KIB} KiB.")
