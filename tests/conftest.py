@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.infra import migrate
+from bot.infra import migrate, thread_connections
 from bot.infra.config import database_url
 from bot.infra.db import make_engine, make_session_factory
 from bot.infra.orm import Base
@@ -79,6 +79,7 @@ def postgres_engine(postgres_url: str) -> Iterator[Engine]:
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield engine
+    thread_connections.close_all(engine)
     engine.dispose()
 
 

@@ -97,7 +97,8 @@ def handle(
             progress.ran = True
         return handled
 
-    return run_on_connection(runtime.engine, work)
+    # A spooled message is answered by a drain's short-lived thread: from the pool.
+    return run_on_connection(runtime.engine, work, keep=not spooled)
 
 
 def _as_notice(

@@ -50,7 +50,7 @@ def make_engine(url: str, **options: Any) -> Engine:
 def json_loads(data: str | bytes) -> Any:
     """`json.loads`, except that the empty object, what most stored conversations hold (every
     message reads hers), is answered without parsing it."""
-    if data in (b"{}", "{}"):
+    if data == b"{}":  # psycopg hands JSON over as bytes
         return {}
     return json.loads(data)
 
@@ -128,19 +128,22 @@ def run_in_transaction(
     raise AssertionError("unreachable")
 
 
-def run_on_connection(engine: Engine, work: Callable[[Session], T], attempts: int = 6) -> T:
+def run_on_connection(
+    engine: Engine, work: Callable[[Session], T], attempts: int = 6, keep: bool = False
+) -> T:
     """`run_in_transaction` for work that runs its own statements on the connection it is
-    handed as its session's bind (`session.bind`, its transaction begun; on PostgreSQL the
-    thread's own, `bot.infra.thread_connections`, else from the pool): the
-    session (a `JoiningSession`) joins that transaction only when the work uses it as an ORM,
-    and a transaction it never joined is committed without it (nor its events). Commits,
+    handed as its session's bind (`session.bind`, its transaction begun; from the pool, or
+    with `keep` on PostgreSQL the thread's own, `bot.infra.thread_connections`, for a thread
+    that runs one such transaction after another: a web thread): the session (a
+    `JoiningSession`) joins that transaction only when the work uses it as an ORM, and a
+    transaction it never joined is committed without it (nor its events). Commits,
     rolls back and retries as `run_in_transaction` does; the session's objects stay readable
     after commit."""
     for attempt in range(1, attempts + 1):
         connection = session = None
         kept = False
         try:
-            connection = kept_connection(engine)
+            connection = kept_connection(engine) if keep else None
             kept = connection is not None
             if connection is None:
                 connection = engine.connect()

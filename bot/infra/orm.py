@@ -133,7 +133,8 @@ def join_waiting(session: Session, if_changed: bool = False) -> None:
     session.info[_JOINED] = True
     session.info.pop(_WAITING, None)
     for instance in waiting:
-        session.add(instance)  # nothing ORM ran before: no other object holds their identity
+        if instance not in session:  # deleted meanwhile, it is in already: adding would undo it
+            session.add(instance)  # nothing ORM ran before: no other object holds their identity
 
 
 def used_as_orm(session: Session) -> bool:

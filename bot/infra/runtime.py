@@ -12,6 +12,7 @@ from redis import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.infra import thread_connections
 from bot.infra.config import Settings
 from bot.infra.db import make_engine, make_session_factory
 
@@ -80,6 +81,7 @@ class Runtime:
         if self._background is not None:
             self._background.shutdown(wait=True)
             self._background = None
+        thread_connections.close_all(self.engine)
         self.engine.dispose()
         if self.settings.redis_url is not None:
             self.redis.close()  # type: ignore[union-attr]

@@ -123,6 +123,11 @@ def test_an_object_from_another_session_changed_and_added_is_written(engine, per
     assert stored(engine, PEOPLE.c.name) == ["Lucía"]
 
 
+def test_an_object_read_by_core_and_deleted_before_joining_is_deleted(engine, person_id):
+    run_on_connection(engine, lambda session: session.delete(read_person(session, person_id)))
+    assert stored(engine, PEOPLE.c.id) == []
+
+
 def test_an_object_got_then_deleted_is_deleted(engine, person_id):
     with engine.begin() as connection:
         connection.execute(

@@ -1,9 +1,11 @@
-"""Each thread keeps one PostgreSQL connection between the inbox's transactions
+"""Each web thread keeps one PostgreSQL connection between the inbox's transactions
 (bot.infra.thread_connections): reused while it is sound, replaced when it is not, closed
-with its thread, its engine, or its age, and never shared with a forked child."""
+with its thread, its engine or its age, never while a message runs on it, and never shared
+with a forked child."""
 
 import gc
 import os
+import signal
 import threading
 
 import pytest
@@ -14,10 +16,12 @@ from bot.infra.db import run_on_connection
 from bot.ledger import driver_sql
 
 
-def backend(engine) -> int:
+def backend(engine, keep=True) -> int:
     """The PostgreSQL backend a message of this thread runs on."""
     return run_on_connection(
-        engine, lambda session: driver_sql.fetch_one(session.bind, "SELECT pg_backend_pid()", {})[0]
+        engine,
+        lambda session: driver_sql.fetch_one(session.bind, "SELECT pg_backend_pid()", {})[0],
+        keep=keep,
     )
 
 
@@ -42,6 +46,13 @@ def test_a_thread_keeps_its_connection_outside_the_pool(postgres_engine):
             other.close()
 
 
+def test_without_keep_the_connection_goes_back_to_the_pool(postgres_engine):
+    with postgres_engine.connect() as pooled:
+        pooled_pid = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    assert backend(postgres_engine, keep=False) == pooled_pid  # the pool's, given back
+    assert postgres_engine.pool.checkedout() == 0
+
+
 def test_a_message_that_fails_leaves_the_connection_clean_for_the_next(postgres_engine):
     first = backend(postgres_engine)
 
@@ -50,13 +61,41 @@ def test_a_message_that_fails_leaves_the_connection_clean_for_the_next(postgres_
         raise RuntimeError("a bug")
 
     with pytest.raises(RuntimeError):
-        run_on_connection(postgres_engine, fails)
+        run_on_connection(postgres_engine, fails, keep=True)
 
     def looks(session):
         return session.bind.execute(text("SELECT to_regclass('pg_temp.scratch')")).scalar()
 
-    assert run_on_connection(postgres_engine, looks) is None  # rolled back
+    assert run_on_connection(postgres_engine, looks, keep=True) is None  # rolled back
     assert backend(postgres_engine) == first
+
+
+class Interrupted(Exception):
+    """What a job timeout (a signal) raises in the middle of a statement."""
+
+
+@pytest.mark.skipif(threading.current_thread() is not threading.main_thread(), reason="signal")
+def test_a_statement_cut_short_leaves_no_busy_connection_behind(postgres_engine):
+    first = backend(postgres_engine)
+
+    def interrupt(_signum, _frame):
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(Exception):  # noqa: B017 (Interrupted, or the rollback's own error)
+            run_on_connection(
+                postgres_engine,
+                lambda session: driver_sql.fetch_one(session.bind, "SELECT pg_sleep(2)", {}),
+                keep=True,
+            )
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    second = backend(postgres_engine)  # works: a new connection, not the busy one
+    assert second != first
+    assert backend(postgres_engine) == second
 
 
 def test_a_connection_the_server_dropped_is_replaced_and_the_message_still_runs(
@@ -71,24 +110,39 @@ def test_a_connection_the_server_dropped_is_replaced_and_the_message_still_runs(
     assert backend(postgres_engine) == second
 
 
-def test_disposing_the_engine_closes_every_thread_s_connection(postgres_engine):
+def test_closing_closes_idle_connections_at_once_and_busy_ones_when_their_message_ends(
+    postgres_engine,
+):
     mine = backend(postgres_engine)
     theirs: list[int] = []
-    ready, done = threading.Event(), threading.Event()
+    running, finish = threading.Event(), threading.Event()
 
-    def serve():
-        theirs.append(backend(postgres_engine))
-        ready.set()
-        done.wait(10)  # still alive when the engine is disposed
+    def message(session):
+        theirs.append(driver_sql.fetch_one(session.bind, "SELECT pg_backend_pid()", {})[0])
+        running.set()
+        assert finish.wait(10)
+        return driver_sql.fetch_one(session.bind, "SELECT 1", {})[0]
 
-    thread = threading.Thread(target=serve)
+    results: list[int] = []
+    thread = threading.Thread(
+        target=lambda: results.append(run_on_connection(postgres_engine, message, keep=True))
+    )
     thread.start()
-    assert ready.wait(10)
-    postgres_engine.dispose()
-    assert not alive(postgres_engine, mine) and not alive(postgres_engine, theirs[0])
-    done.set()
+    assert running.wait(10)
+    thread_connections.close_all(postgres_engine)  # what Runtime.close does
+    assert not alive(postgres_engine, mine)
+    assert alive(postgres_engine, theirs[0])  # a message runs on it: left to finish
+    finish.set()
     thread.join()
-    assert backend(postgres_engine) != mine  # a new one, after the dispose
+    assert results == [1]
+    assert not alive(postgres_engine, theirs[0])  # closed once given back
+
+
+def test_a_disposed_engine_s_connections_are_replaced_and_closed(postgres_engine):
+    first = backend(postgres_engine)
+    postgres_engine.dispose()
+    second = backend(postgres_engine)
+    assert second != first and not alive(postgres_engine, first)
 
 
 def test_a_thread_that_ends_closes_its_connection(postgres_engine):
