@@ -83,7 +83,8 @@ def _statement(session: Session, runtime: Runtime, worker: Worker, period: str) 
     if period_of(worker.created_at) > period:
         return []  # she joined after that month
     added, used = _month_totals(session, worker.account_id, period)
-    money = ledger.balance(session, worker.account_id)
+    # What BALANCE says she has: the fund's advance on uncollected pledges counts.
+    money = ledger.balance(session, worker.account_id, runtime.settings.advance_uncollected_cents)
     say = Say(
         m.MONTHLY_STATEMENT,
         {

@@ -256,3 +256,35 @@ def test_no_premium_without_her_yes_before_the_month(runtime, workers):
         assert ledger.balance(session, workers[UNASKED]).posted_cents == 20_000 - 500
         assert ledger.balance(session, workers[RICH]).posted_cents == 20_000 - 1_000
         assert ledger.check(session) == []
+
+
+def test_the_statement_counts_what_balance_counts_as_available(runtime, workers):
+    """Pledges households have not paid yet: the fund advances up to a day off of them, in
+    her statement as in her BALANCE reply, and neither says she has less than nothing."""
+
+    def pledged_and_spent(session):
+        household = membership.enrol_household(session, "+13125550100", time_zone="UTC")
+        ledger.pledge(
+            session,
+            key="visit:owed",
+            household_account_id=household.account_id,
+            worker_account_id=workers[UNASKED],
+            amount_cents=9_000,
+        )
+
+    run_in_transaction(runtime.sessions, pledged_and_spent)
+    monthly.send_statements(runtime, PERIOD)
+    runtime.drain()
+    with runtime.sessions() as session:
+        money = ledger.balance(
+            session, workers[UNASKED], runtime.settings.advance_uncollected_cents
+        )
+    bodies = [body for kind, body in snapshot(runtime)[2] if kind == "statement"]
+    statement = next(body for body in bodies if "$290.00" in body)
+    available = f"${money.available_cents // 100:,}.{money.available_cents % 100:02d} available"
+    assert money.available_cents == 29_000 and available in statement
+    app = create_app(runtime.settings)
+    try:
+        assert available in Twilio(app).text(UNASKED, "balance")
+    finally:
+        app.extensions["runtime"].close()
