@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from redis import Redis
@@ -23,6 +24,7 @@ from bot.infra import migrate, thread_connections
 from bot.infra.config import database_url
 from bot.infra.db import make_engine, make_session_factory
 from bot.infra.orm import Base
+from tests.conversations.reported import CORPUS_SHARES, SEGMENT_SHARES
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379"
@@ -205,3 +207,36 @@ def fresh_process_state(
         client.close()
     yield
     limits.LOCAL.counts.clear()
+
+
+# -- The end of the run ------------------------------------------------------------------
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """One line per language for each share the conversation tests reported (the corpus's
+    understood share with its misses, the transcripts' one-segment share). Here, in the root
+    conftest: under pytest-xdist the controller loads no other conftest, and a report property
+    reaches it from a worker."""
+    segments = {k: v for found in _reported(terminalreporter, SEGMENT_SHARES) for k, v in found}
+    if segments:
+        terminalreporter.section("transcripts: replies and notices in one SMS segment")
+        for language, (one, total) in segments.items():
+            terminalreporter.write_line(_share(language, one, total))
+    for shares in _reported(terminalreporter, CORPUS_SHARES)[:1]:
+        terminalreporter.section("corpus: share understood per language")
+        for language, (good, total, misses) in shares:
+            terminalreporter.write_line(_share(language, good, total))
+            for miss in misses:
+                terminalreporter.write_line(f"         miss {miss}")
+
+
+def _reported(terminalreporter: pytest.TerminalReporter, name: str) -> list[Any]:
+    """What the tests reported under this name, as (language, figures) pairs; a report
+    property reaches the summary from a pytest-xdist worker too."""
+    reports = [r for key in ("passed", "failed") for r in terminalreporter.stats.get(key, [])]
+    found = [v for r in reports for k, v in getattr(r, "user_properties", ()) if k == name]
+    return [list(value.items()) for value in found]
+
+
+def _share(language: str, good: int, total: int) -> str:
+    return f"{language:6} {good:4}/{total:<4} {100 * good / total:5.1f} %"

@@ -19,8 +19,8 @@ from conversations import messages as m
 from conversations.dates import warm_up
 from conversations.engine import Turn
 from conversations.states import State
-from tests.conversations.conftest import CORPUS_SHARES
 from tests.conversations.fake_fund import EmploymentStatus, FakeFund, VisitStatus
+from tests.conversations.reported import CORPUS_SHARES
 from tests.conversations.test_transcripts import FRIDAY, PHONES, SUNDAY, YESTERDAY, Chat
 
 CORPUS = Path(__file__).with_name("corpus.tsv")

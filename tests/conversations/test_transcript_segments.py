@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from conversations.keywords import LANGUAGES
-from tests.conversations.conftest import SEGMENT_SHARES
+from tests.conversations.reported import SEGMENT_SHARES
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSCRIPTS = Path(__file__).with_name("test_transcripts.py")
