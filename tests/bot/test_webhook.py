@@ -1,5 +1,6 @@
 """The inbound webhook: signatures, exactly-once processing, and bad input."""
 
+import re
 import threading
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from bot.texting import texts
 from conversations import messages as m
 from conversations.talk import Say
 from tests.bot.webhook_client import PATH, Twilio, new_sid, reply_of
+from tests.readme import section
 
 WORKER = "+12125550123"
 HOUSEHOLD = "+12125550199"
@@ -426,3 +428,13 @@ def test_the_posted_form_is_read_as_werkzeug_reads_it(body, mimetype):
         method="POST", path=PATH, data=body, content_type=mimetype
     ).get_environ()
     assert list(ours.items(multi=True)) == list(Request(environ).form.items(multi=True))
+
+
+def test_the_readme_names_the_development_token_a_request_is_signed_with(twilio):
+    """A newcomer signs her own requests to `make run` with the token the README names."""
+    named = re.search(r"local development token, `([^`]+)`", section("Conversations"))
+    assert named is not None and named.group(1) == webhook.DEV_AUTH_TOKEN
+    form = twilio.form("+12125550123", "BALANCE")
+    url = "http://localhost/webhooks/twilio/messages"
+    signature = RequestValidator(named.group(1)).compute_signature(url, form)
+    assert twilio.post(form, signature=signature).status_code == 200
