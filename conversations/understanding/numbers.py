@@ -14,6 +14,7 @@ from conversations.amounts import parse_cents
 
 CURRENCY_WORDS = frozenset(
     {"dollar", "dollars", "dolar", "dolares", "dola", "dolyar", "dolyares", "bucks"}
+    | {"dls", "dlrs"}
     | {"usd", "us$", "us", "$", "pesos", "peso", "piso", "dolars", "dollares", "dolla", "dlls"}
     # Her fund counts in one currency: a household naming its own ("cem reais", "san goud")
     # means that many of the fund's.

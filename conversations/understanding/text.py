@@ -1,4 +1,5 @@
-"""Text as the reader compares it: lower case, no accents, emoji that mean yes or no as words."""
+"""Text as the reader compares it: lower case, no accents, emoji that mean yes, no or thanks as
+words."""
 
 import re
 import unicodedata
@@ -15,6 +16,9 @@ EMOJI_WORDS = {
     "\u2714": " emojiyes ",  # heavy check mark
     "\U0001f44e": " emojino ",  # thumbs down
     "\u274c": " emojino ",  # cross mark
+    "\U0001f64f": " emojithanks ",  # folded hands
+    "\u2764": " emojithanks ",  # red heart (its variation selector is dropped as a symbol)
+    "\U0001f970": " emojithanks ",  # smiling face with hearts
 }
 _EMOJI = str.maketrans(EMOJI_WORDS)
 # Short texts (commands, numbers, yes and no) come again and again: read each once per process.
@@ -39,5 +43,5 @@ _normalize_short = lru_cache(maxsize=4096)(_normalize)
 
 
 def with_emoji_words(text: str) -> str:
-    """The text with yes and no emoji written as words the reader knows."""
+    """The text with yes, no and thanks emoji written as words the reader knows."""
     return text.translate(_EMOJI)

@@ -39,7 +39,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.NO: "nope|nah|not this time|not now|no thanks|cancel this|decline|emojino|not|dont"
         "|do not|=n|cancel change|cancel the change|cancel code|cancel it",
         I.GREETING: "hi|hello|hey|hiya|good morning|good afternoon|good evening|morning",
-        I.THANKS: "thanks|thank you|thx|ty|thank u|thanks a lot|many thanks|thnx",
+        I.THANKS: "thanks|thank you|thx|ty|thank u|thanks a lot|many thanks|thnx|emojithanks"
+        "|good night|goodnight|night night|nite",
         I.WHO_IS_THIS: "what is this|whats this|who is this|who are you|what is it|what s this"
         "|who is it|what is this about",
     },
@@ -72,7 +73,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         "|esta bien|emojiyes|sii|siii",
         I.NO: "ahora no|no puedo|no quiero|mejor no|cancelar|no gracias|nop|nel|emojino",
         I.GREETING: "hola|buenos dias|buen dia|buenas|buenas tardes|buenas noches|que tal",
-        I.THANKS: "gracias|muchas gracias|mil gracias|grax",
+        I.THANKS: "gracias|muchas gracias|mil gracias|grax|emojithanks",
         I.WHO_IS_THIS: "quien es|que es esto|que es|quien eres|quien habla|de que se trata",
     },
     "pt_BR": {
@@ -100,7 +101,8 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.YES: "claro|pode ser|pode|aceito|beleza|ok|ta bom|com certeza|isso|emojiyes|simm",
         I.NO: "agora nao|nao quero|nao obrigado|nao obrigada|cancelar|nao posso|emojino",
         I.GREETING: "oi|ola|bom dia|boa tarde|boa noite|oie|e ai",
-        I.THANKS: "obrigada|obrigado|muito obrigada|muito obrigado|valeu|brigada|brigado",
+        I.THANKS: "obrigada|obrigado|muito obrigada|muito obrigado|valeu|brigada|brigado|obg|obgd"
+        "|obgda|brigadao|emojithanks",
         I.WHO_IS_THIS: "o que e isso|que e isso|quem e|quem|quem e voce|o que e",
     },
     "ht": {
@@ -120,14 +122,14 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.DAY_OFF: "jou konje|repo",
         I.HALF_DAY: "demi|mwatye|demi jounen",
         I.DONE: "m fini|mwen fini|fin|travay fini|m te travay|mwen te travay|te travay|m te netwaye"
-        "|mwen te netwaye|netwaye",
+        "|mwen te netwaye|netwaye|fin travay|m fin travay|mwen fin travay",
         I.UNDO: "anile konje",
         I.HELP: "ede|ede m|ede mwen|ed souple",
         I.LANGUAGE: "chanje lang|lot lang",
         I.YES: "dako|oke|ok|wi wi|emojiyes",
         I.NO: "pa kounye a|mwen pa vle|pa vle|non mesi|emojino",
         I.GREETING: "bonjou|bonswa|alo|allo|sak pase|koman ou ye|bonjou bonjou",
-        I.THANKS: "mesi|mesi anpil|mesi bokou",
+        I.THANKS: "mesi|mesi anpil|mesi bokou|emojithanks",
         I.WHO_IS_THIS: "kiyes sa a|kiyes sa|kisa sa ye|kisa sa a|ki moun sa a|ki moun sa|kisa sa",
     },
     "tl": {
@@ -143,7 +145,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         "|hindi ako pumasok|hindi pumasok|absent",
         I.PAYMENT: "paano ako babayaran|babayaran|mababayaran|pagbabayad|paano ako mababayaran",
         I.MORE: "iba pa|dagdag pa",
-        I.DAY_OFF: "day off|off|bakasyon",
+        I.DAY_OFF: "day off|off|bakasyon|magpahinga|mag pahinga",
         I.HALF_DAY: "half day|kalahating araw na pahinga",
         I.DONE: "tapos na|natapos|tapos na po|done|naglinis|naglinis ako|nagtrabaho|nagtrabaho ako"
         "|nag linis",
@@ -153,7 +155,7 @@ EXTRA: dict[str, dict[Intent, str]] = {
         I.YES: "sige|oo naman|ok|opo naman|sige po|game|g|emojiyes|ooo|oo po",
         I.NO: "ayoko|ayaw|huwag|huwag na|wag|wag na|hindi na|emojino",
         I.GREETING: "kumusta|kamusta|magandang umaga|magandang hapon|magandang gabi|hello|hi",
-        I.THANKS: "salamat|maraming salamat",
+        I.THANKS: "salamat|maraming salamat|emojithanks",
         I.WHO_IS_THIS: "sino ito|ano ito|sino po ito|ano po ito|sino ka|sino kayo",
     },
 }
@@ -164,14 +166,14 @@ FILLERS: dict[str, str] = {
     "|take|get|have|do|is|it|its|on|for|this|that|just|now|today s|make|be|of|so|well|and|for"
     "|oh|hmm|ok so|let|lets|book|give|in|at|you|your|we|our|what|whats|s|there|d|ll|with"
     "|haha|hahaha|lol",
-    "es": "por favor|porfa|porfavor|pf|xfa|x favor|mi|mis|me|el|la|los|las|un|una|quiero"
+    "es": "por favor|porfa|porfavor|pf|xfa|x favor|mi|mis|me|el|la|los|las|un|una|quiero|kiero"
     "|necesito|quisiera|puedo|tomar|pedir|de|del|para|a|yo|es|esta|ver|con|y|pues|bueno"
     "|tengo|dar|ya|jaja|jajaja|jajajaja|jeje",
     "pt_BR": "por favor|pf|pfv|pfvr|meu|minha|meus|minhas|o|a|os|as|um|uma|quero|preciso"
     "|de|do|da|para|pra|eu|e|na|ver|pegar|tenho|ter|com|posso|kkk|kkkk|kkkkk|rsrs",
-    "ht": "souple|silvouple|tanpri|mwen|m|a|la|yo|vle|bezwen|pou|nan|yon|bay|ou|ki|map"
+    "ht": "souple|silvouple|tanpri|mwen|m|a|la|yo|vle|bezwen|pou|nan|yon|bay|ou|ki|map|kay"
     "|tanpri souple|fe",
-    "tl": "po|pls|paki|ko|ng|ang|sa|na|ako|gusto|kailangan|yung|mga|ba|lang|naman|nga"
+    "tl": "po|pong|pls|paki|ko|ng|ang|sa|na|ako|gusto|kailangan|yung|mga|ba|lang|naman|nga"
     "|akin|ko po|kay|mag|ng araw",
 }
 
