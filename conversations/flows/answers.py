@@ -24,14 +24,16 @@ class Answer:
 
 
 def read_answer(text: str, open_numbers: set[int], language: str = "en") -> Answer | None:
-    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50', 'seven fifty', 'yes to all';
-    None if it is none of these.
+    """Read 'yes', 'no 2', '2 yes', '2 10', 'yes $10', '10.50', 'seven fifty', 'yes to all',
+    'both'; None if it is none of these.
 
     In 'YES N', N is a visit when a visit has that number; otherwise a small N is too
     ambiguous to take as money (the household is asked which), a larger one is an amount.
     """
     number, text = _visit_first(text, language)
     reading = read(text)
+    if reading.intent is None and EVERY_ONE & {normalize(text), reading.rest}:
+        return Answer(number, False, None, every=True)  # "both", "los dos" alone: yes to all
     if reading.intent not in (Intent.YES, Intent.NO):
         cents = _amount(reading, language)
         return Answer(number, False, cents) if cents is not None else None

@@ -185,6 +185,6 @@ EVERY_ONE = frozenset(
     {"all", "all of them", "all them", "both", "everything", "every one", "all visits", "them all"}
     | {"todos", "todas", "todo", "los dos", "las dos", "ambos", "ambas", "todos ellos"}
     | {"tudo", "os dois", "as duas", "todas elas", "todos eles"}
-    | {"tout", "tou", "toulede", "tout yo", "yo tout", "tou le de"}
+    | {"tout", "tou", "toulede", "tout yo", "yo tout", "tou le de", "tou lede"}
     | {"lahat", "lahat sila", "pareho", "lahat ng ito"}
 )
