@@ -37,6 +37,9 @@ def not_understood(step: Step) -> None:
         step.say(m.GUESS, command=COMMAND_NAMES[guess.intent])
         step.go(State.CONFIRMING_GUESS, text=guess.corrected)
         return
+    if step.reading.ack and step.profile.role is not Role.STRANGER:
+        you_are_welcome(step)  # a member's "ok" no open question takes: friendly, not a miss
+        return
     misses = int(step.data.get(MISSES, 0)) + 1
     if misses >= 2 and step.profile.role is Role.WORKER:
         step.say(m.MENU_NUMBERED)

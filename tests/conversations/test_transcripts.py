@@ -946,6 +946,26 @@ def test_done_with_several_households(chat: Chat, lang: Words):
     assert chat.state("maria") is State.IDLE
 
 
+@EVERY_LANGUAGE
+def test_an_ok_while_she_is_asked_which_household_keeps_the_question_open(chat: Chat, lang: Words):
+    maria = chat.worker(lang=lang.code)
+    chat.household(maria, "ana", lang.code)
+    chat.household(maria, "casa", lang.code)
+    chat.play([("maria", lang[Intent.DONE], say(m.DONE_WHICH, list=Choices(("Ana", "Casa"))))])
+    chat.play([("maria", "ok", m.YOU_ARE_WELCOME), ("maria", "👍", m.YOU_ARE_WELCOME)])
+    assert chat.state("maria") is State.PICKING_VISIT_HOUSEHOLD  # not a miss: no menu
+    chat.play(
+        [
+            (
+                "maria",
+                "1",
+                say(m.DONE_REPORTED, household="Ana", date=SUNDAY),
+                (sent("ana", "visit_prompt", prompt(SUNDAY)),),
+            )
+        ]
+    )
+
+
 def test_done_with_a_day_that_is_not_a_visit_day(chat: Chat):
     chat.household(chat.worker(), "ana")
     chat.play([("maria", "done tomorrow", m.NOT_UNDERSTOOD)])
