@@ -946,12 +946,17 @@ def test_done_with_several_households(chat: Chat, lang: Words):
     assert chat.state("maria") is State.IDLE
 
 
-@EVERY_LANGUAGE
-def test_an_ok_while_she_is_asked_which_household_keeps_the_question_open(chat: Chat, lang: Words):
+def asked_which_household(chat: Chat, lang: Words) -> None:
+    """Maria, with households Ana and Casa, says she worked: she is asked which one."""
     maria = chat.worker(lang=lang.code)
     chat.household(maria, "ana", lang.code)
     chat.household(maria, "casa", lang.code)
     chat.play([("maria", lang[Intent.DONE], say(m.DONE_WHICH, list=Choices(("Ana", "Casa"))))])
+
+
+@EVERY_LANGUAGE
+def test_an_ok_while_she_is_asked_which_household_keeps_the_question_open(chat: Chat, lang: Words):
+    asked_which_household(chat, lang)
     chat.play([("maria", "ok", m.YOU_ARE_WELCOME), ("maria", "👍", m.YOU_ARE_WELCOME)])
     assert chat.state("maria") is State.PICKING_VISIT_HOUSEHOLD  # not a miss: no menu
     chat.play(
@@ -2243,10 +2248,7 @@ def test_someone_new_asking_her_balance_is_offered_to_join_in_her_language(chat:
 
 @EVERY_LANGUAGE
 def test_which_household_can_be_answered_with_its_name(chat: Chat, lang: Words):
-    maria = chat.worker(lang=lang.code)
-    chat.household(maria, "ana", lang.code)
-    chat.household(maria, "casa", lang.code)
-    chat.play([("maria", lang[Intent.DONE], say(m.DONE_WHICH, list=Choices(("Ana", "Casa"))))])
+    asked_which_household(chat, lang)
     chat.play(
         [
             (
