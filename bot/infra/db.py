@@ -37,14 +37,15 @@ def make_engine(url: str, **options: Any) -> Engine:
     options.setdefault("pool_recycle", KEPT_FOR)
     options.setdefault("pool_size", 10)
     options.setdefault("max_overflow", 20)
-    if make_url(url).get_driver_name() == "psycopg":
-        options.setdefault("json_deserializer", json_loads)
-    if make_url(url).get_driver_name() == "psycopg" and "pool_reset_on_return" not in options:
-        options["pool_reset_on_return"] = None  # `_roll_back_if_open` does it when needed
-        engine = create_engine(url, **options)
-        event.listen(engine, "checkin", _roll_back_if_open)
-        return engine
-    return create_engine(url, **options)
+    if make_url(url).get_driver_name() != "psycopg":
+        return create_engine(url, **options)
+    options.setdefault("json_deserializer", json_loads)
+    if "pool_reset_on_return" in options:
+        return create_engine(url, **options)
+    options["pool_reset_on_return"] = None  # `_roll_back_if_open` does it when needed
+    engine = create_engine(url, **options)
+    event.listen(engine, "checkin", _roll_back_if_open)
+    return engine
 
 
 def json_loads(data: str | bytes) -> Any:
