@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot import ledger
 from bot.dashboard.cli import staff
 from bot.fund import membership
+from bot.fund.worker_money import her_balance
 from bot.infra import migrate
 from bot.infra.config import ConfigError, Settings
 from bot.infra.logs import configure_logging
@@ -195,7 +196,7 @@ def balance(runtime: Runtime, phone: str, as_json: bool) -> None:
         worker = membership.find_worker(session, number)
         if worker is None:
             fail(f"no worker has the number {mask_phone(number)}")
-        money = ledger.balance(session, worker.account_id, settings.advance_uncollected_cents)
+        money = her_balance(session, settings, worker.account_id)
     report = {
         "phone": number,
         "currency": settings.currency,

@@ -208,10 +208,7 @@ class WorkerMoney:
         partner_consent.answer(self.session, worker.id, partner_id, accept)
 
     def _money(self, worker: Worker) -> ledger.Balance:
-        """Her balance, counting as available what the fund advances on uncollected pledges."""
-        return ledger.balance(
-            self.session, worker.account_id, self.settings.advance_uncollected_cents
-        )
+        return her_balance(self.session, self.settings, worker.account_id)
 
     def _account_names(self, account_ids: set[int], worker: Worker) -> dict[int, str]:
         names: dict[int, str] = {}
@@ -227,6 +224,13 @@ class WorkerMoney:
                 self._label(employment) if employment else contributor.name
             )
         return names
+
+
+def her_balance(session: Session, settings: Settings, account_id: int) -> ledger.Balance:
+    """Her balance as every text tells it (BALANCE, her statement, the insurance warnings,
+    `benefits-bot balance`): what the fund advances on uncollected pledges counts as
+    available."""
+    return ledger.balance(session, account_id, settings.advance_uncollected_cents)
 
 
 def local_today(time_zone: str) -> date:

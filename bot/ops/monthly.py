@@ -15,6 +15,7 @@ from bot import ledger
 from bot.channel import outbox
 from bot.fund.database_fund import DatabaseFund
 from bot.fund.insurance import next_period
+from bot.fund.worker_money import her_balance
 from bot.infra.db import run_in_transaction
 from bot.infra.orm import utcnow
 from bot.infra.runtime import Runtime
@@ -83,8 +84,7 @@ def _statement(session: Session, runtime: Runtime, worker: Worker, period: str) 
     if period_of(worker.created_at) > period:
         return []  # she joined after that month
     added, used = _month_totals(session, worker.account_id, period)
-    # What BALANCE says she has: the fund's advance on uncollected pledges counts.
-    money = ledger.balance(session, worker.account_id, runtime.settings.advance_uncollected_cents)
+    money = her_balance(session, runtime.settings, worker.account_id)  # as BALANCE says
     say = Say(
         m.MONTHLY_STATEMENT,
         {

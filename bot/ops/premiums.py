@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from bot import ledger
 from bot.fund import insurance, membership
 from bot.fund.insurance import next_period
+from bot.fund.worker_money import her_balance
 from bot.infra.runtime import Runtime
 from bot.ledger import Transfer
 from bot.models import CoverStatus, InsuranceCover, OutboundMessage, Worker
@@ -99,8 +100,7 @@ def _warn(session: Session, runtime: Runtime, worker: Worker, period: str) -> li
     chosen = [p for p in insurance.held(session, worker.id) if p in premiums]
     rows = [_first_charge_notice(session, runtime, worker, period, chosen)]
     needed = sum(premiums[p] for p in chosen)
-    advance = runtime.settings.advance_uncollected_cents
-    available = ledger.balance(session, worker.account_id, advance).available_cents
+    available = her_balance(session, runtime.settings, worker.account_id).available_cents
     if needed and available < needed:
         say = Say(m.INSURANCE_LOW, {"available": Money(available), "amount": Money(needed)})
         rows.append(
